@@ -1,0 +1,160 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  TransactGetCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { ModeState } from '../../domain/drain-mode.ts';
+import { ConflictError } from '../../domain/errors.ts';
+import type { FenceSnapshot, FenceStore, ShardState } from '../../domain/ports.ts';
+import { modeFromItem, modeToAttributes } from './mode-item.ts';
+
+const MODE_KEY = { pk: 'MODE', sk: 'MODE' } as const;
+const shardKey = (n: number) => ({ pk: `SHARD#${String(n).padStart(2, '0')}`, sk: 'SHARD' });
+/** TransactGetItems reads at most 100 items: the mode record plus every shard. */
+export const MAX_SHARDS = 99;
+
+const isConditionFailure = (err: unknown) => err instanceof ConditionalCheckFailedException;
+
+/**
+ * The drain mode and the sharded admission fence in the control table.
+ * MODE/MODE holds the mode record; SHARD#nn/SHARD holds one gate (`gate` open|closed with its `rev`) and the
+ * counters of the intents hashed to it (`inflight`, `completed_total`, `completed_base` taken when the gate closed).
+ */
+export class DynamoFenceStore implements FenceStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+    private readonly shardCount: number,
+  ) {
+    if (!Number.isInteger(shardCount) || shardCount < 1 || shardCount > MAX_SHARDS) {
+      throw new Error(`shard count must be an integer from 1 to ${MAX_SHARDS}, got ${shardCount}`);
+    }
+  }
+
+  async init(initial: ModeState): Promise<void> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...MODE_KEY, ...modeToAttributes(initial), shard_count: this.shardCount },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+    }
+    const stored = await this.db.send(new GetCommand({ TableName: this.table, Key: MODE_KEY, ConsistentRead: true }));
+    if (stored.Item?.shard_count !== this.shardCount) {
+      throw new Error(
+        `the control table was created with ${String(stored.Item?.shard_count)} fence shards but FENCE_SHARDS is ${this.shardCount}; ` +
+          'the shard count cannot change while intents may be inflight',
+      );
+    }
+    // New shards start closed (rev 0): they can only open once a mode that admits sets them for its fence rev.
+    await Promise.all(
+      this.shardNumbers().map((n) =>
+        this.db
+          .send(
+            new PutCommand({
+              TableName: this.table,
+              Item: { ...shardKey(n), gate: 'closed', rev: 0, inflight: 0, completed_total: 0, completed_base: 0 },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            }),
+          )
+          .catch((err) => {
+            if (!isConditionFailure(err)) throw err;
+          }),
+      ),
+    );
+  }
+
+  async readMode(): Promise<ModeState> {
+    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: MODE_KEY, ConsistentRead: true }));
+    if (!out.Item) throw new Error('drain mode record missing: the control plane was not initialised');
+    return modeFromItem(out.Item);
+  }
+
+  async snapshot(): Promise<FenceSnapshot> {
+    const keys = [MODE_KEY, ...this.shardNumbers().map(shardKey)];
+    const out = await this.db.send(
+      new TransactGetCommand({ TransactItems: keys.map((Key) => ({ Get: { TableName: this.table, Key } })) }),
+    );
+    const [modeItem, ...shardItems] = (out.Responses ?? []).map((r) => r.Item);
+    if (!modeItem) throw new Error('drain mode record missing: the control plane was not initialised');
+    const shards: ShardState[] = [];
+    shardItems.forEach((item, n) => {
+      if (item) shards.push(shardFromItem(n, item));
+    });
+    return { mode: modeFromItem(modeItem), shards };
+  }
+
+  async writeMode(next: ModeState, expectedRev: number): Promise<void> {
+    const attrs = modeToAttributes(next);
+    const names = Object.keys(attrs);
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: MODE_KEY,
+          UpdateExpression: `SET ${names.map((n, i) => `#a${i} = :a${i}`).join(', ')}`,
+          ConditionExpression: '#rev = :expected',
+          ExpressionAttributeNames: { '#rev': 'rev', ...Object.fromEntries(names.map((n, i) => [`#a${i}`, n])) },
+          ExpressionAttributeValues: {
+            ':expected': expectedRev,
+            ...Object.fromEntries(names.map((n, i) => [`:a${i}`, attrs[n]])),
+          },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+      const now = err.Item ? String((err.Item as Record<string, { S?: string }>).mode?.S) : 'unknown';
+      throw new ConflictError(
+        'concurrent_change',
+        `the drain mode changed while this call ran (it is now ${now}); read GET /admin/drain/status and decide again`,
+      );
+    }
+  }
+
+  async setGates(open: boolean, fenceRev: number): Promise<void> {
+    const closing = open ? '' : ', completed_base = completed_total';
+    await Promise.all(
+      this.shardNumbers().map((n) =>
+        this.db
+          .send(
+            new UpdateCommand({
+              TableName: this.table,
+              Key: shardKey(n),
+              UpdateExpression: `SET gate = :gate, #rev = :rev${closing}`,
+              ConditionExpression: 'attribute_exists(pk) AND #rev < :rev',
+              ExpressionAttributeNames: { '#rev': 'rev' },
+              ExpressionAttributeValues: { ':gate': open ? 'open' : 'closed', ':rev': fenceRev },
+            }),
+          )
+          .catch((err) => {
+            if (!isConditionFailure(err)) throw err; // already set for this fence rev or a newer one
+          }),
+      ),
+    );
+  }
+
+  private shardNumbers(): number[] {
+    return Array.from({ length: this.shardCount }, (_, n) => n);
+  }
+}
+
+export { shardKey };
+
+function shardFromItem(shard: number, item: Record<string, unknown>): ShardState {
+  const num = (k: string) => Number(item[k] ?? 0);
+  return {
+    shard,
+    open: item.gate === 'open',
+    rev: num('rev'),
+    inflight: num('inflight'),
+    completedSinceClose: num('completed_total') - num('completed_base'),
+  };
+}

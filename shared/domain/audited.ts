@@ -1,0 +1,34 @@
+import { DomainError } from './errors.ts';
+import type { AuditLog, Clock } from './ports.ts';
+
+/** Who is calling, as the API's auth layer established it. */
+export interface Caller {
+  readonly actor: string;
+  readonly correlationId: string | null;
+}
+
+/**
+ * Runs an admin action and writes its audit record whatever the outcome:
+ * succeeded, refused (a domain error the caller can fix) or failed (anything else). The error is rethrown.
+ */
+export async function audited<T>(
+  audit: AuditLog,
+  clock: Clock,
+  caller: Caller,
+  action: string,
+  params: Record<string, unknown>,
+  run: () => Promise<T>,
+  describe: (result: T) => string,
+): Promise<T> {
+  const entry = { at: clock.now(), actor: caller.actor, action, params, correlationId: caller.correlationId };
+  try {
+    const result = await run();
+    await audit.record({ ...entry, outcome: 'succeeded', message: describe(result) });
+    return result;
+  } catch (err) {
+    const refused = err instanceof DomainError;
+    const message = err instanceof Error ? err.message : String(err);
+    await audit.record({ ...entry, outcome: refused ? 'refused' : 'failed', message });
+    throw err;
+  }
+}

@@ -1,0 +1,136 @@
+import { audited, type Caller } from './audited.ts';
+import {
+  admitsIntents,
+  DEFAULT_DRAIN_TIMEOUT_SECS,
+  type ModeAction,
+  type ModeState,
+  transition,
+} from './drain-mode.ts';
+import { type DrainStatus, fenceClosed, inflightTotal, staleGates, toDrainStatus } from './drain-status.ts';
+import { ConflictError, ValidationError } from './errors.ts';
+import { VERSION_PATTERN } from './inflight.ts';
+import type { AuditLog, Clock, FenceSnapshot, FenceStore, IntentStore } from './ports.ts';
+
+export interface DrainServiceDeps {
+  readonly fence: FenceStore;
+  readonly intents: IntentStore;
+  readonly audit: AuditLog;
+  readonly clock: Clock;
+  readonly shardCount: number;
+}
+
+/**
+ * The drain-mode manager: every mode change is a conditional write of the mode record followed by
+ * bringing the fence gates to the state the new mode wants. Status reads the mode and all gates as one
+ * snapshot, repairs gates left behind by an interrupted call, and declares Drained only when every gate
+ * is closed for the current fence and no intent is inflight.
+ */
+export class DrainService {
+  constructor(private readonly d: DrainServiceDeps) {}
+
+  startDrain(caller: Caller, reason: string, drainTimeoutSecs = DEFAULT_DRAIN_TIMEOUT_SECS): Promise<DrainStatus> {
+    const params = { reason, drain_timeout_secs: drainTimeoutSecs };
+    return this.admin(caller, 'drain.start', params, async () => {
+      if (reason.trim() === '') throw new ValidationError('reason must not be blank: say why the system is draining');
+      await this.move({ kind: 'start_drain', reason, drainTimeoutSecs }, caller.actor);
+    });
+  }
+
+  cancel(caller: Caller): Promise<DrainStatus> {
+    return this.admin(caller, 'drain.cancel', {}, () => this.move({ kind: 'cancel' }, caller.actor));
+  }
+
+  /** Declares the system drained with intents still inflight; refused while any holds locked funds unless acknowledged. */
+  force(caller: Caller, acknowledgeLockedFunds: boolean): Promise<DrainStatus> {
+    const params = { acknowledge_locked_funds: acknowledgeLockedFunds };
+    return this.admin(caller, 'drain.force', params, async () => {
+      const mode = await this.d.fence.readMode();
+      transition(mode, { kind: 'force' }, caller.actor, this.d.clock.now()); // refuse early if illegal
+      await this.d.fence.setGates(false, mode.fenceRev);
+      const locked = await this.d.intents.withLockedFunds(10);
+      if (locked.length > 0 && !acknowledgeLockedFunds) {
+        const ids = locked.map((i) => i.id).join(', ');
+        const n = locked.length >= 10 ? `at least ${locked.length}` : String(locked.length);
+        throw new ConflictError(
+          'locked_funds',
+          `refusing to force: inflight intents hold locked user or solver funds (${n}: ${ids}). ` +
+            'Wait for them to complete, or repeat with {"acknowledge_locked_funds": true} once you have checked them.',
+          { locked_intents: locked.map((i) => i.id) },
+        );
+      }
+      await this.move({ kind: 'force' }, caller.actor, mode);
+    });
+  }
+
+  /** Reopens admission on `version` (or the current one). Also finishes a resume that was interrupted. */
+  resume(caller: Caller, version: string | null): Promise<DrainStatus> {
+    return this.admin(caller, 'drain.resume', { version }, async () => {
+      if (version !== null && !VERSION_PATTERN.test(version)) {
+        throw new ValidationError(`version must match ${VERSION_PATTERN}`);
+      }
+      const resuming = await this.move({ kind: 'begin_resume', version }, caller.actor);
+      await this.move({ kind: 'finish_resume' }, caller.actor, resuming);
+    });
+  }
+
+  /** Drained → Upgrading, for the upgrade workflow. */
+  beginUpgrade(caller: Caller, targetVersion: string): Promise<DrainStatus> {
+    return this.admin(caller, 'upgrade.begin', { target_version: targetVersion }, () =>
+      this.move({ kind: 'begin_upgrade', targetVersion }, caller.actor),
+    );
+  }
+
+  /** The drain status; as a side effect, repairs stale gates and moves Draining to Drained once it is true. */
+  async status(): Promise<DrainStatus> {
+    let snap = await this.settledSnapshot();
+    if (snap.mode.mode === 'Draining' && fenceClosed(snap, this.d.shardCount) && inflightTotal(snap) === 0) {
+      try {
+        await this.move({ kind: 'mark_drained' }, 'system', snap.mode);
+      } catch (err) {
+        if (!(err instanceof ConflictError)) throw err; // a concurrent admin call moved first: report what is stored
+      }
+      snap = await this.d.fence.snapshot();
+    }
+    const [oldestCreatedAt, pendingIbc] = await Promise.all([
+      this.d.intents.oldestCreatedAt(),
+      this.d.intents.pendingIbcCount(),
+    ]);
+    return toDrainStatus(snap, this.d.shardCount, { oldestCreatedAt, pendingIbc, now: this.d.clock.now() });
+  }
+
+  private async settledSnapshot(): Promise<FenceSnapshot> {
+    const snap = await this.d.fence.snapshot();
+    if (!staleGates(snap, this.d.shardCount)) return snap;
+    await this.d.fence.setGates(admitsIntents(snap.mode.mode), snap.mode.fenceRev);
+    return this.d.fence.snapshot();
+  }
+
+  /** Applies one transition: conditional write of the mode, then the gates. Returns the new mode. */
+  private async move(action: ModeAction, actor: string, from?: ModeState): Promise<ModeState> {
+    const current = from ?? (await this.d.fence.readMode());
+    const next = transition(current, action, actor, this.d.clock.now());
+    await this.d.fence.writeMode(next, current.rev);
+    await this.d.fence.setGates(admitsIntents(next.mode), next.fenceRev);
+    return next;
+  }
+
+  private async admin(
+    caller: Caller,
+    action: string,
+    params: Record<string, unknown>,
+    run: () => Promise<unknown>,
+  ): Promise<DrainStatus> {
+    return audited(
+      this.d.audit,
+      this.d.clock,
+      caller,
+      action,
+      params,
+      async () => {
+        await run();
+        return this.status();
+      },
+      (s) => `mode is now ${s.mode} (inflight ${s.inflight_count})`,
+    );
+  }
+}

@@ -1,0 +1,128 @@
+import { admitsIntents } from './drain-mode.ts';
+import { retryAfterSecs } from './drain-status.ts';
+import { ConflictError, NotAdmittingError, NotFoundError, ValidationError } from './errors.ts';
+import {
+  DEFAULT_PHASE,
+  type InflightIntent,
+  type InflightPage,
+  type InflightQuery,
+  INTENT_ID_PATTERN,
+  type IntentPatch,
+  PHASE_PATTERN,
+  type RegisterIntent,
+  shardOf,
+  VERSION_PATTERN,
+} from './inflight.ts';
+import type { Clock, FenceStore, IntentStore } from './ports.ts';
+
+export interface InflightServiceDeps {
+  readonly fence: FenceStore;
+  readonly intents: IntentStore;
+  readonly clock: Clock;
+  readonly shardCount: number;
+  /** How long the running protocol version (the default for new intents) is cached, in ms. */
+  readonly versionCacheMs?: number;
+}
+
+export interface CompleteResult {
+  readonly id: string;
+  /** False when the intent was not inflight: completed before, or never registered. Counts are untouched. */
+  readonly completed: boolean;
+}
+
+/**
+ * The inflight tracker. Registration is one transaction that writes the intent and increments its shard's
+ * counter on condition that the shard's gate is open, so an intent is either admitted and counted, or refused.
+ */
+export class InflightService {
+  private cachedVersion: { value: string; until: number } | null = null;
+
+  constructor(private readonly d: InflightServiceDeps) {}
+
+  async register(req: RegisterIntent): Promise<InflightIntent> {
+    checkId(req.id);
+    if (req.phase !== undefined) checkPhase(req.phase);
+    if (req.protocol_version !== undefined) checkVersion(req.protocol_version);
+    const now = this.d.clock.now();
+    const intent: InflightIntent = {
+      id: req.id,
+      phase: req.phase ?? DEFAULT_PHASE,
+      user_funds_locked: req.user_funds_locked ?? false,
+      solver_funds_locked: req.solver_funds_locked ?? false,
+      ibc_in_flight: req.ibc_in_flight ?? false,
+      protocol_version: req.protocol_version ?? (await this.runningVersion()),
+      created_at: now,
+      updated_at: now,
+    };
+    const shard = shardOf(intent.id, this.d.shardCount);
+    for (let attempt = 0; ; attempt++) {
+      const outcome = await this.d.intents.register(intent, shard);
+      if (outcome === 'registered') return intent;
+      if (outcome === 'duplicate') {
+        throw new ConflictError('duplicate_intent', `intent ${intent.id} is already inflight; use another id`);
+      }
+      const mode = await this.d.fence.readMode();
+      if (admitsIntents(mode.mode) && attempt === 0) {
+        // The mode admits but this gate is closed: a previous mode change was interrupted. Repair and retry once.
+        await this.d.fence.setGates(true, mode.fenceRev);
+        continue;
+      }
+      const why = mode.reason ? ` (${mode.reason})` : '';
+      throw new NotAdmittingError(
+        mode.mode,
+        retryAfterSecs(mode, this.d.clock.now()),
+        `not admitting new intents: the system is ${mode.mode}${why}; retry after the Retry-After interval`,
+      );
+    }
+  }
+
+  async update(id: string, patch: IntentPatch): Promise<InflightIntent> {
+    checkId(id);
+    if (Object.values(patch).every((v) => v === undefined)) {
+      throw new ValidationError('nothing to change: give phase, user_funds_locked, solver_funds_locked or ibc_in_flight');
+    }
+    if (patch.phase !== undefined) checkPhase(patch.phase);
+    const updated = await this.d.intents.update(id, patch, this.d.clock.now());
+    if (updated === null) throw new NotFoundError(`intent ${id} is not inflight (completed, or never registered)`);
+    return updated;
+  }
+
+  /** Idempotent: completing twice, or an unknown id, leaves every count as it was. */
+  async complete(id: string): Promise<CompleteResult> {
+    checkId(id);
+    const completed = await this.d.intents.complete(id, shardOf(id, this.d.shardCount));
+    return { id, completed };
+  }
+
+  async get(id: string): Promise<InflightIntent> {
+    checkId(id);
+    const intent = await this.d.intents.get(id);
+    if (intent === null) throw new NotFoundError(`intent ${id} is not inflight`);
+    return intent;
+  }
+
+  list(query: InflightQuery): Promise<InflightPage> {
+    if (query.phase !== undefined) checkPhase(query.phase);
+    return this.d.intents.list(query);
+  }
+
+  private async runningVersion(): Promise<string> {
+    const now = this.d.clock.now();
+    if (this.cachedVersion && this.cachedVersion.until > now) return this.cachedVersion.value;
+    const mode = await this.d.fence.readMode();
+    this.cachedVersion = { value: mode.version, until: now + (this.d.versionCacheMs ?? 10_000) };
+    return mode.version;
+  }
+}
+
+const checkId = (id: string): void => {
+  if (!INTENT_ID_PATTERN.test(id)) {
+    throw new ValidationError('intent id must be 1-128 characters of letters, digits and . _ : - (starting with a letter or digit)');
+  }
+};
+const checkPhase = (phase: string): void => {
+  if (!PHASE_PATTERN.test(phase)) throw new ValidationError('phase must be a word of letters, digits and _ (up to 64)');
+};
+const checkVersion = (v: string): void => {
+  if (!VERSION_PATTERN.test(v)) throw new ValidationError('protocol_version must look like 1.2.0 (letters, digits, . + -)');
+};

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { NotAdmittingError } from '../shared/domain/errors.ts';
+import { admin, freshControlPlane } from './support/control-plane.ts';
+
+/** Lists every inflight intent by following the cursor. */
+async function listAll(cp: Awaited<ReturnType<typeof freshControlPlane>>['cp']) {
+  const ids: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await cp.inflight.list({ limit: 100, cursor });
+    ids.push(...page.intents.map((i) => i.id));
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return ids;
+}
+
+describe('the admission fence under concurrency', () => {
+  it('after Drained is reported no registration lands and the count equals the list (32 registrants, 50 rounds)', async () => {
+    const { cp } = await freshControlPlane();
+    let admittedTotal = 0;
+    let refusedTotal = 0;
+    for (let round = 0; round < 50; round++) {
+      let stop = false;
+      let drainedSeen = false;
+      const landedAfterDrained: string[] = [];
+      // Before Drained is seen, each registrant completes what it registered (so the drain can finish). After,
+      // it completes nothing: any registration that succeeds then must have committed after the Drained snapshot,
+      // because one committed earlier would still be counted (its registrant had not completed it) and the
+      // snapshot could not have read zero.
+      const registrant = async (r: number) => {
+        for (let n = 0; !stop; n++) {
+          const id = `r${round}-w${r}-${n}`;
+          try {
+            await cp.inflight.register({ id });
+            admittedTotal++;
+            if (drainedSeen) landedAfterDrained.push(id);
+            else await cp.inflight.complete(id);
+          } catch (err) {
+            if (!(err instanceof NotAdmittingError)) throw err;
+            refusedTotal++;
+            await new Promise((r) => setTimeout(r, 1));
+          }
+        }
+      };
+      const workers = Array.from({ length: 32 }, (_, r) => registrant(r));
+      await new Promise((r) => setTimeout(r, 5 + (round % 5) * 3));
+      await cp.drain.startDrain(admin, `round ${round}`, 60);
+      // Poll until Drained; then freeze what we saw and keep the registrants hammering for a moment.
+      for (let i = 0; ; i++) {
+        const s = await cp.drain.status();
+        if (s.mode === 'Drained') {
+          drainedSeen = true;
+          expect(s.inflight_count).toBe(0);
+          break;
+        }
+        if (i > 2000) throw new Error('drain did not finish');
+        await new Promise((r) => setTimeout(r, 2));
+      }
+      await new Promise((r) => setTimeout(r, 20));
+      const after = await cp.drain.status();
+      expect(after.mode).toBe('Drained');
+      expect(after.inflight_count).toBe(0);
+      expect(await listAll(cp)).toEqual([]);
+      stop = true;
+      await Promise.all(workers);
+      expect(landedAfterDrained).toEqual([]);
+      const final = await cp.drain.status();
+      expect(final.inflight_count).toBe(0);
+      await cp.drain.resume(admin, null);
+    }
+    expect(admittedTotal).toBeGreaterThan(0);
+    expect(refusedTotal).toBeGreaterThan(0);
+  }, 300_000);
+});

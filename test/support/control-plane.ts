@@ -1,0 +1,44 @@
+import { randomBytes } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { inject } from 'vitest';
+import { ensureTables } from '../../shared/adapters/dynamodb/bootstrap.ts';
+import { tableNamesFor } from '../../shared/adapters/dynamodb/tables.ts';
+import { type Config, loadConfig } from '../../shared/config.ts';
+import { buildControlPlane, type ControlPlane } from '../../shared/control-plane.ts';
+import type { Caller } from '../../shared/domain/audited.ts';
+
+export const admin: Caller = { actor: 'test-admin', correlationId: 'test' };
+
+/** Environment for a fresh, isolated set of tables on the run's DynamoDB Local. */
+export function freshEnv(extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    DYNAMODB_ENDPOINT: inject('dynamoEndpoint'),
+    TABLE_PREFIX: `t${randomBytes(5).toString('hex')}`,
+    FENCE_SHARDS: '8',
+    AUTH_MODE: 'token',
+    ADMIN_TOKEN: 'admin-secret-token',
+    INTENT_TOKEN: 'intent-secret-token',
+    ...extra,
+  };
+}
+
+export async function createTables(config: Config): Promise<void> {
+  const client = new DynamoDBClient({
+    endpoint: config.dynamoEndpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  await ensureTables(client, config.tables);
+  client.destroy();
+}
+
+/** A control plane over new tables: the services the handlers use, on real DynamoDB Local. */
+export async function freshControlPlane(extra: Record<string, string> = {}): Promise<{ cp: ControlPlane; config: Config }> {
+  const config = loadConfig(freshEnv(extra));
+  await createTables(config);
+  const cp = buildControlPlane(config);
+  await cp.init();
+  return { cp, config };
+}
+
+export { tableNamesFor };
