@@ -16,7 +16,13 @@ export interface Config {
 
 export class ConfigError extends Error {}
 
-const intFromEnv = (env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number => {
+const intFromEnv = (
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number => {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
@@ -36,9 +42,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const prefix = env.TABLE_PREFIX || 'ucp';
   const defaults = tableNamesFor(prefix);
   const authMode = (env.AUTH_MODE || 'token') as AuthMode;
-  if (authMode !== 'token' && authMode !== 'iam') throw new ConfigError(`AUTH_MODE must be token or iam, got "${authMode}"`);
+  if (authMode !== 'token' && authMode !== 'iam')
+    throw new ConfigError(`AUTH_MODE must be token or iam, got "${authMode}"`);
   return {
-    tables: { control: env.CONTROL_TABLE || defaults.control, intents: env.INTENTS_TABLE || defaults.intents },
+    tables: {
+      control: env.CONTROL_TABLE || defaults.control,
+      intents: env.INTENTS_TABLE || defaults.intents,
+    },
     dynamoEndpoint: env.DYNAMODB_ENDPOINT || undefined,
     region: env.AWS_REGION || undefined,
     shardCount: intFromEnv(env, 'FENCE_SHARDS', 64, 1, MAX_SHARDS),
@@ -46,6 +56,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     auth:
       authMode === 'iam'
         ? { mode: 'iam' }
-        : { mode: 'token', adminToken: required(env, 'ADMIN_TOKEN'), intentToken: required(env, 'INTENT_TOKEN') },
+        : {
+            mode: 'token',
+            adminToken: required(env, 'ADMIN_TOKEN'),
+            intentToken: required(env, 'INTENT_TOKEN'),
+          },
   };
 }

@@ -24,11 +24,51 @@ const ACTIONS: ModeAction[] = [
 
 /** The whole table: for each (mode, action), the resulting mode or null where the move is illegal. */
 const EXPECTED: Record<Mode, Record<ModeAction['kind'], Mode | null>> = {
-  Active: { start_drain: 'Draining', cancel: null, mark_drained: null, force: null, begin_upgrade: null, begin_resume: null, finish_resume: null },
-  Draining: { start_drain: null, cancel: 'Active', mark_drained: 'Drained', force: 'Drained', begin_upgrade: null, begin_resume: null, finish_resume: null },
-  Drained: { start_drain: null, cancel: 'Active', mark_drained: null, force: null, begin_upgrade: 'Upgrading', begin_resume: 'Resuming', finish_resume: null },
-  Upgrading: { start_drain: null, cancel: null, mark_drained: null, force: null, begin_upgrade: null, begin_resume: 'Resuming', finish_resume: null },
-  Resuming: { start_drain: null, cancel: null, mark_drained: null, force: null, begin_upgrade: null, begin_resume: 'Resuming', finish_resume: 'Active' },
+  Active: {
+    start_drain: 'Draining',
+    cancel: null,
+    mark_drained: null,
+    force: null,
+    begin_upgrade: null,
+    begin_resume: null,
+    finish_resume: null,
+  },
+  Draining: {
+    start_drain: null,
+    cancel: 'Active',
+    mark_drained: 'Drained',
+    force: 'Drained',
+    begin_upgrade: null,
+    begin_resume: null,
+    finish_resume: null,
+  },
+  Drained: {
+    start_drain: null,
+    cancel: 'Active',
+    mark_drained: null,
+    force: null,
+    begin_upgrade: 'Upgrading',
+    begin_resume: 'Resuming',
+    finish_resume: null,
+  },
+  Upgrading: {
+    start_drain: null,
+    cancel: null,
+    mark_drained: null,
+    force: null,
+    begin_upgrade: null,
+    begin_resume: 'Resuming',
+    finish_resume: null,
+  },
+  Resuming: {
+    start_drain: null,
+    cancel: null,
+    mark_drained: null,
+    force: null,
+    begin_upgrade: null,
+    begin_resume: 'Resuming',
+    finish_resume: 'Active',
+  },
 };
 
 describe('drain mode transition table', () => {
@@ -59,7 +99,12 @@ describe('drain mode transition table', () => {
 
   it('start drain records reason, start and deadline', () => {
     const next = transition(at('Active'), ACTIONS[0] as ModeAction, 'op', 10_000);
-    expect(next).toMatchObject({ reason: 'upgrade', startedAt: 10_000, deadline: 70_000, drainTimeoutSecs: 60 });
+    expect(next).toMatchObject({
+      reason: 'upgrade',
+      startedAt: 10_000,
+      deadline: 70_000,
+      drainTimeoutSecs: 60,
+    });
   });
 
   it('refuses a drain timeout that is not a positive whole number of seconds', () => {
@@ -71,7 +116,9 @@ describe('drain mode transition table', () => {
   });
 
   it('resume sets the new version; without one it keeps the running version', () => {
-    expect(transition(at('Drained'), { kind: 'begin_resume', version: '2.1.0' }, 'op', 0).version).toBe('2.1.0');
+    expect(transition(at('Drained'), { kind: 'begin_resume', version: '2.1.0' }, 'op', 0).version).toBe(
+      '2.1.0',
+    );
     expect(transition(at('Drained'), { kind: 'begin_resume', version: null }, 'op', 0).version).toBe('1.0.0');
   });
 

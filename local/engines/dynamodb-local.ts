@@ -46,6 +46,7 @@ export async function startDynamoDbLocal(opts: DynamoDbLocalOptions = {}): Promi
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
+  if (child.pid) watchParent(child.pid);
   const endpoint = `http://127.0.0.1:${port}`;
   const stop = () => stopChild(child);
   try {
@@ -92,4 +93,13 @@ function stopChild(child: ChildProcess): Promise<void> {
     });
     child.kill('SIGTERM');
   });
+}
+
+/**
+ * A detached watchdog that ends the JVM if this Node process dies without stopping it (SIGKILL, a crash, a parent
+ * that does not forward signals), so no stray DynamoDB Local is left holding its port and data folder.
+ */
+function watchParent(javaPid: number): void {
+  const script = `while kill -0 ${process.pid} 2>/dev/null && kill -0 ${javaPid} 2>/dev/null; do sleep 1; done; kill ${javaPid} 2>/dev/null; sleep 5; kill -9 ${javaPid} 2>/dev/null; exit 0`;
+  spawn('sh', ['-c', script], { detached: true, stdio: 'ignore' }).unref();
 }

@@ -5,7 +5,13 @@ export const MODES = ['Active', 'Draining', 'Drained', 'Upgrading', 'Resuming'] 
 export type Mode = (typeof MODES)[number];
 
 /** Numeric gauge for the `DrainMode` metric (0 active, 1 draining, 2 drained, 3 upgrading, 4 resuming). */
-export const MODE_GAUGE: Record<Mode, number> = { Active: 0, Draining: 1, Drained: 2, Upgrading: 3, Resuming: 4 };
+export const MODE_GAUGE: Record<Mode, number> = {
+  Active: 0,
+  Draining: 1,
+  Drained: 2,
+  Upgrading: 3,
+  Resuming: 4,
+};
 
 /** Whether intents may be admitted in this mode: the desired state of every fence gate. */
 export const admitsIntents = (mode: Mode): boolean => mode === 'Active' || mode === 'Resuming';
@@ -112,7 +118,9 @@ export function transition(state: ModeState, action: ModeAction, actor: string, 
     case 'start_drain': {
       const secs = action.drainTimeoutSecs;
       if (!Number.isInteger(secs) || secs < 1 || secs > MAX_DRAIN_TIMEOUT_SECS) {
-        throw new ValidationError(`drain_timeout_secs must be an integer from 1 to ${MAX_DRAIN_TIMEOUT_SECS}`);
+        throw new ValidationError(
+          `drain_timeout_secs must be an integer from 1 to ${MAX_DRAIN_TIMEOUT_SECS}`,
+        );
       }
       return {
         ...base,
@@ -127,7 +135,15 @@ export function transition(state: ModeState, action: ModeAction, actor: string, 
       };
     }
     case 'cancel':
-      return { ...base, mode: 'Active', fenceRev: rev, reason: null, startedAt: null, deadline: null, forced: false };
+      return {
+        ...base,
+        mode: 'Active',
+        fenceRev: rev,
+        reason: null,
+        startedAt: null,
+        deadline: null,
+        forced: false,
+      };
     case 'mark_drained':
       return { ...base, mode: 'Drained' };
     case 'force':
@@ -136,7 +152,13 @@ export function transition(state: ModeState, action: ModeAction, actor: string, 
       return { ...base, mode: 'Upgrading', targetVersion: action.targetVersion };
     case 'begin_resume': {
       const fenceRev = state.mode === 'Resuming' ? state.fenceRev : rev;
-      return { ...base, mode: 'Resuming', fenceRev, version: action.version ?? state.version, targetVersion: null };
+      return {
+        ...base,
+        mode: 'Resuming',
+        fenceRev,
+        version: action.version ?? state.version,
+        targetVersion: null,
+      };
     }
     case 'finish_resume':
       return { ...base, mode: 'Active', reason: null, startedAt: null, deadline: null, forced: false };

@@ -28,10 +28,15 @@ export interface DrainServiceDeps {
 export class DrainService {
   constructor(private readonly d: DrainServiceDeps) {}
 
-  startDrain(caller: Caller, reason: string, drainTimeoutSecs = DEFAULT_DRAIN_TIMEOUT_SECS): Promise<DrainStatus> {
+  startDrain(
+    caller: Caller,
+    reason: string,
+    drainTimeoutSecs = DEFAULT_DRAIN_TIMEOUT_SECS,
+  ): Promise<DrainStatus> {
     const params = { reason, drain_timeout_secs: drainTimeoutSecs };
     return this.admin(caller, 'drain.start', params, async () => {
-      if (reason.trim() === '') throw new ValidationError('reason must not be blank: say why the system is draining');
+      if (reason.trim() === '')
+        throw new ValidationError('reason must not be blank: say why the system is draining');
       await this.move({ kind: 'start_drain', reason, drainTimeoutSecs }, caller.actor);
     });
   }

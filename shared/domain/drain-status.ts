@@ -30,12 +30,17 @@ export const fenceClosed = (snap: FenceSnapshot, shardCount: number): boolean =>
 /** Gates that do not yet match what the mode wants. */
 export const staleGates = (snap: FenceSnapshot, shardCount: number): boolean => {
   const open = admitsIntents(snap.mode.mode);
-  return snap.shards.length !== shardCount || snap.shards.some((s) => s.open !== open || s.rev < snap.mode.fenceRev);
+  return (
+    snap.shards.length !== shardCount ||
+    snap.shards.some((s) => s.open !== open || s.rev < snap.mode.fenceRev)
+  );
 };
 
 /** Completions counted by gates closed for the current fence. */
 export const completedSinceClose = (snap: FenceSnapshot): number =>
-  snap.shards.filter((s) => !s.open && s.rev >= snap.mode.fenceRev).reduce((n, s) => n + s.completedSinceClose, 0);
+  snap.shards
+    .filter((s) => !s.open && s.rev >= snap.mode.fenceRev)
+    .reduce((n, s) => n + s.completedSinceClose, 0);
 
 /** How long a refused client should wait before trying again. */
 export function retryAfterSecs(mode: ModeState, now: number): number {

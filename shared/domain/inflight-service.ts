@@ -1,12 +1,12 @@
 import { admitsIntents } from './drain-mode.ts';
-import { retryAfterSecs } from './drain-status.ts';
+import { inflightTotal, retryAfterSecs } from './drain-status.ts';
 import { ConflictError, NotAdmittingError, NotFoundError, ValidationError } from './errors.ts';
 import {
   DEFAULT_PHASE,
+  INTENT_ID_PATTERN,
   type InflightIntent,
   type InflightPage,
   type InflightQuery,
-  INTENT_ID_PATTERN,
   type IntentPatch,
   PHASE_PATTERN,
   type RegisterIntent,
@@ -59,7 +59,10 @@ export class InflightService {
       const outcome = await this.d.intents.register(intent, shard);
       if (outcome === 'registered') return intent;
       if (outcome === 'duplicate') {
-        throw new ConflictError('duplicate_intent', `intent ${intent.id} is already inflight; use another id`);
+        throw new ConflictError(
+          'duplicate_intent',
+          `intent ${intent.id} is already inflight; use another id`,
+        );
       }
       const mode = await this.d.fence.readMode();
       if (admitsIntents(mode.mode) && attempt === 0) {
@@ -79,11 +82,14 @@ export class InflightService {
   async update(id: string, patch: IntentPatch): Promise<InflightIntent> {
     checkId(id);
     if (Object.values(patch).every((v) => v === undefined)) {
-      throw new ValidationError('nothing to change: give phase, user_funds_locked, solver_funds_locked or ibc_in_flight');
+      throw new ValidationError(
+        'nothing to change: give phase, user_funds_locked, solver_funds_locked or ibc_in_flight',
+      );
     }
     if (patch.phase !== undefined) checkPhase(patch.phase);
     const updated = await this.d.intents.update(id, patch, this.d.clock.now());
-    if (updated === null) throw new NotFoundError(`intent ${id} is not inflight (completed, or never registered)`);
+    if (updated === null)
+      throw new NotFoundError(`intent ${id} is not inflight (completed, or never registered)`);
     return updated;
   }
 
@@ -99,6 +105,11 @@ export class InflightService {
     const intent = await this.d.intents.get(id);
     if (intent === null) throw new NotFoundError(`intent ${id} is not inflight`);
     return intent;
+  }
+
+  /** The number of inflight intents, from the fence counters (strongly consistent). */
+  async count(): Promise<number> {
+    return inflightTotal(await this.d.fence.snapshot());
   }
 
   list(query: InflightQuery): Promise<InflightPage> {
@@ -117,12 +128,16 @@ export class InflightService {
 
 const checkId = (id: string): void => {
   if (!INTENT_ID_PATTERN.test(id)) {
-    throw new ValidationError('intent id must be 1-128 characters of letters, digits and . _ : - (starting with a letter or digit)');
+    throw new ValidationError(
+      'intent id must be 1-128 characters of letters, digits and . _ : - (starting with a letter or digit)',
+    );
   }
 };
 const checkPhase = (phase: string): void => {
-  if (!PHASE_PATTERN.test(phase)) throw new ValidationError('phase must be a word of letters, digits and _ (up to 64)');
+  if (!PHASE_PATTERN.test(phase))
+    throw new ValidationError('phase must be a word of letters, digits and _ (up to 64)');
 };
 const checkVersion = (v: string): void => {
-  if (!VERSION_PATTERN.test(v)) throw new ValidationError('protocol_version must look like 1.2.0 (letters, digits, . + -)');
+  if (!VERSION_PATTERN.test(v))
+    throw new ValidationError('protocol_version must look like 1.2.0 (letters, digits, . + -)');
 };

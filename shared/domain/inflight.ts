@@ -48,8 +48,9 @@ export const INTENT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 export const PHASE_PATTERN = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 export const VERSION_PATTERN = /^[0-9A-Za-z][0-9A-Za-z.+-]{0,63}$/;
 
-export const hasLockedFunds = (i: Pick<InflightIntent, 'user_funds_locked' | 'solver_funds_locked'>): boolean =>
-  i.user_funds_locked || i.solver_funds_locked;
+export const hasLockedFunds = (
+  i: Pick<InflightIntent, 'user_funds_locked' | 'solver_funds_locked'>,
+): boolean => i.user_funds_locked || i.solver_funds_locked;
 
 /** FNV-1a of the id, reduced to a shard: decides which fence gate and counter an intent belongs to. */
 export function shardOf(id: string, shardCount: number): number {

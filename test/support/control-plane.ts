@@ -33,7 +33,9 @@ export async function createTables(config: Config): Promise<void> {
 }
 
 /** A control plane over new tables: the services the handlers use, on real DynamoDB Local. */
-export async function freshControlPlane(extra: Record<string, string> = {}): Promise<{ cp: ControlPlane; config: Config }> {
+export async function freshControlPlane(
+  extra: Record<string, string> = {},
+): Promise<{ cp: ControlPlane; config: Config }> {
   const config = loadConfig(freshEnv(extra));
   await createTables(config);
   const cp = buildControlPlane(config);

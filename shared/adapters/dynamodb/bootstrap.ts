@@ -1,4 +1,9 @@
-import { CreateTableCommand, DescribeTableCommand, type DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  type DynamoDBClient,
+  ResourceInUseException,
+} from '@aws-sdk/client-dynamodb';
 import { type TableNames, tableDefinitions } from './tables.ts';
 
 /** Creates the tables that do not exist yet and waits until they are ACTIVE (local runs and tests; CDK does this on AWS). */

@@ -12,7 +12,9 @@ export function makeDocumentClient(opts: DynamoClientOptions): DynamoDBDocumentC
   const local = opts.endpoint !== undefined;
   const client = new DynamoDBClient({
     region: opts.region ?? (local ? 'us-east-1' : undefined),
-    ...(local ? { endpoint: opts.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+    ...(local
+      ? { endpoint: opts.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
+      : {}),
     maxAttempts: 5,
   });
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });

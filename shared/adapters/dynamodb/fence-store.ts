@@ -46,7 +46,9 @@ export class DynamoFenceStore implements FenceStore {
     } catch (err) {
       if (!isConditionFailure(err)) throw err;
     }
-    const stored = await this.db.send(new GetCommand({ TableName: this.table, Key: MODE_KEY, ConsistentRead: true }));
+    const stored = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: MODE_KEY, ConsistentRead: true }),
+    );
     if (stored.Item?.shard_count !== this.shardCount) {
       throw new Error(
         `the control table was created with ${String(stored.Item?.shard_count)} fence shards but FENCE_SHARDS is ${this.shardCount}; ` +
@@ -60,7 +62,14 @@ export class DynamoFenceStore implements FenceStore {
           .send(
             new PutCommand({
               TableName: this.table,
-              Item: { ...shardKey(n), gate: 'closed', rev: 0, inflight: 0, completed_total: 0, completed_base: 0 },
+              Item: {
+                ...shardKey(n),
+                gate: 'closed',
+                rev: 0,
+                inflight: 0,
+                completed_total: 0,
+                completed_base: 0,
+              },
               ConditionExpression: 'attribute_not_exists(pk)',
             }),
           )
@@ -72,7 +81,9 @@ export class DynamoFenceStore implements FenceStore {
   }
 
   async readMode(): Promise<ModeState> {
-    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: MODE_KEY, ConsistentRead: true }));
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: MODE_KEY, ConsistentRead: true }),
+    );
     if (!out.Item) throw new Error('drain mode record missing: the control plane was not initialised');
     return modeFromItem(out.Item);
   }
@@ -99,9 +110,12 @@ export class DynamoFenceStore implements FenceStore {
         new UpdateCommand({
           TableName: this.table,
           Key: MODE_KEY,
-          UpdateExpression: `SET ${names.map((n, i) => `#a${i} = :a${i}`).join(', ')}`,
+          UpdateExpression: `SET ${names.map((_n, i) => `#a${i} = :a${i}`).join(', ')}`,
           ConditionExpression: '#rev = :expected',
-          ExpressionAttributeNames: { '#rev': 'rev', ...Object.fromEntries(names.map((n, i) => [`#a${i}`, n])) },
+          ExpressionAttributeNames: {
+            '#rev': 'rev',
+            ...Object.fromEntries(names.map((n, i) => [`#a${i}`, n])),
+          },
           ExpressionAttributeValues: {
             ':expected': expectedRev,
             ...Object.fromEntries(names.map((n, i) => [`:a${i}`, attrs[n]])),

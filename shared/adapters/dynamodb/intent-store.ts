@@ -134,14 +134,18 @@ export class DynamoIntentStore implements IntentStore {
       const codes = cancellationCodes(err);
       if (codes?.[0] === 'ConditionalCheckFailed') return false;
       if (codes?.[1] === 'ConditionalCheckFailed') {
-        throw new Error(`fence shard ${shard} counts no inflight intent but intent ${id} exists: counters out of step`);
+        throw new Error(
+          `fence shard ${shard} counts no inflight intent but intent ${id} exists: counters out of step`,
+        );
       }
       throw err;
     }
   }
 
   async get(id: string): Promise<InflightIntent | null> {
-    const out = await this.db.send(new GetCommand({ TableName: this.tables.intents, Key: { id }, ConsistentRead: true }));
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tables.intents, Key: { id }, ConsistentRead: true }),
+    );
     return out.Item ? intentFromItem(out.Item) : null;
   }
 
@@ -164,7 +168,13 @@ export class DynamoIntentStore implements IntentStore {
   }
 
   async withLockedFunds(limit: number): Promise<InflightIntent[]> {
-    const page = await this.scanPage('user_funds_locked = :t OR solver_funds_locked = :t', { ':t': true }, limit, undefined, 1_000);
+    const page = await this.scanPage(
+      'user_funds_locked = :t OR solver_funds_locked = :t',
+      { ':t': true },
+      limit,
+      undefined,
+      1_000,
+    );
     return page.intents;
   }
 
@@ -256,17 +266,25 @@ export class DynamoIntentStore implements IntentStore {
   }
 }
 
-const encodeCursor = (key: Record<string, unknown>): string => Buffer.from(JSON.stringify(key)).toString('base64url');
+const encodeCursor = (key: Record<string, unknown>): string =>
+  Buffer.from(JSON.stringify(key)).toString('base64url');
 
 function decodeCursor(cursor: string | undefined): Record<string, unknown> | undefined {
   if (cursor === undefined) return undefined;
   try {
     const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (key && typeof key === 'object' && typeof (key as { id?: unknown }).id === 'string' && Object.keys(key).length === 1) {
+    if (
+      key &&
+      typeof key === 'object' &&
+      typeof (key as { id?: unknown }).id === 'string' &&
+      Object.keys(key).length === 1
+    ) {
       return key as Record<string, unknown>;
     }
   } catch {
     // fall through to the error below
   }
-  throw new ValidationError('cursor is not one this API returned: pass next_cursor from the previous page unchanged');
+  throw new ValidationError(
+    'cursor is not one this API returned: pass next_cursor from the previous page unchanged',
+  );
 }

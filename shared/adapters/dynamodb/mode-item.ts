@@ -1,4 +1,4 @@
-import { type Mode, MODES, type ModeState } from '../../domain/drain-mode.ts';
+import { MODES, type Mode, type ModeState } from '../../domain/drain-mode.ts';
 
 /** The mode record's stored attributes (snake_case, as an operator would read them in the console). */
 export function modeToAttributes(m: ModeState): Record<string, unknown> {
@@ -23,7 +23,8 @@ const strOrNull = (v: unknown): string | null => (typeof v === 'string' ? v : nu
 
 export function modeFromItem(item: Record<string, unknown>): ModeState {
   const mode = item.mode as Mode;
-  if (!MODES.includes(mode)) throw new Error(`stored drain mode ${String(item.mode)} is not one of ${MODES.join(', ')}`);
+  if (!MODES.includes(mode))
+    throw new Error(`stored drain mode ${String(item.mode)} is not one of ${MODES.join(', ')}`);
   return {
     mode,
     rev: Number(item.rev),

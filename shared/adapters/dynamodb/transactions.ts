@@ -2,7 +2,9 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 
 /** The per-item cancellation codes of a cancelled transaction, in request order ('None' where an item was fine). */
 export const cancellationCodes = (err: unknown): string[] | null =>
-  err instanceof TransactionCanceledException ? (err.CancellationReasons ?? []).map((r) => r.Code ?? 'None') : null;
+  err instanceof TransactionCanceledException
+    ? (err.CancellationReasons ?? []).map((r) => r.Code ?? 'None')
+    : null;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

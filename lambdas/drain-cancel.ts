@@ -1,0 +1,13 @@
+import { emitDrainMetrics } from './http/drain-metrics.ts';
+import { httpHandler } from './http/http-handler.ts';
+import { EmptyBody } from './http/schemas.ts';
+
+/** POST /admin/drain/cancel: abandon a drain and admit intents again on the running version. */
+export const handler = httpHandler(
+  { access: 'admin', body: EmptyBody, bodyOptional: true },
+  async ({ caller, cp }) => {
+    const status = await cp.drain.cancel(caller);
+    emitDrainMetrics(status);
+    return { status: 200, body: status };
+  },
+);

@@ -1,0 +1,73 @@
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { z } from 'zod';
+import { badRequest, tooLarge, unsupportedMediaType } from './http-errors.ts';
+
+export const MAX_BODY_BYTES = 16 * 1024;
+
+/** What a route accepts. A route without a body schema refuses any body; without a query schema, any parameter. */
+export interface RequestSpec<B, Q> {
+  readonly body?: z.ZodType<B>;
+  /** When true, an empty body is read as `{}`. */
+  readonly bodyOptional?: boolean;
+  readonly query?: z.ZodType<Q>;
+}
+
+const describe = (err: z.ZodError): string =>
+  err.issues
+    .slice(0, 3)
+    .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
+    .join('; ');
+
+function rawBody(event: APIGatewayProxyEvent): string {
+  const body = event.body ?? '';
+  const text = event.isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body;
+  if (Buffer.byteLength(text) > MAX_BODY_BYTES)
+    throw tooLarge(`the body must be at most ${MAX_BODY_BYTES} bytes`);
+  return text;
+}
+
+export function parseBody<B>(event: APIGatewayProxyEvent, spec: RequestSpec<B, unknown>): B {
+  const text = rawBody(event);
+  if (!spec.body) {
+    if (text.trim() !== '') throw badRequest('this route takes no body');
+    return undefined as B;
+  }
+  if (text.trim() === '') {
+    if (spec.bodyOptional) return validate(spec.body, {}, 'body');
+    throw badRequest('a JSON body is required');
+  }
+  const type = event.headers?.['content-type'] ?? '';
+  if (!/^application\/json\s*(;|$)/i.test(type)) {
+    throw unsupportedMediaType('send the body as JSON with "Content-Type: application/json"');
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw badRequest(`the body is not valid JSON (${(err as Error).message})`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw badRequest('the body must be a JSON object');
+  }
+  return validate(spec.body, parsed, 'body');
+}
+
+export function parseQuery<Q>(event: APIGatewayProxyEvent, spec: RequestSpec<unknown, Q>): Q {
+  const multi = event.multiValueQueryStringParameters ?? {};
+  for (const [name, values] of Object.entries(multi)) {
+    if ((values?.length ?? 0) > 1) throw badRequest(`query parameter ${name} is given more than once`);
+  }
+  const params = event.queryStringParameters ?? {};
+  if (!spec.query) {
+    const names = Object.keys(params);
+    if (names.length) throw badRequest(`this route takes no query parameters (got ${names.join(', ')})`);
+    return undefined as Q;
+  }
+  return validate(spec.query, params, 'query');
+}
+
+function validate<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
+  const out = schema.safeParse(value);
+  if (!out.success) throw badRequest(`invalid ${where}: ${describe(out.error)}`);
+  return out.data;
+}

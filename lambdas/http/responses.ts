@@ -1,0 +1,41 @@
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { DomainError, NotAdmittingError } from '../../shared/domain/errors.ts';
+
+/** What a handler returns: a status and a JSON-serialisable body. */
+export interface HttpResult {
+  readonly status: number;
+  readonly body: unknown;
+  readonly headers?: Record<string, string>;
+}
+
+export const json = (
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): APIGatewayProxyResult => ({
+  statusCode: status,
+  headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers },
+  body: JSON.stringify(body),
+});
+
+/**
+ * The one place errors become HTTP responses: domain and HTTP errors keep their status and code; anything else
+ * is a 500 that names the correlation id (the details are in the log, never in the body).
+ */
+export function errorResponse(
+  err: unknown,
+  correlationId: string,
+): { result: APIGatewayProxyResult; internal: boolean } {
+  if (err instanceof DomainError) {
+    const headers: Record<string, string> = { 'x-correlation-id': correlationId };
+    if (err instanceof NotAdmittingError) headers['retry-after'] = String(err.retryAfterSecs);
+    if (err.status === 401) headers['www-authenticate'] = 'Bearer';
+    const body = { error: err.code, message: err.message, ...(err.details ?? {}) };
+    return { result: json(err.status, body, headers), internal: false };
+  }
+  const body = {
+    error: 'internal',
+    message: `internal error; quote correlation id ${correlationId} when reporting it`,
+  };
+  return { result: json(500, body, { 'x-correlation-id': correlationId }), internal: true };
+}

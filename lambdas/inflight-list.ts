@@ -1,0 +1,21 @@
+import { httpHandler } from './http/http-handler.ts';
+import { presentIntent } from './http/present.ts';
+import { InflightQuery } from './http/schemas.ts';
+
+/** GET /admin/inflight?phase=&locked=&limit=&cursor=: one page of inflight intents and the total inflight count. */
+export const handler = httpHandler({ access: 'admin', query: InflightQuery }, async ({ query, cp }) => {
+  const [page, count] = await Promise.all([
+    cp.inflight.list({
+      phase: query.phase,
+      locked: query.locked,
+      limit: query.limit ?? 100,
+      cursor: query.cursor,
+    }),
+    cp.inflight.count(),
+  ]);
+  const now = Date.now();
+  return {
+    status: 200,
+    body: { count, intents: page.intents.map((i) => presentIntent(i, now)), next_cursor: page.nextCursor },
+  };
+});

@@ -1,0 +1,21 @@
+/** One API route: the API Gateway resource path, its method, who may call it, and the handler file in lambdas/. */
+export interface Route {
+  readonly method: 'GET' | 'POST' | 'PATCH';
+  readonly resource: string;
+  readonly access: 'admin' | 'intent' | 'public';
+  readonly handler: string;
+}
+
+/** Every route of the API: the local adapter serves these, and the CDK app builds API Gateway from them. */
+export const ROUTES: readonly Route[] = [
+  { method: 'GET', resource: '/health', access: 'public', handler: 'health' },
+  { method: 'POST', resource: '/admin/drain/start', access: 'admin', handler: 'drain-start' },
+  { method: 'GET', resource: '/admin/drain/status', access: 'admin', handler: 'drain-status' },
+  { method: 'POST', resource: '/admin/drain/cancel', access: 'admin', handler: 'drain-cancel' },
+  { method: 'POST', resource: '/admin/drain/resume', access: 'admin', handler: 'drain-resume' },
+  { method: 'POST', resource: '/admin/drain/force', access: 'admin', handler: 'drain-force' },
+  { method: 'GET', resource: '/admin/inflight', access: 'admin', handler: 'inflight-list' },
+  { method: 'POST', resource: '/intents', access: 'intent', handler: 'intent-register' },
+  { method: 'PATCH', resource: '/intents/{id}', access: 'intent', handler: 'intent-update' },
+  { method: 'POST', resource: '/intents/{id}/complete', access: 'intent', handler: 'intent-complete' },
+];

@@ -1,0 +1,36 @@
+import { resolve } from 'node:path';
+
+/** `npm start`: the embedded control plane on this machine, no AWS account needed. */
+const dataDir = resolve(process.env.DATA_DIR ?? resolve(import.meta.dirname, '../.data'));
+const host = process.env.HOST ?? '127.0.0.1';
+const port = Number(process.env.PORT ?? 8080);
+// Quiet by default: request logs and EMF metric lines are for Lambda; LOG_LEVEL=INFO shows them locally.
+process.env.POWERTOOLS_LOG_LEVEL ??= process.env.LOG_LEVEL ?? 'WARN';
+process.env.POWERTOOLS_METRICS_DISABLED ??= process.env.LOG_LEVEL === 'INFO' ? 'false' : 'true';
+// Imported after the environment is set: the handlers' logger reads it when its module loads.
+const { startLocalStack } = await import('./stack.ts');
+
+const say = (line: string) => console.log(`[local] ${line}`);
+
+const stack = await startLocalStack({ dataDir, host, port, log: say }).catch((err: Error) => {
+  console.error(`[local] could not start: ${err.message}`);
+  process.exit(1);
+});
+
+say(`control plane listening on ${stack.url}`);
+say(`data folder: ${dataDir}`);
+say(`admin token:  ${stack.tokens.admin}`);
+say(`intent token: ${stack.tokens.intent}`);
+say(`try: curl -s ${stack.url}/admin/drain/status -H "Authorization: Bearer ${stack.tokens.admin}"`);
+
+let stopping = false;
+const shutdown = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  say(`${signal}: shutting down`);
+  await stack.stop();
+  say('stopped cleanly');
+  process.exit(0);
+};
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -1,0 +1,76 @@
+import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { join, resolve } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { resetRuntime, runtime } from '../lambdas/http/runtime.ts';
+import { ensureTables } from '../shared/adapters/dynamodb/bootstrap.ts';
+import { startApiGateway } from './api-gateway.ts';
+import { type DynamoDbLocal, startDynamoDbLocal } from './engines/dynamodb-local.ts';
+import { resolveTokens, type Tokens } from './tokens.ts';
+
+export interface LocalStackOptions {
+  readonly dataDir: string;
+  readonly host: string;
+  readonly port: number;
+  readonly log?: (line: string) => void;
+}
+
+export interface LocalStack {
+  readonly url: string;
+  readonly tokens: Tokens;
+  readonly dynamoEndpoint: string;
+  readonly dynamoPid: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * The embedded control plane: DynamoDB Local keeping its data under the data folder, the tables, and the
+ * Lambda handlers served through the local API Gateway adapter.
+ */
+export async function startLocalStack(opts: LocalStackOptions): Promise<LocalStack> {
+  const log = opts.log ?? (() => {});
+  const dataDir = resolve(opts.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const tokens = resolveTokens(dataDir);
+  log(`starting DynamoDB Local (data in ${join(dataDir, 'dynamodb')})`);
+  const ddb: DynamoDbLocal = await startDynamoDbLocal({ dbPath: join(dataDir, 'dynamodb'), log });
+  let server: Server | undefined;
+  try {
+    Object.assign(process.env, {
+      DYNAMODB_ENDPOINT: ddb.endpoint,
+      AUTH_MODE: 'token',
+      ADMIN_TOKEN: tokens.admin,
+      INTENT_TOKEN: tokens.intent,
+    });
+    resetRuntime();
+    const { config, cp } = runtime();
+    const client = new DynamoDBClient({
+      endpoint: ddb.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    await ensureTables(client, config.tables);
+    client.destroy();
+    await cp.init();
+    server = await startApiGateway(opts.host, opts.port);
+  } catch (err) {
+    await ddb.stop();
+    throw err;
+  }
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : opts.port;
+  const running = server;
+  return {
+    url: `http://${opts.host}:${port}`,
+    tokens,
+    dynamoEndpoint: ddb.endpoint,
+    dynamoPid: ddb.pid,
+    async stop() {
+      await new Promise<void>((r) => {
+        running.close(() => r());
+        running.closeAllConnections();
+      });
+      await ddb.stop();
+    },
+  };
+}
