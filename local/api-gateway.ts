@@ -105,8 +105,10 @@ export async function startApiGateway(host: string, port: number): Promise<Serve
     try {
       const url = new URL(req.url ?? '/', 'http://local');
       const onPath = routes.filter((r) => r.pattern.test(url.pathname));
-      if (onPath.length === 0)
-        return send(res, 404, { error: 'not_found', message: `no route ${url.pathname}` });
+      if (onPath.length === 0) {
+        const message = `no route ${req.method} ${url.pathname}: the API's paths are listed in the README`;
+        return send(res, 404, { error: 'not_found', message });
+      }
       const route = onPath.find((r) => r.method === req.method);
       if (!route) {
         const allow = onPath.map((r) => r.method).join(', ');

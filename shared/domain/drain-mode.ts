@@ -45,6 +45,14 @@ export type ModeAction =
 export const DEFAULT_DRAIN_TIMEOUT_SECS = 1800;
 export const MAX_DRAIN_TIMEOUT_SECS = 7 * 24 * 3600;
 
+/** Returns the drain timeout when it is a whole number of seconds in range; throws a ValidationError otherwise. */
+export function checkDrainTimeout(secs: number): number {
+  if (!Number.isInteger(secs) || secs < 1 || secs > MAX_DRAIN_TIMEOUT_SECS) {
+    throw new ValidationError(`drain_timeout_secs must be an integer from 1 to ${MAX_DRAIN_TIMEOUT_SECS}`);
+  }
+  return secs;
+}
+
 /** The first state of a fresh installation. */
 export const initialModeState = (version: string, now: number): ModeState => ({
   mode: 'Active',

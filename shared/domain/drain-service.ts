@@ -1,6 +1,7 @@
 import { audited, type Caller } from './audited.ts';
 import {
   admitsIntents,
+  checkDrainTimeout,
   DEFAULT_DRAIN_TIMEOUT_SECS,
   type ModeAction,
   type ModeState,
@@ -28,15 +29,17 @@ export interface DrainServiceDeps {
 export class DrainService {
   constructor(private readonly d: DrainServiceDeps) {}
 
-  startDrain(
+  async startDrain(
     caller: Caller,
     reason: string,
     drainTimeoutSecs = DEFAULT_DRAIN_TIMEOUT_SECS,
   ): Promise<DrainStatus> {
+    // Bad input is refused before anything is written, the audit record included; refused moves are audited.
+    if (reason.trim() === '')
+      throw new ValidationError('reason must not be blank: say why the system is draining');
+    checkDrainTimeout(drainTimeoutSecs);
     const params = { reason, drain_timeout_secs: drainTimeoutSecs };
     return this.admin(caller, 'drain.start', params, async () => {
-      if (reason.trim() === '')
-        throw new ValidationError('reason must not be blank: say why the system is draining');
       await this.move({ kind: 'start_drain', reason, drainTimeoutSecs }, caller.actor);
     });
   }
@@ -68,11 +71,11 @@ export class DrainService {
   }
 
   /** Reopens admission on `version` (or the current one). Also finishes a resume that was interrupted. */
-  resume(caller: Caller, version: string | null): Promise<DrainStatus> {
+  async resume(caller: Caller, version: string | null): Promise<DrainStatus> {
+    if (version !== null && !VERSION_PATTERN.test(version)) {
+      throw new ValidationError('version must look like 2.0.0 (letters, digits, . + -, up to 64)');
+    }
     return this.admin(caller, 'drain.resume', { version }, async () => {
-      if (version !== null && !VERSION_PATTERN.test(version)) {
-        throw new ValidationError(`version must match ${VERSION_PATTERN}`);
-      }
       const resuming = await this.move({ kind: 'begin_resume', version }, caller.actor);
       await this.move({ kind: 'finish_resume' }, caller.actor, resuming);
     });

@@ -6,7 +6,7 @@ import {
   TransactGetCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { ModeState } from '../../domain/drain-mode.ts';
+import { admitsIntents, type ModeState } from '../../domain/drain-mode.ts';
 import { ConflictError } from '../../domain/errors.ts';
 import type { FenceSnapshot, FenceStore, ShardState } from '../../domain/ports.ts';
 import { modeFromItem, modeToAttributes } from './mode-item.ts';
@@ -78,6 +78,8 @@ export class DynamoFenceStore implements FenceStore {
           }),
       ),
     );
+    const mode = modeFromItem(stored.Item);
+    await this.setGates(admitsIntents(mode.mode), mode.fenceRev);
   }
 
   async readMode(): Promise<ModeState> {
