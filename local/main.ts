@@ -18,7 +18,7 @@ const stack = await startLocalStack({ dataDir, host, port, log: say }).catch((er
 });
 
 say(`control plane listening on ${stack.url}`);
-say(`data folder: ${dataDir}`);
+say(`data folder: ${dataDir} (DynamoDB Local pid ${stack.dynamoPid} at ${stack.dynamoEndpoint})`);
 say(`admin token:  ${stack.tokens.admin}`);
 say(`intent token: ${stack.tokens.intent}`);
 say(`try: curl -s ${stack.url}/admin/drain/status -H "Authorization: Bearer ${stack.tokens.admin}"`);

@@ -1,0 +1,46 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { emitDrainMetrics } from '../lambdas/http/drain-metrics.ts';
+import type { DrainStatus } from '../shared/domain/drain-status.ts';
+
+const status: DrainStatus = {
+  mode: 'Draining',
+  inflight_count: 7,
+  oldest_inflight_age_secs: 12,
+  completed_since_drain: 3,
+  pending_ibc_packets: 1,
+  reason: 'v2',
+  started_at: '2026-11-23T00:00:00.000Z',
+  deadline: '2026-11-23T00:30:00.000Z',
+  deadline_exceeded: false,
+  forced: false,
+  version: '1.0.0',
+  target_version: null,
+  admitting: false,
+  fence_closed: true,
+};
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+  vi.restoreAllMocks();
+});
+
+describe('drain metrics', () => {
+  it('emits the alarm metrics as one CloudWatch EMF record', () => {
+    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
+    const lines: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    emitDrainMetrics(status);
+    const record = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((r) => '_aws' in r);
+    expect(record).toBeDefined();
+    const names = ((record?._aws as { CloudWatchMetrics: { Metrics: { Name: string }[]; Namespace: string }[] })
+      .CloudWatchMetrics[0]);
+    expect(names?.Namespace).toBe('UpgradeControlPlane');
+    expect(names?.Metrics.map((m) => m.Name).sort()).toEqual(
+      ['DrainCompletedTotal', 'DrainMode', 'DrainStartTimestamp', 'InflightCount'].sort(),
+    );
+    expect(record).toMatchObject({ InflightCount: 7, DrainMode: 1, DrainCompletedTotal: 3, DrainStartTimestamp: 1795392000 });
+  });
+});

@@ -1,0 +1,90 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../local/engines/free-port.ts';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'ucp-restart-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+interface Running {
+  child: ChildProcess;
+  url: string;
+  dynamoPid: number;
+  output: () => string;
+}
+
+/** Starts `npm start`'s entry point as a separate process on a free port and waits for its banner. */
+async function startLocal(): Promise<Running> {
+  const port = await freePort();
+  const child = spawn(join('node_modules', '.bin', 'tsx'), ['local/main.ts'], {
+    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), ADMIN_TOKEN: 'adm-restart', INTENT_TOKEN: 'int-restart', TABLE_PREFIX: 'ucp' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (b: Buffer) => {
+    out += b.toString();
+  });
+  child.stderr?.on('data', (b: Buffer) => {
+    out += b.toString();
+  });
+  const until = Date.now() + 60_000;
+  while (!/listening on/.test(out)) {
+    if (child.exitCode !== null || Date.now() > until) throw new Error(`local stack did not start:\n${out}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const pid = Number(/DynamoDB Local pid (\d+)/.exec(out)?.[1]);
+  return { child, url: `http://127.0.0.1:${port}`, dynamoPid: pid, output: () => out };
+}
+
+async function stop(r: Running): Promise<number | null> {
+  const exited = new Promise<number | null>((done) => r.child.once('exit', (code) => done(code)));
+  r.child.kill('SIGTERM');
+  return exited;
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const call = async (r: Running, method: string, path: string, token: string, body?: unknown) => {
+  const res = await fetch(`${r.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+};
+
+describe('the embedded local stack', () => {
+  it('keeps drain mode and inflight intents across a restart, and leaves no JVM behind', async () => {
+    const first = await startLocal();
+    for (const id of ['keep-1', 'keep-2', 'keep-3']) {
+      expect((await call(first, 'POST', '/intents', 'int-restart', { id, user_funds_locked: id === 'keep-2' })).status).toBe(201);
+    }
+    expect((await call(first, 'POST', '/admin/drain/start', 'adm-restart', { reason: 'restart test' })).body.mode).toBe('Draining');
+    expect(await stop(first)).toBe(0);
+    expect(first.output()).toContain('stopped cleanly');
+    expect(alive(first.dynamoPid)).toBe(false);
+
+    const second = await startLocal();
+    try {
+      const status = await call(second, 'GET', '/admin/drain/status', 'adm-restart');
+      expect(status.body).toMatchObject({ mode: 'Draining', inflight_count: 3, reason: 'restart test' });
+      const list = await call(second, 'GET', '/admin/inflight', 'adm-restart');
+      const ids = (list.body.intents as { id: string }[]).map((i) => i.id).sort();
+      expect(ids).toEqual(['keep-1', 'keep-2', 'keep-3']);
+      expect((await call(second, 'GET', '/admin/inflight?locked=true', 'adm-restart')).body.intents).toHaveLength(1);
+      expect((await call(second, 'POST', '/intents', 'int-restart', { id: 'new' })).status).toBe(503);
+    } finally {
+      await stop(second);
+    }
+    expect(alive(second.dynamoPid)).toBe(false);
+  });
+});
