@@ -27,7 +27,7 @@ export function buildControlPlane(config: Config, clock: Clock = systemClock): C
   let initialised: Promise<void> | null = null;
   return {
     drain: new DrainService({ fence, intents, audit, clock, shardCount }),
-    inflight: new InflightService({ fence, intents, clock, shardCount }),
+    inflight: new InflightService({ fence, intents, clock }),
     fence,
     audit,
     init() {

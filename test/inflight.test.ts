@@ -22,8 +22,7 @@ describe('inflight tracker on DynamoDB Local', () => {
     expect(await cp.inflight.count()).toBe(1);
     await Promise.all(Array.from({ length: 10 }, () => cp.inflight.complete('i-2')));
     expect(await cp.inflight.count()).toBe(0);
-    const snap = await cp.fence.snapshot();
-    expect(snap.shards.every((s) => s.inflight === 0)).toBe(true);
+    expect((await cp.drain.status()).inflight_count).toBe(0);
   });
 
   it('refuses a duplicate id while it is inflight, and accepts it again after completion', async () => {
@@ -180,7 +179,7 @@ describe('force, resume and audit', () => {
       drainTimeoutSecs: 60,
     };
     await cp.fence.writeMode(draining, mode.rev);
-    expect((await cp.fence.snapshot()).shards.every((s) => s.open)).toBe(true);
+    expect((await cp.fence.snapshot()).gates.every((g) => g.open)).toBe(true);
     const s = await cp.drain.status();
     expect(s.fence_closed).toBe(true);
     expect(s.mode).toBe('Drained');

@@ -8,6 +8,7 @@ const status: DrainStatus = {
   oldest_inflight_age_secs: 12,
   completed_since_drain: 3,
   pending_ibc_packets: 1,
+  inflight_with_locked_funds: 2,
   reason: 'v2',
   started_at: '2026-11-23T00:00:00.000Z',
   deadline: '2026-11-23T00:30:00.000Z',
@@ -35,12 +36,18 @@ describe('drain metrics', () => {
     emitDrainMetrics(status);
     const record = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((r) => '_aws' in r);
     expect(record).toBeDefined();
-    const names = ((record?._aws as { CloudWatchMetrics: { Metrics: { Name: string }[]; Namespace: string }[] })
-      .CloudWatchMetrics[0]);
+    const names = (
+      record?._aws as { CloudWatchMetrics: { Metrics: { Name: string }[]; Namespace: string }[] }
+    ).CloudWatchMetrics[0];
     expect(names?.Namespace).toBe('UpgradeControlPlane');
     expect(names?.Metrics.map((m) => m.Name).sort()).toEqual(
       ['DrainCompletedTotal', 'DrainMode', 'DrainStartTimestamp', 'InflightCount'].sort(),
     );
-    expect(record).toMatchObject({ InflightCount: 7, DrainMode: 1, DrainCompletedTotal: 3, DrainStartTimestamp: 1795392000 });
+    expect(record).toMatchObject({
+      InflightCount: 7,
+      DrainMode: 1,
+      DrainCompletedTotal: 3,
+      DrainStartTimestamp: 1795392000,
+    });
   });
 });

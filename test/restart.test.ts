@@ -19,7 +19,14 @@ interface Running {
 async function startLocal(): Promise<Running> {
   const port = await freePort();
   const child = spawn(join('node_modules', '.bin', 'tsx'), ['local/main.ts'], {
-    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), ADMIN_TOKEN: 'adm-restart', INTENT_TOKEN: 'int-restart', TABLE_PREFIX: 'ucp' },
+    env: {
+      ...process.env,
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      ADMIN_TOKEN: 'adm-restart',
+      INTENT_TOKEN: 'int-restart',
+      TABLE_PREFIX: 'ucp',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -66,9 +73,14 @@ describe('the embedded local stack', () => {
   it('keeps drain mode and inflight intents across a restart, and leaves no JVM behind', async () => {
     const first = await startLocal();
     for (const id of ['keep-1', 'keep-2', 'keep-3']) {
-      expect((await call(first, 'POST', '/intents', 'int-restart', { id, user_funds_locked: id === 'keep-2' })).status).toBe(201);
+      expect(
+        (await call(first, 'POST', '/intents', 'int-restart', { id, user_funds_locked: id === 'keep-2' }))
+          .status,
+      ).toBe(201);
     }
-    expect((await call(first, 'POST', '/admin/drain/start', 'adm-restart', { reason: 'restart test' })).body.mode).toBe('Draining');
+    expect(
+      (await call(first, 'POST', '/admin/drain/start', 'adm-restart', { reason: 'restart test' })).body.mode,
+    ).toBe('Draining');
     expect(await stop(first)).toBe(0);
     expect(first.output()).toContain('stopped cleanly');
     expect(alive(first.dynamoPid)).toBe(false);
@@ -80,7 +92,9 @@ describe('the embedded local stack', () => {
       const list = await call(second, 'GET', '/admin/inflight', 'adm-restart');
       const ids = (list.body.intents as { id: string }[]).map((i) => i.id).sort();
       expect(ids).toEqual(['keep-1', 'keep-2', 'keep-3']);
-      expect((await call(second, 'GET', '/admin/inflight?locked=true', 'adm-restart')).body.intents).toHaveLength(1);
+      expect(
+        (await call(second, 'GET', '/admin/inflight?locked=true', 'adm-restart')).body.intents,
+      ).toHaveLength(1);
       expect((await call(second, 'POST', '/intents', 'int-restart', { id: 'new' })).status).toBe(503);
     } finally {
       await stop(second);

@@ -14,21 +14,29 @@ const cancelled = (...codes: string[]) =>
 describe('transaction conflict retry', () => {
   it('retries TransactionConflict until the transaction goes through', async () => {
     let calls = 0;
-    const result = await retryOnConflict(async () => {
-      calls++;
-      if (calls < 3) throw cancelled('None', 'TransactionConflict');
-      return 'committed';
-    }, 6, 1);
+    const result = await retryOnConflict(
+      async () => {
+        calls++;
+        if (calls < 3) throw cancelled('None', 'TransactionConflict');
+        return 'committed';
+      },
+      6,
+      1,
+    );
     expect(result).toBe('committed');
     expect(calls).toBe(3);
   });
 
   it('gives up after the attempt limit and surfaces the cancellation', async () => {
     let calls = 0;
-    const err = await retryOnConflict(async () => {
-      calls++;
-      throw cancelled('TransactionConflict', 'None');
-    }, 4, 1).catch((e: unknown) => e);
+    const err = await retryOnConflict(
+      async () => {
+        calls++;
+        throw cancelled('TransactionConflict', 'None');
+      },
+      4,
+      1,
+    ).catch((e: unknown) => e);
     expect(calls).toBe(4);
     expect(cancellationCodes(err)).toEqual(['TransactionConflict', 'None']);
   });

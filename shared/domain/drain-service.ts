@@ -7,7 +7,13 @@ import {
   type ModeState,
   transition,
 } from './drain-mode.ts';
-import { type DrainStatus, fenceClosed, inflightTotal, staleGates, toDrainStatus } from './drain-status.ts';
+import {
+  type DrainStatus,
+  fenceClosed,
+  missingCloseCounts,
+  staleGates,
+  toDrainStatus,
+} from './drain-status.ts';
 import { ConflictError, ValidationError } from './errors.ts';
 import { VERSION_PATTERN } from './inflight.ts';
 import type { AuditLog, Clock, FenceSnapshot, FenceStore, IntentStore } from './ports.ts';
@@ -54,7 +60,7 @@ export class DrainService {
     return this.admin(caller, 'drain.force', params, async () => {
       const mode = await this.d.fence.readMode();
       transition(mode, { kind: 'force' }, caller.actor, this.d.clock.now()); // refuse early if illegal
-      await this.d.fence.setGates(false, mode.fenceRev);
+      await this.setGates(false, mode.fenceRev);
       const locked = await this.d.intents.withLockedFunds(10);
       if (locked.length > 0 && !acknowledgeLockedFunds) {
         const ids = locked.map((i) => i.id).join(', ');
@@ -77,6 +83,7 @@ export class DrainService {
     }
     return this.admin(caller, 'drain.resume', { version }, async () => {
       const resuming = await this.move({ kind: 'begin_resume', version }, caller.actor);
+      await this.setGates(true, resuming.fenceRev); // also when finishing a resume that was interrupted
       await this.move({ kind: 'finish_resume' }, caller.actor, resuming);
     });
   }
@@ -91,7 +98,10 @@ export class DrainService {
   /** The drain status; as a side effect, repairs stale gates and moves Draining to Drained once it is true. */
   async status(): Promise<DrainStatus> {
     let snap = await this.settledSnapshot();
-    if (snap.mode.mode === 'Draining' && fenceClosed(snap, this.d.shardCount) && inflightTotal(snap) === 0) {
+    // The gates were read closed before the intents are counted: a closed gate admits nothing, so a zero
+    // count read after it stays zero until a later mode change (which the conditional write below would detect).
+    const census = await this.d.intents.census();
+    if (snap.mode.mode === 'Draining' && fenceClosed(snap, this.d.shardCount) && census.total === 0) {
       try {
         await this.move({ kind: 'mark_drained' }, 'system', snap.mode);
       } catch (err) {
@@ -99,27 +109,41 @@ export class DrainService {
       }
       snap = await this.d.fence.snapshot();
     }
-    const [oldestCreatedAt, pendingIbc] = await Promise.all([
-      this.d.intents.oldestCreatedAt(),
-      this.d.intents.pendingIbcCount(),
-    ]);
-    return toDrainStatus(snap, this.d.shardCount, { oldestCreatedAt, pendingIbc, now: this.d.clock.now() });
+    return toDrainStatus(snap, census, this.d.shardCount, this.d.clock.now());
   }
 
+  /** A snapshot whose gates match the mode, repairing what an interrupted call left behind. */
   private async settledSnapshot(): Promise<FenceSnapshot> {
     const snap = await this.d.fence.snapshot();
-    if (!staleGates(snap, this.d.shardCount)) return snap;
-    await this.d.fence.setGates(admitsIntents(snap.mode.mode), snap.mode.fenceRev);
-    return this.d.fence.snapshot();
+    if (staleGates(snap, this.d.shardCount)) {
+      await this.setGates(admitsIntents(snap.mode.mode), snap.mode.fenceRev);
+      return this.d.fence.snapshot();
+    }
+    if (missingCloseCounts(snap)) {
+      await this.recordCloseCounts(snap.mode.fenceRev);
+      return this.d.fence.snapshot();
+    }
+    return snap;
   }
 
-  /** Applies one transition: conditional write of the mode, then the gates. Returns the new mode. */
+  /** Applies one transition: conditional write of the mode, then the gates when their desired state flipped. */
   private async move(action: ModeAction, actor: string, from?: ModeState): Promise<ModeState> {
     const current = from ?? (await this.d.fence.readMode());
     const next = transition(current, action, actor, this.d.clock.now());
     await this.d.fence.writeMode(next, current.rev);
-    await this.d.fence.setGates(admitsIntents(next.mode), next.fenceRev);
+    if (next.fenceRev !== current.fenceRev) await this.setGates(admitsIntents(next.mode), next.fenceRev);
     return next;
+  }
+
+  private async setGates(open: boolean, fenceRev: number): Promise<void> {
+    await this.d.fence.setGates(open, fenceRev);
+    if (!open) await this.recordCloseCounts(fenceRev);
+  }
+
+  /** Counts each shard right after its gate closed: the base of completed_since_drain. */
+  private async recordCloseCounts(fenceRev: number): Promise<void> {
+    const census = await this.d.intents.census();
+    await this.d.fence.recordCloseCounts(fenceRev, census.perShard);
   }
 
   private async admin(

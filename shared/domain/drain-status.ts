@@ -1,13 +1,14 @@
 import { admitsIntents, type Mode, type ModeState } from './drain-mode.ts';
-import type { FenceSnapshot } from './ports.ts';
+import type { Census, FenceSnapshot } from './ports.ts';
 
-/** The seeds' DrainStatus, as the API returns it (timestamps ISO 8601). */
+/** The seeds' DrainStatus, as the API returns it (timestamps ISO 8601), with what an operator needs beside it. */
 export interface DrainStatus {
   readonly mode: Mode;
   readonly inflight_count: number;
   readonly oldest_inflight_age_secs: number | null;
   readonly completed_since_drain: number;
   readonly pending_ibc_packets: number;
+  readonly inflight_with_locked_funds: number;
   readonly reason: string | null;
   readonly started_at: string | null;
   readonly deadline: string | null;
@@ -21,26 +22,30 @@ export interface DrainStatus {
 
 export const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
-export const inflightTotal = (snap: FenceSnapshot): number => snap.shards.reduce((n, s) => n + s.inflight, 0);
-
 /** Every gate is closed for the current fence, so no registration can commit until the mode reopens it. */
 export const fenceClosed = (snap: FenceSnapshot, shardCount: number): boolean =>
-  snap.shards.length === shardCount && snap.shards.every((s) => !s.open && s.rev >= snap.mode.fenceRev);
+  snap.gates.length === shardCount && snap.gates.every((g) => !g.open && g.rev >= snap.mode.fenceRev);
 
-/** Gates that do not yet match what the mode wants. */
+/** Some gate does not yet match what the mode wants (an interrupted mode change, or a new installation). */
 export const staleGates = (snap: FenceSnapshot, shardCount: number): boolean => {
   const open = admitsIntents(snap.mode.mode);
   return (
-    snap.shards.length !== shardCount ||
-    snap.shards.some((s) => s.open !== open || s.rev < snap.mode.fenceRev)
+    snap.gates.length !== shardCount || snap.gates.some((g) => g.open !== open || g.rev < snap.mode.fenceRev)
   );
 };
 
-/** Completions counted by gates closed for the current fence. */
-export const completedSinceClose = (snap: FenceSnapshot): number =>
-  snap.shards
-    .filter((s) => !s.open && s.rev >= snap.mode.fenceRev)
-    .reduce((n, s) => n + s.completedSinceClose, 0);
+/** Closed gates of the current fence whose inflight count at closing is not recorded yet. */
+export const missingCloseCounts = (snap: FenceSnapshot): boolean =>
+  !admitsIntents(snap.mode.mode) && snap.gates.some((g) => g.closeCountRev !== snap.mode.fenceRev);
+
+/**
+ * Completions since the drain began: per shard, the inflight count when its gate closed minus the count now
+ * (no registration can land in a closed shard, so the difference is what completed).
+ */
+export const completedSinceClose = (snap: FenceSnapshot, census: Census): number =>
+  snap.gates
+    .filter((g) => !g.open && g.closeCountRev === snap.mode.fenceRev && g.closeCount !== null)
+    .reduce((n, g) => n + Math.max(0, (g.closeCount ?? 0) - (census.perShard[g.shard] ?? 0)), 0);
 
 /** How long a refused client should wait before trying again. */
 export function retryAfterSecs(mode: ModeState, now: number): number {
@@ -52,22 +57,23 @@ export function retryAfterSecs(mode: ModeState, now: number): number {
 
 export function toDrainStatus(
   snap: FenceSnapshot,
+  census: Census,
   shardCount: number,
-  extra: { oldestCreatedAt: number | null; pendingIbc: number; now: number },
+  now: number,
 ): DrainStatus {
   const m = snap.mode;
-  const count = inflightTotal(snap);
-  const oldest = count > 0 && extra.oldestCreatedAt !== null ? extra.oldestCreatedAt : null;
+  const oldest = census.oldestCreatedAt;
   return {
     mode: m.mode,
-    inflight_count: count,
-    oldest_inflight_age_secs: oldest === null ? null : Math.max(0, Math.floor((extra.now - oldest) / 1000)),
-    completed_since_drain: admitsIntents(m.mode) ? 0 : completedSinceClose(snap),
-    pending_ibc_packets: extra.pendingIbc,
+    inflight_count: census.total,
+    oldest_inflight_age_secs: oldest === null ? null : Math.max(0, Math.floor((now - oldest) / 1000)),
+    completed_since_drain: admitsIntents(m.mode) ? 0 : completedSinceClose(snap, census),
+    pending_ibc_packets: census.pendingIbc,
+    inflight_with_locked_funds: census.lockedFunds,
     reason: m.reason,
     started_at: iso(m.startedAt),
     deadline: iso(m.deadline),
-    deadline_exceeded: m.mode === 'Draining' && m.deadline !== null && extra.now > m.deadline,
+    deadline_exceeded: m.mode === 'Draining' && m.deadline !== null && now > m.deadline,
     forced: m.forced,
     version: m.version,
     target_version: m.targetVersion,

@@ -1,5 +1,5 @@
 import { admitsIntents } from './drain-mode.ts';
-import { inflightTotal, retryAfterSecs } from './drain-status.ts';
+import { retryAfterSecs } from './drain-status.ts';
 import { ConflictError, NotAdmittingError, NotFoundError, ValidationError } from './errors.ts';
 import {
   DEFAULT_PHASE,
@@ -10,7 +10,6 @@ import {
   type IntentPatch,
   PHASE_PATTERN,
   type RegisterIntent,
-  shardOf,
   VERSION_PATTERN,
 } from './inflight.ts';
 import type { Clock, FenceStore, IntentStore } from './ports.ts';
@@ -19,7 +18,6 @@ export interface InflightServiceDeps {
   readonly fence: FenceStore;
   readonly intents: IntentStore;
   readonly clock: Clock;
-  readonly shardCount: number;
   /** How long the running protocol version (the default for new intents) is cached, in ms. */
   readonly versionCacheMs?: number;
 }
@@ -54,9 +52,8 @@ export class InflightService {
       created_at: now,
       updated_at: now,
     };
-    const shard = shardOf(intent.id, this.d.shardCount);
     for (let attempt = 0; ; attempt++) {
-      const outcome = await this.d.intents.register(intent, shard);
+      const outcome = await this.d.intents.register(intent);
       if (outcome === 'registered') return intent;
       if (outcome === 'duplicate') {
         throw new ConflictError(
@@ -96,7 +93,7 @@ export class InflightService {
   /** Idempotent: completing twice, or an unknown id, leaves every count as it was. */
   async complete(id: string): Promise<CompleteResult> {
     checkId(id);
-    const completed = await this.d.intents.complete(id, shardOf(id, this.d.shardCount));
+    const completed = await this.d.intents.complete(id);
     return { id, completed };
   }
 
@@ -107,9 +104,9 @@ export class InflightService {
     return intent;
   }
 
-  /** The number of inflight intents, from the fence counters (strongly consistent). */
+  /** The number of inflight intents (a strongly consistent count). */
   async count(): Promise<number> {
-    return inflightTotal(await this.d.fence.snapshot());
+    return (await this.d.intents.census()).total;
   }
 
   list(query: InflightQuery): Promise<InflightPage> {

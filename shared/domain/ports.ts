@@ -1,26 +1,26 @@
 import type { ModeState } from './drain-mode.ts';
 import type { InflightIntent, InflightPage, InflightQuery, IntentPatch } from './inflight.ts';
 
-/** One shard of the admission fence: a gate and the counters of the intents hashed to it. */
-export interface ShardState {
+/** One gate of the admission fence. Registration of an intent hashed to this shard commits only while it is open. */
+export interface GateState {
   readonly shard: number;
   readonly open: boolean;
   /** The fence rev this gate was last set for. */
   readonly rev: number;
-  readonly inflight: number;
-  /** Completions since this gate last closed. */
-  readonly completedSinceClose: number;
+  /** Inflight intents of this shard counted right after the gate closed for `closeCountRev`, or null. */
+  readonly closeCount: number | null;
+  readonly closeCountRev: number | null;
 }
 
-/** The mode record and every shard, read as one consistent snapshot. */
+/** The mode record and every gate, read as one consistent snapshot. */
 export interface FenceSnapshot {
   readonly mode: ModeState;
-  readonly shards: readonly ShardState[];
+  readonly gates: readonly GateState[];
 }
 
-/** Persistence of the drain mode and the sharded fence. */
+/** Persistence of the drain mode and the sharded fence gates. */
 export interface FenceStore {
-  /** Creates the mode record and the shards if they do not exist yet. */
+  /** Creates the mode record and the gates if they do not exist yet, and sets the gates as the mode wants. */
   init(initial: ModeState): Promise<void>;
   readMode(): Promise<ModeState>;
   snapshot(): Promise<FenceSnapshot>;
@@ -28,24 +28,34 @@ export interface FenceStore {
   writeMode(next: ModeState, expectedRev: number): Promise<void>;
   /** Brings every gate whose rev is below `fenceRev` to the desired state. Idempotent. */
   setGates(open: boolean, fenceRev: number): Promise<void>;
+  /** Records each closed gate's inflight count for `fenceRev`, once (the first record wins). */
+  recordCloseCounts(fenceRev: number, perShard: readonly number[]): Promise<void>;
+}
+
+/** One strongly consistent pass over the inflight intents. */
+export interface Census {
+  readonly perShard: readonly number[];
+  readonly total: number;
+  readonly oldestCreatedAt: number | null;
+  readonly pendingIbc: number;
+  readonly lockedFunds: number;
 }
 
 export type RegisterOutcome = 'registered' | 'duplicate' | 'fenced';
 
-/** Persistence of the inflight intents. Registration and completion move the shard counters atomically. */
+/** Persistence of the inflight intents; each lives in its fence shard's partition. */
 export interface IntentStore {
-  register(intent: InflightIntent, shard: number): Promise<RegisterOutcome>;
+  /** One transaction: write the intent if its id is free and its shard's gate is open. */
+  register(intent: InflightIntent): Promise<RegisterOutcome>;
   /** Returns the updated intent, or null when no such intent is inflight. */
   update(id: string, patch: IntentPatch, now: number): Promise<InflightIntent | null>;
   /** True when this call completed the intent; false when it was not inflight (already completed or unknown). */
-  complete(id: string, shard: number): Promise<boolean>;
+  complete(id: string): Promise<boolean>;
   get(id: string): Promise<InflightIntent | null>;
   list(query: InflightQuery): Promise<InflightPage>;
   /** Up to `limit` inflight intents with user or solver funds locked, read consistently. */
   withLockedFunds(limit: number): Promise<InflightIntent[]>;
-  /** created_at of the oldest inflight intent, or null when none. */
-  oldestCreatedAt(): Promise<number | null>;
-  pendingIbcCount(): Promise<number>;
+  census(): Promise<Census>;
 }
 
 export type AuditOutcome = 'succeeded' | 'refused' | 'failed';

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { admitsIntents, type ModeState } from '../../domain/drain-mode.ts';
 import { ConflictError } from '../../domain/errors.ts';
-import type { FenceSnapshot, FenceStore, ShardState } from '../../domain/ports.ts';
+import type { FenceSnapshot, FenceStore, GateState } from '../../domain/ports.ts';
 import { modeFromItem, modeToAttributes } from './mode-item.ts';
 
 const MODE_KEY = { pk: 'MODE', sk: 'MODE' } as const;
@@ -20,8 +20,8 @@ const isConditionFailure = (err: unknown) => err instanceof ConditionalCheckFail
 
 /**
  * The drain mode and the sharded admission fence in the control table.
- * MODE/MODE holds the mode record; SHARD#nn/SHARD holds one gate (`gate` open|closed with its `rev`) and the
- * counters of the intents hashed to it (`inflight`, `completed_total`, `completed_base` taken when the gate closed).
+ * MODE/MODE holds the mode record; SHARD#nn/SHARD holds one gate (`gate` open|closed, the fence `rev` it was set
+ * for, and `close_count`, the shard's inflight count taken right after it closed for `close_count_rev`).
  */
 export class DynamoFenceStore implements FenceStore {
   constructor(
@@ -55,7 +55,7 @@ export class DynamoFenceStore implements FenceStore {
           'the shard count cannot change while intents may be inflight',
       );
     }
-    // New shards start closed (rev 0): they can only open once a mode that admits sets them for its fence rev.
+    // New gates start closed (rev 0): they can only open once a mode that admits sets them for its fence rev.
     await Promise.all(
       this.shardNumbers().map((n) =>
         this.db
@@ -97,11 +97,11 @@ export class DynamoFenceStore implements FenceStore {
     );
     const [modeItem, ...shardItems] = (out.Responses ?? []).map((r) => r.Item);
     if (!modeItem) throw new Error('drain mode record missing: the control plane was not initialised');
-    const shards: ShardState[] = [];
+    const gates: GateState[] = [];
     shardItems.forEach((item, n) => {
-      if (item) shards.push(shardFromItem(n, item));
+      if (item) gates.push(gateFromItem(n, item));
     });
-    return { mode: modeFromItem(modeItem), shards };
+    return { mode: modeFromItem(modeItem), gates };
   }
 
   async writeMode(next: ModeState, expectedRev: number): Promise<void> {
@@ -136,7 +136,6 @@ export class DynamoFenceStore implements FenceStore {
   }
 
   async setGates(open: boolean, fenceRev: number): Promise<void> {
-    const closing = open ? '' : ', completed_base = completed_total';
     await Promise.all(
       this.shardNumbers().map((n) =>
         this.db
@@ -144,7 +143,7 @@ export class DynamoFenceStore implements FenceStore {
             new UpdateCommand({
               TableName: this.table,
               Key: shardKey(n),
-              UpdateExpression: `SET gate = :gate, #rev = :rev${closing}`,
+              UpdateExpression: 'SET gate = :gate, #rev = :rev',
               ConditionExpression: 'attribute_exists(pk) AND #rev < :rev',
               ExpressionAttributeNames: { '#rev': 'rev' },
               ExpressionAttributeValues: { ':gate': open ? 'open' : 'closed', ':rev': fenceRev },
@@ -157,6 +156,32 @@ export class DynamoFenceStore implements FenceStore {
     );
   }
 
+  async recordCloseCounts(fenceRev: number, perShard: readonly number[]): Promise<void> {
+    await Promise.all(
+      this.shardNumbers().map((n) =>
+        this.db
+          .send(
+            new UpdateCommand({
+              TableName: this.table,
+              Key: shardKey(n),
+              UpdateExpression: 'SET close_count = :count, close_count_rev = :rev',
+              ConditionExpression:
+                'gate = :closed AND #rev = :rev AND (attribute_not_exists(close_count_rev) OR close_count_rev <> :rev)',
+              ExpressionAttributeNames: { '#rev': 'rev' },
+              ExpressionAttributeValues: {
+                ':count': perShard[n] ?? 0,
+                ':rev': fenceRev,
+                ':closed': 'closed',
+              },
+            }),
+          )
+          .catch((err) => {
+            if (!isConditionFailure(err)) throw err; // recorded already, or the gate moved on
+          }),
+      ),
+    );
+  }
+
   private shardNumbers(): number[] {
     return Array.from({ length: this.shardCount }, (_, n) => n);
   }
@@ -164,13 +189,13 @@ export class DynamoFenceStore implements FenceStore {
 
 export { shardKey };
 
-function shardFromItem(shard: number, item: Record<string, unknown>): ShardState {
-  const num = (k: string) => Number(item[k] ?? 0);
+function gateFromItem(shard: number, item: Record<string, unknown>): GateState {
+  const numOrNull = (k: string) => (typeof item[k] === 'number' ? (item[k] as number) : null);
   return {
     shard,
     open: item.gate === 'open',
-    rev: num('rev'),
-    inflight: num('inflight'),
-    completedSinceClose: num('completed_total') - num('completed_base'),
+    rev: Number(item.rev ?? 0),
+    closeCount: numOrNull('close_count'),
+    closeCountRev: numOrNull('close_count_rev'),
   };
 }

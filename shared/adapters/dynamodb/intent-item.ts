@@ -1,11 +1,7 @@
 import type { InflightIntent } from '../../domain/inflight.ts';
 
-/** The stored item: the intent's fields, its fence shard, and `ibc_shard` only while an IBC packet is pending (sparse index). */
-export const intentToItem = (i: InflightIntent, shard: number): Record<string, unknown> => ({
-  ...i,
-  shard,
-  ...(i.ibc_in_flight ? { ibc_shard: shard } : {}),
-});
+/** The stored item: the intent's fields plus its fence shard, the partition key. */
+export const intentToItem = (i: InflightIntent, shard: number): Record<string, unknown> => ({ ...i, shard });
 
 export const intentFromItem = (item: Record<string, unknown>): InflightIntent => ({
   id: String(item.id),

@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
+  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
@@ -7,18 +8,27 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { ValidationError } from '../../domain/errors.ts';
-import type { InflightIntent, InflightPage, InflightQuery, IntentPatch } from '../../domain/inflight.ts';
-import type { IntentStore, RegisterOutcome } from '../../domain/ports.ts';
+import {
+  hasLockedFunds,
+  type InflightIntent,
+  type InflightPage,
+  type InflightQuery,
+  type IntentPatch,
+  shardOf,
+} from '../../domain/inflight.ts';
+import type { Census, IntentStore, RegisterOutcome } from '../../domain/ports.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
 import { shardKey } from './fence-store.ts';
 import { intentFromItem, intentToItem } from './intent-item.ts';
-import { BY_AGE_INDEX, PENDING_IBC_INDEX, type TableNames } from './tables.ts';
+import type { TableNames } from './tables.ts';
 import { cancellationCodes, retryOnConflict } from './transactions.ts';
 
+const PATCHABLE = ['phase', 'user_funds_locked', 'solver_funds_locked', 'ibc_in_flight'] as const;
+
 /**
- * Inflight intents, one item each, in the intents table. Register and complete are transactions with the
- * intent's fence shard in the control table: the shard's gate must be open to register, and its counter
- * moves in the same transaction, so the counters always equal the items.
+ * Inflight intents, one item each, keyed (shard, id) so every shard's intents share a partition that can be
+ * counted with a strongly consistent Query. Registration is a transaction of the Put with a ConditionCheck that
+ * the shard's gate is open; completion is a plain conditional Delete.
  */
 export class DynamoIntentStore implements IntentStore {
   constructor(
@@ -27,7 +37,8 @@ export class DynamoIntentStore implements IntentStore {
     private readonly shardCount: number,
   ) {}
 
-  async register(intent: InflightIntent, shard: number): Promise<RegisterOutcome> {
+  async register(intent: InflightIntent): Promise<RegisterOutcome> {
+    const shard = shardOf(intent.id, this.shardCount);
     try {
       await retryOnConflict(() =>
         this.db.send(
@@ -41,12 +52,11 @@ export class DynamoIntentStore implements IntentStore {
                 },
               },
               {
-                Update: {
+                ConditionCheck: {
                   TableName: this.tables.control,
                   Key: shardKey(shard),
-                  UpdateExpression: 'ADD inflight :one',
                   ConditionExpression: 'gate = :open',
-                  ExpressionAttributeValues: { ':one': 1, ':open': 'open' },
+                  ExpressionAttributeValues: { ':open': 'open' },
                 },
               },
             ],
@@ -63,36 +73,21 @@ export class DynamoIntentStore implements IntentStore {
   }
 
   async update(id: string, patch: IntentPatch, now: number): Promise<InflightIntent | null> {
-    const sets: string[] = ['updated_at = :now'];
-    const removes: string[] = [];
-    const values: Record<string, unknown> = { ':now': now };
-    const names: Record<string, string> = {};
-    const fields: [keyof IntentPatch, string][] = [
-      ['phase', 'phase'],
-      ['user_funds_locked', 'user_funds_locked'],
-      ['solver_funds_locked', 'solver_funds_locked'],
-      ['ibc_in_flight', 'ibc_in_flight'],
-    ];
-    for (const [key, attr] of fields) {
-      if (patch[key] === undefined) continue;
-      sets.push(`#${attr} = :${attr}`);
-      names[`#${attr}`] = attr;
-      values[`:${attr}`] = patch[key];
-    }
-    if (patch.ibc_in_flight === true) {
-      sets.push('ibc_shard = #shard');
-      names['#shard'] = 'shard';
-    }
-    if (patch.ibc_in_flight === false) removes.push('ibc_shard');
+    const fields = PATCHABLE.filter((f) => patch[f] !== undefined);
     try {
       const out = await this.db.send(
         new UpdateCommand({
           TableName: this.tables.intents,
-          Key: { id },
-          UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+          Key: this.key(id),
+          UpdateExpression: `SET updated_at = :now${fields.map((f) => `, #${f} = :${f}`).join('')}`,
           ConditionExpression: 'attribute_exists(id)',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
+          ...(fields.length
+            ? { ExpressionAttributeNames: Object.fromEntries(fields.map((f) => [`#${f}`, f])) }
+            : {}),
+          ExpressionAttributeValues: {
+            ':now': now,
+            ...Object.fromEntries(fields.map((f) => [`:${f}`, patch[f]])),
+          },
           ReturnValues: 'ALL_NEW',
         }),
       );
@@ -103,48 +98,25 @@ export class DynamoIntentStore implements IntentStore {
     }
   }
 
-  async complete(id: string, shard: number): Promise<boolean> {
+  async complete(id: string): Promise<boolean> {
     try {
-      await retryOnConflict(() =>
-        this.db.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Delete: {
-                  TableName: this.tables.intents,
-                  Key: { id },
-                  ConditionExpression: 'attribute_exists(id)',
-                },
-              },
-              {
-                Update: {
-                  TableName: this.tables.control,
-                  Key: shardKey(shard),
-                  UpdateExpression: 'ADD inflight :minus, completed_total :one',
-                  ConditionExpression: 'inflight > :zero',
-                  ExpressionAttributeValues: { ':minus': -1, ':one': 1, ':zero': 0 },
-                },
-              },
-            ],
-          }),
-        ),
+      await this.db.send(
+        new DeleteCommand({
+          TableName: this.tables.intents,
+          Key: this.key(id),
+          ConditionExpression: 'attribute_exists(id)',
+        }),
       );
       return true;
     } catch (err) {
-      const codes = cancellationCodes(err);
-      if (codes?.[0] === 'ConditionalCheckFailed') return false;
-      if (codes?.[1] === 'ConditionalCheckFailed') {
-        throw new Error(
-          `fence shard ${shard} counts no inflight intent but intent ${id} exists: counters out of step`,
-        );
-      }
+      if (err instanceof ConditionalCheckFailedException) return false;
       throw err;
     }
   }
 
   async get(id: string): Promise<InflightIntent | null> {
     const out = await this.db.send(
-      new GetCommand({ TableName: this.tables.intents, Key: { id }, ConsistentRead: true }),
+      new GetCommand({ TableName: this.tables.intents, Key: this.key(id), ConsistentRead: true }),
     );
     return out.Item ? intentFromItem(out.Item) : null;
   }
@@ -168,60 +140,51 @@ export class DynamoIntentStore implements IntentStore {
   }
 
   async withLockedFunds(limit: number): Promise<InflightIntent[]> {
-    const page = await this.scanPage(
-      'user_funds_locked = :t OR solver_funds_locked = :t',
-      { ':t': true },
-      limit,
-      undefined,
-      1_000,
-    );
-    return page.intents;
+    const filter = 'user_funds_locked = :t OR solver_funds_locked = :t';
+    return (await this.scanPage(filter, { ':t': true }, limit, undefined, 1_000)).intents;
   }
 
-  async oldestCreatedAt(): Promise<number | null> {
-    const firsts = await Promise.all(
-      this.shards().map(async (shard) => {
-        const out = await this.db.send(
-          new QueryCommand({
-            TableName: this.tables.intents,
-            IndexName: BY_AGE_INDEX,
-            KeyConditionExpression: '#shard = :s',
-            ExpressionAttributeNames: { '#shard': 'shard' },
-            ExpressionAttributeValues: { ':s': shard },
-            ScanIndexForward: true,
-            Limit: 1,
-          }),
-        );
-        return out.Items?.[0]?.created_at as number | undefined;
-      }),
-    );
-    const present = firsts.filter((v): v is number => typeof v === 'number');
-    return present.length ? Math.min(...present) : null;
-  }
-
-  async pendingIbcCount(): Promise<number> {
-    const counts = await Promise.all(
-      this.shards().map(async (shard) => {
-        let n = 0;
+  /** Reads every shard's partition with a strongly consistent Query, in parallel. */
+  async census(): Promise<Census> {
+    const perShard = new Array<number>(this.shardCount).fill(0);
+    let oldest: number | null = null;
+    let pendingIbc = 0;
+    let lockedFunds = 0;
+    await Promise.all(
+      perShard.map(async (_, shard) => {
         let start: Record<string, unknown> | undefined;
         do {
           const out = await this.db.send(
             new QueryCommand({
               TableName: this.tables.intents,
-              IndexName: PENDING_IBC_INDEX,
-              KeyConditionExpression: 'ibc_shard = :s',
+              KeyConditionExpression: '#shard = :s',
+              ExpressionAttributeNames: { '#shard': 'shard' },
               ExpressionAttributeValues: { ':s': shard },
-              Select: 'COUNT',
+              ProjectionExpression: 'created_at, ibc_in_flight, user_funds_locked, solver_funds_locked',
+              ConsistentRead: true,
               ExclusiveStartKey: start,
             }),
           );
-          n += out.Count ?? 0;
+          for (const item of out.Items ?? []) {
+            perShard[shard] = (perShard[shard] ?? 0) + 1;
+            const created = Number(item.created_at);
+            if (oldest === null || created < oldest) oldest = created;
+            if (item.ibc_in_flight === true) pendingIbc++;
+            if (
+              hasLockedFunds({
+                user_funds_locked: item.user_funds_locked === true,
+                solver_funds_locked: item.solver_funds_locked === true,
+              })
+            ) {
+              lockedFunds++;
+            }
+          }
           start = out.LastEvaluatedKey;
         } while (start);
-        return n;
       }),
     );
-    return counts.reduce((a, b) => a + b, 0);
+    const total = perShard.reduce((a, b) => a + b, 0);
+    return { perShard, total, oldestCreatedAt: oldest, pendingIbc, lockedFunds };
   }
 
   /**
@@ -237,6 +200,7 @@ export class DynamoIntentStore implements IntentStore {
   ): Promise<InflightPage> {
     const intents: InflightIntent[] = [];
     let key = start;
+    let lastKept: Record<string, unknown> | undefined;
     for (let reads = 0; reads < maxReads; reads++) {
       const out = await this.db.send(
         new ScanCommand({
@@ -251,40 +215,18 @@ export class DynamoIntentStore implements IntentStore {
       key = out.LastEvaluatedKey;
       for (const item of out.Items ?? []) {
         if (intents.length === limit) {
-          key = { id: intents[intents.length - 1]?.id };
+          key = lastKept; // resume right after the last item handed out
           break;
         }
         intents.push(intentFromItem(item));
+        lastKept = { shard: item.shard, id: item.id };
       }
       if (!key || intents.length === limit) break;
     }
     return { intents, nextCursor: key ? encodeCursor(key) : null };
   }
 
-  private shards(): number[] {
-    return Array.from({ length: this.shardCount }, (_, n) => n);
+  private key(id: string) {
+    return { shard: shardOf(id, this.shardCount), id };
   }
-}
-
-const encodeCursor = (key: Record<string, unknown>): string =>
-  Buffer.from(JSON.stringify(key)).toString('base64url');
-
-function decodeCursor(cursor: string | undefined): Record<string, unknown> | undefined {
-  if (cursor === undefined) return undefined;
-  try {
-    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (
-      key &&
-      typeof key === 'object' &&
-      typeof (key as { id?: unknown }).id === 'string' &&
-      Object.keys(key).length === 1
-    ) {
-      return key as Record<string, unknown>;
-    }
-  } catch {
-    // fall through to the error below
-  }
-  throw new ValidationError(
-    'cursor is not one this API returned: pass next_cursor from the previous page unchanged',
-  );
 }

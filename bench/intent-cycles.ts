@@ -1,0 +1,130 @@
+/**
+ * Register + complete cycles through the library path and the local HTTP API, beside raw PutItem + DeleteItem
+ * pairs on the same DynamoDB Local in the same run. Prints cycles/s, p50/p99 and the ratio to raw.
+ * Targets (issue 2): library >= 0.6 x raw at concurrency 32; HTTP >= 0.4 x raw.
+ */
+import { Agent, request } from 'node:http';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { startDynamoDbLocal } from '../local/engines/dynamodb-local.ts';
+import { type Measurement, measure } from './measure.ts';
+
+process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+const CYCLES = Number(process.env.BENCH_CYCLES ?? 1500);
+const CONCURRENCY = [1, 8, 32];
+
+const ddb = await startDynamoDbLocal();
+try {
+  Object.assign(process.env, {
+    DYNAMODB_ENDPOINT: ddb.endpoint,
+    TABLE_PREFIX: 'bench',
+    AUTH_MODE: 'token',
+    ADMIN_TOKEN: 'bench-admin',
+    INTENT_TOKEN: 'bench-intent',
+  });
+  const { runtime } = await import('../lambdas/http/runtime.ts');
+  const { ensureTables } = await import('../shared/adapters/dynamodb/bootstrap.ts');
+  const { startApiGateway } = await import('../local/api-gateway.ts');
+  const { config, cp } = runtime();
+  const client = new DynamoDBClient({
+    endpoint: ddb.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 5,
+  });
+  await ensureTables(client, config.tables);
+  await client.send(
+    new CreateTableCommand({
+      TableName: 'bench-raw',
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+    }),
+  );
+  await cp.init();
+  const doc = DynamoDBDocumentClient.from(client);
+  const server = await startApiGateway('127.0.0.1', 0);
+  const port = (server.address() as { port: number }).port;
+  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+
+  let run = 0;
+  const raw = (n: number) => async () => {
+    const id = `raw-${run}-${n}`;
+    await doc.send(
+      new PutCommand({ TableName: 'bench-raw', Item: { id, phase: 'Pending', created_at: Date.now() } }),
+    );
+    await doc.send(new DeleteCommand({ TableName: 'bench-raw', Key: { id } }));
+  };
+  const library = (n: number) => async () => {
+    const id = `lib-${run}-${n}`;
+    await cp.inflight.register({ id });
+    await cp.inflight.complete(id);
+  };
+  const http = (n: number) => async () => {
+    const id = `http-${run}-${n}`;
+    const created = await post(`/intents`, JSON.stringify({ id }));
+    if (created !== 201) throw new Error(`register answered ${created}`);
+    const done = await post(`/intents/${id}/complete`, '');
+    if (done !== 200) throw new Error(`complete answered ${done}`);
+  };
+  const post = (path: string, body: string) =>
+    new Promise<number>((resolve, reject) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port,
+          path,
+          method: 'POST',
+          agent,
+          headers: {
+            authorization: 'Bearer bench-intent',
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+          },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  const cycles = (
+    make: (n: number) => () => Promise<void>,
+    total: number,
+    c: number,
+  ): Promise<Measurement> => {
+    run++;
+    return measure(total, c, (n) => make(n)());
+  };
+
+  console.log(`warming up the JVM (${CYCLES} cycles of each path at concurrency 8)...`);
+  await cycles(raw, CYCLES, 8);
+  await cycles(library, CYCLES, 8);
+  await cycles(http, CYCLES, 8);
+
+  const fmt = (m: Measurement) =>
+    `${m.opsPerSec.toFixed(0).padStart(6)}/s  p50 ${m.p50Ms.toFixed(1).padStart(5)} ms  p99 ${m.p99Ms.toFixed(1).padStart(6)} ms`;
+  console.log(
+    `\n${CYCLES} register+complete cycles per cell; raw = PutItem+DeleteItem pairs, measured before and after (mean)`,
+  );
+  for (const c of CONCURRENCY) {
+    const before = await cycles(raw, CYCLES, c);
+    const lib = await cycles(library, CYCLES, c);
+    const api = await cycles(http, CYCLES, c);
+    const after = await cycles(raw, CYCLES, c);
+    const rawRate = (before.opsPerSec + after.opsPerSec) / 2;
+    console.log(`c=${String(c).padEnd(3)} raw     ${fmt(before)}  (after: ${after.opsPerSec.toFixed(0)}/s)`);
+    console.log(`      library ${fmt(lib)}  ratio ${(lib.opsPerSec / rawRate).toFixed(2)} x raw`);
+    console.log(`      http    ${fmt(api)}  ratio ${(api.opsPerSec / rawRate).toFixed(2)} x raw`);
+  }
+  const status = await cp.drain.status();
+  console.log(`\nfinal inflight count ${status.inflight_count} (must be 0)`);
+  agent.destroy();
+  server.close();
+  client.destroy();
+} finally {
+  await ddb.stop();
+}
