@@ -36,9 +36,8 @@ describe('drain metrics', () => {
     emitDrainMetrics(status);
     const record = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((r) => '_aws' in r);
     expect(record).toBeDefined();
-    const names = (
-      record?._aws as { CloudWatchMetrics: { Metrics: { Name: string }[]; Namespace: string }[] }
-    ).CloudWatchMetrics[0];
+    type Emf = { _aws: { CloudWatchMetrics: { Metrics: { Name: string }[]; Namespace: string }[] } };
+    const names = (record as unknown as Emf)._aws.CloudWatchMetrics[0];
     expect(names?.Namespace).toBe('UpgradeControlPlane');
     expect(names?.Metrics.map((m) => m.Name).sort()).toEqual(
       ['DrainCompletedTotal', 'DrainMode', 'DrainStartTimestamp', 'InflightCount'].sort(),
