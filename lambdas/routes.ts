@@ -18,4 +18,11 @@ export const ROUTES: readonly Route[] = [
   { method: 'POST', resource: '/intents', access: 'intent', handler: 'intent-register' },
   { method: 'PATCH', resource: '/intents/{id}', access: 'intent', handler: 'intent-update' },
   { method: 'POST', resource: '/intents/{id}/complete', access: 'intent', handler: 'intent-complete' },
+  { method: 'POST', resource: '/admin/upgrade/start', access: 'admin', handler: 'upgrade-start' },
+  { method: 'GET', resource: '/admin/upgrade/status', access: 'admin', handler: 'upgrade-status' },
+  { method: 'POST', resource: '/admin/upgrade/abort', access: 'admin', handler: 'upgrade-abort' },
+  { method: 'GET', resource: '/admin/upgrades', access: 'admin', handler: 'upgrades-list' },
+  { method: 'GET', resource: '/admin/upgrades/{id}', access: 'admin', handler: 'upgrade-get' },
+  { method: 'GET', resource: '/admin/checkpoints', access: 'admin', handler: 'checkpoints-list' },
+  { method: 'GET', resource: '/admin/checkpoints/{id}', access: 'admin', handler: 'checkpoint-get' },
 ];

@@ -2,11 +2,13 @@ import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { resetRuntime, runtime } from '../lambdas/http/runtime.ts';
+import { resetRuntime, runtime, useLocalWorkflowEngine } from '../lambdas/http/runtime.ts';
 import { ensureTables } from '../shared/adapters/dynamodb/bootstrap.ts';
 import { startApiGateway } from './api-gateway.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './engines/dynamodb-local.ts';
+import { type LocalS3, startLocalS3 } from './engines/s3-server.ts';
 import { resolveTokens, type Tokens } from './tokens.ts';
+import { LocalWorkflowEngine } from './workflow/local-workflow-engine.ts';
 
 export interface LocalStackOptions {
   readonly dataDir: string;
@@ -20,6 +22,8 @@ export interface LocalStack {
   readonly tokens: Tokens;
   readonly dynamoEndpoint: string;
   readonly dynamoPid: number;
+  readonly s3Endpoint: string;
+  readonly engine: LocalWorkflowEngine;
   stop(): Promise<void>;
 }
 
@@ -35,8 +39,16 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   log(`starting DynamoDB Local (data in ${join(dataDir, 'dynamodb')})`);
   const ddb: DynamoDbLocal = await startDynamoDbLocal({ dbPath: join(dataDir, 'dynamodb'), log });
   let server: Server | undefined;
+  let s3: LocalS3 | undefined;
+  let engine: LocalWorkflowEngine | undefined;
   try {
+    const bucket = process.env.CHECKPOINT_BUCKET || 'ucp-checkpoints';
+    s3 = await startLocalS3({ directory: join(dataDir, 's3'), bucket });
+    log(`S3 server on ${s3.endpoint} (checkpoints in ${join(dataDir, 's3')})`);
     Object.assign(process.env, {
+      S3_ENDPOINT: s3.endpoint,
+      CHECKPOINT_BUCKET: bucket,
+      WORKFLOW_POLL_INTERVAL_SECS: process.env.WORKFLOW_POLL_INTERVAL_SECS || '1',
       DYNAMODB_ENDPOINT: ddb.endpoint,
       AUTH_MODE: 'token',
       ADMIN_TOKEN: tokens.admin,
@@ -52,24 +64,34 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     await ensureTables(client, config.tables);
     client.destroy();
     await cp.init();
+    engine = await LocalWorkflowEngine.create();
+    useLocalWorkflowEngine(engine);
     server = await startApiGateway(opts.host, opts.port);
   } catch (err) {
+    await s3?.stop();
     await ddb.stop();
     throw err;
   }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : opts.port;
   const running = server;
+  const localS3 = s3;
+  const localEngine = engine;
   return {
     url: `http://${opts.host}:${port}`,
     tokens,
     dynamoEndpoint: ddb.endpoint,
     dynamoPid: ddb.pid,
+    s3Endpoint: localS3.endpoint,
+    engine: localEngine,
     async stop() {
+      localEngine.stopAll();
+      useLocalWorkflowEngine(null);
       await new Promise<void>((r) => {
         running.close(() => r());
         running.closeAllConnections();
       });
+      await localS3.stop();
       await ddb.stop();
     },
   };

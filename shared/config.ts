@@ -12,6 +12,47 @@ export interface Config {
   readonly shardCount: number;
   readonly initialVersion: string;
   readonly auth: { mode: 'token'; adminToken: string; intentToken: string } | { mode: 'iam' };
+  readonly checkpointBucket: string;
+  readonly s3Endpoint: string | undefined;
+  readonly retentionDays: number;
+  readonly minUpgradeIntervalSecs: number;
+  readonly pollIntervalSecs: number;
+  readonly versionCacheMs: number;
+  /** Set on AWS: the upgrade state machine. Unset locally, where the embedded interpreter runs the same file. */
+  readonly stateMachineArn: string | undefined;
+  readonly checkpointSources: readonly SourceSpec[];
+}
+
+/** A checkpoint source named in CHECKPOINT_SOURCES (JSON). */
+export type SourceSpec =
+  | { name: string; type: 'http'; url: string }
+  | { name: string; type: 'dynamodb'; table: string };
+
+function parseSources(raw: string | undefined): SourceSpec[] {
+  if (!raw) return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ConfigError(
+      'CHECKPOINT_SOURCES must be JSON: [{"name":"order_book","type":"http","url":"..."}]',
+    );
+  }
+  const ok = (x: unknown): x is SourceSpec => {
+    const o = x as Record<string, unknown>;
+    return (
+      typeof o?.name === 'string' &&
+      /^[a-z][a-z0-9_]{0,39}$/.test(o.name) &&
+      ((o.type === 'http' && typeof o.url === 'string') ||
+        (o.type === 'dynamodb' && typeof o.table === 'string'))
+    );
+  };
+  if (!Array.isArray(parsed) || !parsed.every(ok)) {
+    throw new ConfigError(
+      'CHECKPOINT_SOURCES entries need a snake_case name and type http (url) or dynamodb (table)',
+    );
+  }
+  return parsed;
 }
 
 export class ConfigError extends Error {}
@@ -61,5 +102,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             adminToken: required(env, 'ADMIN_TOKEN'),
             intentToken: required(env, 'INTENT_TOKEN'),
           },
+    checkpointBucket: env.CHECKPOINT_BUCKET || 'ucp-checkpoints',
+    s3Endpoint: env.S3_ENDPOINT || undefined,
+    retentionDays: intFromEnv(env, 'RETENTION_DAYS', 30, 1, 3650),
+    minUpgradeIntervalSecs: intFromEnv(env, 'MIN_UPGRADE_INTERVAL_SECS', 86_400, 0, 365 * 86_400),
+    pollIntervalSecs: intFromEnv(env, 'WORKFLOW_POLL_INTERVAL_SECS', 5, 1, 300),
+    versionCacheMs: intFromEnv(env, 'VERSION_CACHE_MS', 10_000, 0, 600_000),
+    stateMachineArn: env.STATE_MACHINE_ARN || undefined,
+    checkpointSources: parseSources(env.CHECKPOINT_SOURCES),
   };
 }

@@ -20,10 +20,12 @@ const ACTIONS: ModeAction[] = [
   { kind: 'begin_upgrade', targetVersion: '2.0.0' },
   { kind: 'begin_resume', version: '2.0.0' },
   { kind: 'finish_resume' },
+  { kind: 'set_deprecated', versions: ['0.9.0'] },
 ];
 
 /** The whole table: for each (mode, action), the resulting mode or null where the move is illegal. */
-const EXPECTED: Record<Mode, Record<ModeAction['kind'], Mode | null>> = {
+/** 'SAME': legal in every mode and leaves the mode as it is. */
+const EXPECTED: Record<Mode, Record<ModeAction['kind'], Mode | null | 'SAME'>> = {
   Active: {
     start_drain: 'Draining',
     cancel: null,
@@ -32,6 +34,7 @@ const EXPECTED: Record<Mode, Record<ModeAction['kind'], Mode | null>> = {
     begin_upgrade: null,
     begin_resume: null,
     finish_resume: null,
+    set_deprecated: 'SAME',
   },
   Draining: {
     start_drain: null,
@@ -41,6 +44,7 @@ const EXPECTED: Record<Mode, Record<ModeAction['kind'], Mode | null>> = {
     begin_upgrade: null,
     begin_resume: null,
     finish_resume: null,
+    set_deprecated: 'SAME',
   },
   Drained: {
     start_drain: null,
@@ -50,6 +54,7 @@ const EXPECTED: Record<Mode, Record<ModeAction['kind'], Mode | null>> = {
     begin_upgrade: 'Upgrading',
     begin_resume: 'Resuming',
     finish_resume: null,
+    set_deprecated: 'SAME',
   },
   Upgrading: {
     start_drain: null,
@@ -59,6 +64,7 @@ const EXPECTED: Record<Mode, Record<ModeAction['kind'], Mode | null>> = {
     begin_upgrade: null,
     begin_resume: 'Resuming',
     finish_resume: null,
+    set_deprecated: 'SAME',
   },
   Resuming: {
     start_drain: null,
@@ -68,13 +74,15 @@ const EXPECTED: Record<Mode, Record<ModeAction['kind'], Mode | null>> = {
     begin_upgrade: null,
     begin_resume: 'Resuming',
     finish_resume: 'Active',
+    set_deprecated: 'SAME',
   },
 };
 
 describe('drain mode transition table', () => {
   for (const mode of MODES) {
     for (const action of ACTIONS) {
-      const expected = EXPECTED[mode][action.kind];
+      const cell = EXPECTED[mode][action.kind];
+      const expected = cell === 'SAME' ? mode : cell;
       it(`${mode} --${action.kind}--> ${expected ?? 'refused'}`, () => {
         const from = at(mode);
         if (expected === null) {

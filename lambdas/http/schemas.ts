@@ -45,3 +45,58 @@ export const InflightQuery = z.strictObject({
 
 /** The `{id}` path parameter of the intent routes. */
 export const intentIdFrom = (path: Record<string, string>): string => path.id ?? '';
+
+const version = z.string().min(1).max(64);
+const checkName = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be snake_case, up to 40 characters');
+const CheckSpecSchema = z.union([
+  z.strictObject({ name: checkName, type: z.enum(['dynamodb', 's3']) }),
+  z.strictObject({
+    name: checkName,
+    type: z.literal('http'),
+    url: z.url({ protocol: /^https?$/ }).max(2048),
+    degraded_ok: z.boolean().optional(),
+  }),
+]);
+
+/** The seeds' UpgradeConfig; only target_version and reason are required. */
+export const UpgradeStartBody = z.strictObject({
+  target_version: version,
+  reason: z.string().min(1).max(500),
+  drain_timeout_secs: z.number().int().min(1).max(MAX_DRAIN_TIMEOUT_SECS).optional(),
+  force_after_timeout: z.boolean().optional(),
+  extend_timeout_secs: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 86_400)
+    .optional(),
+  pre_checks: z.array(CheckSpecSchema).max(20).optional(),
+  post_checks: z.array(CheckSpecSchema).max(20).optional(),
+  migrations: z.array(z.string().min(1).max(140)).max(50).optional(),
+  dry_run: z.boolean().optional(),
+  allow_degraded: z.boolean().optional(),
+  max_rollback_attempts: z.number().int().min(1).max(10).optional(),
+  rollback_retry_delay_secs: z.number().int().min(0).max(3600).optional(),
+  check_timeout_secs: z.number().int().min(1).max(300).optional(),
+  poll_interval_secs: z.number().int().min(1).max(300).optional(),
+  deprecate_versions: z.array(version).max(20).optional(),
+  override_min_interval_reason: z.string().min(1).max(500).optional(),
+  contract: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const ListQuery = z.strictObject({
+  limit: z
+    .string()
+    .regex(/^[0-9]{1,3}$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(200))
+    .optional(),
+});
+
+export const CheckpointQuery = z.strictObject({ validate: z.enum(['true', 'false']).optional() });
+
+/** A path parameter that names an upgrade or a checkpoint. */
+export const resourceIdFrom = (path: Record<string, string>): string => {
+  const id = path.id ?? '';
+  return /^[A-Za-z0-9._-]{1,100}$/.test(id) ? id : '';
+};

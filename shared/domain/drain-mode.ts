@@ -28,6 +28,8 @@ export interface ModeState {
   readonly drainTimeoutSecs: number | null;
   readonly targetVersion: string | null;
   readonly forced: boolean;
+  /** Protocol versions no longer admitted (set when an upgrade resumes). */
+  readonly deprecatedVersions: readonly string[];
   readonly updatedAt: number;
   readonly updatedBy: string;
 }
@@ -40,7 +42,8 @@ export type ModeAction =
   | { kind: 'force' }
   | { kind: 'begin_upgrade'; targetVersion: string }
   | { kind: 'begin_resume'; version: string | null }
-  | { kind: 'finish_resume' };
+  | { kind: 'finish_resume' }
+  | { kind: 'set_deprecated'; versions: readonly string[] };
 
 export const DEFAULT_DRAIN_TIMEOUT_SECS = 1800;
 export const MAX_DRAIN_TIMEOUT_SECS = 7 * 24 * 3600;
@@ -65,6 +68,7 @@ export const initialModeState = (version: string, now: number): ModeState => ({
   drainTimeoutSecs: null,
   targetVersion: null,
   forced: false,
+  deprecatedVersions: [],
   updatedAt: now,
   updatedBy: 'system',
 });
@@ -94,6 +98,7 @@ const HINTS: Record<ModeAction['kind'], Partial<Record<Mode, string>>> = {
     Draining: 'a drain is under way; use POST /admin/drain/cancel to stop it',
   },
   finish_resume: {},
+  set_deprecated: {},
 };
 
 const refuse = (from: Mode, action: ModeAction['kind']): never => {
@@ -109,6 +114,7 @@ const ALLOWED: Record<ModeAction['kind'], readonly Mode[]> = {
   begin_upgrade: ['Drained'],
   begin_resume: ['Drained', 'Upgrading', 'Resuming'],
   finish_resume: ['Resuming'],
+  set_deprecated: MODES,
 };
 
 /** The modes from which an action is legal (for messages and the transition table test). */
@@ -170,5 +176,7 @@ export function transition(state: ModeState, action: ModeAction, actor: string, 
     }
     case 'finish_resume':
       return { ...base, mode: 'Active', reason: null, startedAt: null, deadline: null, forced: false };
+    case 'set_deprecated':
+      return { ...base, deprecatedVersions: [...new Set(action.versions)] };
   }
 }

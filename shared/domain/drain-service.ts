@@ -88,6 +88,13 @@ export class DrainService {
     });
   }
 
+  /** Stops admitting intents of these protocol versions (an upgrade's `deprecate_versions`). */
+  setDeprecatedVersions(caller: Caller, versions: readonly string[]): Promise<DrainStatus> {
+    return this.admin(caller, 'versions.deprecate', { versions }, () =>
+      this.move({ kind: 'set_deprecated', versions }, caller.actor),
+    );
+  }
+
   /** Drained → Upgrading, for the upgrade workflow. */
   beginUpgrade(caller: Caller, targetVersion: string): Promise<DrainStatus> {
     return this.admin(caller, 'upgrade.begin', { target_version: targetVersion }, () =>

@@ -18,8 +18,10 @@ export interface InflightServiceDeps {
   readonly fence: FenceStore;
   readonly intents: IntentStore;
   readonly clock: Clock;
-  /** How long the running protocol version (the default for new intents) is cached, in ms. */
+  /** How long the mode (running and deprecated versions) is cached for registrations, in ms (default 10 s). */
   readonly versionCacheMs?: number;
+  /** Versions the migrations know, for the message that lists the accepted ones. */
+  readonly knownVersions?: readonly string[];
 }
 
 export interface CompleteResult {
@@ -33,7 +35,7 @@ export interface CompleteResult {
  * counter on condition that the shard's gate is open, so an intent is either admitted and counted, or refused.
  */
 export class InflightService {
-  private cachedVersion: { value: string; until: number } | null = null;
+  private cachedVersions: { running: string; deprecated: readonly string[]; until: number } | null = null;
 
   constructor(private readonly d: InflightServiceDeps) {}
 
@@ -41,6 +43,16 @@ export class InflightService {
     checkId(req.id);
     if (req.phase !== undefined) checkPhase(req.phase);
     if (req.protocol_version !== undefined) checkVersion(req.protocol_version);
+    const versions = await this.versions();
+    if (req.protocol_version !== undefined && versions.deprecated.includes(req.protocol_version)) {
+      const accepted = [...new Set([versions.running, ...(this.d.knownVersions ?? [])])].filter(
+        (v) => !versions.deprecated.includes(v),
+      );
+      throw new ValidationError(
+        `protocol_version ${req.protocol_version} is deprecated and no longer admitted; accepted versions: ${accepted.sort().join(', ')}`,
+        { accepted_versions: accepted },
+      );
+    }
     const now = this.d.clock.now();
     const intent: InflightIntent = {
       id: req.id,
@@ -48,7 +60,7 @@ export class InflightService {
       user_funds_locked: req.user_funds_locked ?? false,
       solver_funds_locked: req.solver_funds_locked ?? false,
       ibc_in_flight: req.ibc_in_flight ?? false,
-      protocol_version: req.protocol_version ?? (await this.runningVersion()),
+      protocol_version: req.protocol_version ?? versions.running,
       created_at: now,
       updated_at: now,
     };
@@ -114,12 +126,16 @@ export class InflightService {
     return this.d.intents.list(query);
   }
 
-  private async runningVersion(): Promise<string> {
+  private async versions(): Promise<{ running: string; deprecated: readonly string[] }> {
     const now = this.d.clock.now();
-    if (this.cachedVersion && this.cachedVersion.until > now) return this.cachedVersion.value;
+    if (this.cachedVersions && this.cachedVersions.until > now) return this.cachedVersions;
     const mode = await this.d.fence.readMode();
-    this.cachedVersion = { value: mode.version, until: now + (this.d.versionCacheMs ?? 10_000) };
-    return mode.version;
+    this.cachedVersions = {
+      running: mode.version,
+      deprecated: mode.deprecatedVersions,
+      until: now + (this.d.versionCacheMs ?? 10_000),
+    };
+    return this.cachedVersions;
   }
 }
 

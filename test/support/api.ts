@@ -1,6 +1,7 @@
 import { request, type Server } from 'node:http';
-import { resetRuntime, runtime } from '../../lambdas/http/runtime.ts';
+import { resetRuntime, runtime, useLocalWorkflowEngine } from '../../lambdas/http/runtime.ts';
 import { startApiGateway } from '../../local/api-gateway.ts';
+import { type LocalEngineOptions, LocalWorkflowEngine } from '../../local/workflow/local-workflow-engine.ts';
 import type { ControlPlane } from '../../shared/control-plane.ts';
 import { createTables, freshEnv } from './control-plane.ts';
 
@@ -16,6 +17,7 @@ export interface TestApi {
   readonly cp: ControlPlane;
   readonly adminToken: string;
   readonly intentToken: string;
+  readonly engine: LocalWorkflowEngine;
   /** A request with the admin token. */
   admin(method: string, path: string, body?: unknown): Promise<Reply>;
   /** A request with the intent token. */
@@ -29,13 +31,18 @@ export interface TestApi {
 }
 
 /** The real handlers behind the local API Gateway adapter, over fresh tables on the run's DynamoDB Local. */
-export async function startTestApi(extra: Record<string, string> = {}): Promise<TestApi> {
+export async function startTestApi(
+  extra: Record<string, string> = {},
+  engineOptions: LocalEngineOptions = { retryIntervalMs: 20 },
+): Promise<TestApi> {
   const env = freshEnv(extra);
   Object.assign(process.env, env);
   resetRuntime();
   const { config, cp } = runtime();
   await createTables(config);
   await cp.init();
+  const engine = await LocalWorkflowEngine.create(engineOptions);
+  useLocalWorkflowEngine(engine);
   const server: Server = await startApiGateway('127.0.0.1', 0);
   const address = server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
@@ -67,6 +74,7 @@ export async function startTestApi(extra: Record<string, string> = {}): Promise<
     cp,
     adminToken: env.ADMIN_TOKEN as string,
     intentToken: env.INTENT_TOKEN as string,
+    engine,
     admin: withToken(env.ADMIN_TOKEN as string),
     intent: withToken(env.INTENT_TOKEN as string),
     raw,

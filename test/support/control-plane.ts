@@ -18,6 +18,11 @@ export function freshEnv(extra: Record<string, string> = {}): Record<string, str
     AUTH_MODE: 'token',
     ADMIN_TOKEN: 'admin-secret-token',
     INTENT_TOKEN: 'intent-secret-token',
+    S3_ENDPOINT: inject('s3Endpoint'),
+    CHECKPOINT_BUCKET: 'ucp-test',
+    MIN_UPGRADE_INTERVAL_SECS: '0',
+    WORKFLOW_POLL_INTERVAL_SECS: '1',
+    VERSION_CACHE_MS: '0',
     ...extra,
   };
 }

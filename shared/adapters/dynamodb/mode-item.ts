@@ -13,6 +13,7 @@ export function modeToAttributes(m: ModeState): Record<string, unknown> {
     drain_timeout_secs: m.drainTimeoutSecs,
     target_version: m.targetVersion,
     forced: m.forced,
+    deprecated_versions: m.deprecatedVersions,
     updated_at: m.updatedAt,
     updated_by: m.updatedBy,
   };
@@ -36,6 +37,7 @@ export function modeFromItem(item: Record<string, unknown>): ModeState {
     drainTimeoutSecs: numOrNull(item.drain_timeout_secs),
     targetVersion: strOrNull(item.target_version),
     forced: item.forced === true,
+    deprecatedVersions: Array.isArray(item.deprecated_versions) ? (item.deprecated_versions as string[]) : [],
     updatedAt: Number(item.updated_at),
     updatedBy: String(item.updated_by),
   };

@@ -1,0 +1,144 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { StepRecord, UpgradeRecord, UpgradeStore } from '../../upgrade/upgrade-record.ts';
+
+const LOCK_KEY = { pk: 'UPGRADE_LOCK', sk: 'LOCK' };
+const recordKey = (id: string) => ({ pk: 'UPGRADES', sk: id });
+
+/**
+ * Upgrades in the control table: UPGRADES/<id> holds each record (ids sort by start time), UPGRADE#<id>/STEP#<seq>
+ * its steps, and UPGRADE_LOCK/LOCK the id of the one upgrade allowed to run.
+ */
+export class DynamoUpgradeStore implements UpgradeStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async acquireLock(id: string, now: number): Promise<string | null> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...LOCK_KEY, upgrade_id: id, acquired_at: now },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return null;
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      return (await this.lockHolder()) ?? 'another upgrade';
+    }
+  }
+
+  async releaseLock(id: string): Promise<void> {
+    try {
+      await this.db.send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: LOCK_KEY,
+          ConditionExpression: 'upgrade_id = :id',
+          ExpressionAttributeValues: { ':id': id },
+        }),
+      );
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err; // not ours, or released already
+    }
+  }
+
+  async lockHolder(): Promise<string | null> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: LOCK_KEY, ConsistentRead: true }),
+    );
+    return (out.Item?.upgrade_id as string | undefined) ?? null;
+  }
+
+  async create(record: UpgradeRecord): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...recordKey(record.id), ...record },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+
+  async get(id: string): Promise<UpgradeRecord | null> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: recordKey(id), ConsistentRead: true }),
+    );
+    return out.Item ? strip(out.Item) : null;
+  }
+
+  async update(id: string, patch: Partial<UpgradeRecord>): Promise<void> {
+    const entries = Object.entries(patch).filter(([, v]) => v !== undefined);
+    if (!entries.length) return;
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: recordKey(id),
+        UpdateExpression: `SET ${entries.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: Object.fromEntries(entries.map(([k], i) => [`#f${i}`, k])),
+        ExpressionAttributeValues: Object.fromEntries(entries.map(([, v], i) => [`:v${i}`, v])),
+      }),
+    );
+  }
+
+  async list(limit: number): Promise<UpgradeRecord[]> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'UPGRADES' },
+        ScanIndexForward: false,
+        Limit: limit,
+        ConsistentRead: true,
+      }),
+    );
+    return (out.Items ?? []).map(strip);
+  }
+
+  async putStep(step: StepRecord): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { pk: `UPGRADE#${step.upgrade_id}`, sk: `STEP#${step.seq}`, ...step },
+      }),
+    );
+  }
+
+  async steps(id: string): Promise<StepRecord[]> {
+    const steps: StepRecord[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :step)',
+          ExpressionAttributeValues: { ':pk': `UPGRADE#${id}`, ':step': 'STEP#' },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of out.Items ?? []) {
+        const { pk: _pk, sk: _sk, ...step } = item;
+        steps.push(step as StepRecord);
+      }
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return steps;
+  }
+}
+
+function strip(item: Record<string, unknown>): UpgradeRecord {
+  const { pk: _pk, sk: _sk, ...record } = item;
+  return record as unknown as UpgradeRecord;
+}

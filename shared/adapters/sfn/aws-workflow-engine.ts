@@ -1,0 +1,84 @@
+import {
+  DescribeExecutionCommand,
+  ExecutionAlreadyExists,
+  GetExecutionHistoryCommand,
+  type HistoryEvent,
+  SFNClient,
+  StartExecutionCommand,
+  StopExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import { ConflictError } from '../../domain/errors.ts';
+import type { ExecutionDescription, ExecutionEvent, WorkflowEngine } from '../../upgrade/workflow-engine.ts';
+
+/** Step Functions on AWS: the deployed state machine built by the CDK app from the same ASL file. */
+export class AwsWorkflowEngine implements WorkflowEngine {
+  readonly kind = 'aws' as const;
+  private readonly sfn: SFNClient;
+
+  constructor(
+    private readonly stateMachineArn: string,
+    region?: string,
+  ) {
+    this.sfn = new SFNClient({ region });
+  }
+
+  async start(name: string, input: unknown): Promise<{ executionArn: string }> {
+    try {
+      const out = await this.sfn.send(
+        new StartExecutionCommand({
+          stateMachineArn: this.stateMachineArn,
+          name,
+          input: JSON.stringify(input),
+        }),
+      );
+      return { executionArn: out.executionArn as string };
+    } catch (err) {
+      if (err instanceof ExecutionAlreadyExists)
+        throw new ConflictError('execution_exists', `an execution named ${name} exists already`);
+      throw err;
+    }
+  }
+
+  async describe(executionArn: string): Promise<ExecutionDescription> {
+    const out = await this.sfn.send(new DescribeExecutionCommand({ executionArn }));
+    return {
+      executionArn,
+      name: out.name ?? '',
+      status: out.status as ExecutionDescription['status'],
+      startDate: (out.startDate ?? new Date()).toISOString(),
+      stopDate: out.stopDate ? out.stopDate.toISOString() : null,
+      output: out.output ? (JSON.parse(out.output) as unknown) : null,
+      error: out.error ?? null,
+      cause: out.cause ?? null,
+    };
+  }
+
+  async history(executionArn: string): Promise<ExecutionEvent[]> {
+    const events: ExecutionEvent[] = [];
+    let nextToken: string | undefined;
+    do {
+      const out = await this.sfn.send(
+        new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults: 1000 }),
+      );
+      for (const e of out.events ?? []) events.push(toEvent(e));
+      nextToken = out.nextToken;
+    } while (nextToken);
+    return events;
+  }
+
+  async stop(executionArn: string, cause: string): Promise<void> {
+    await this.sfn.send(new StopExecutionCommand({ executionArn, cause, error: 'StoppedByOperator' }));
+  }
+}
+
+function toEvent(e: HistoryEvent): ExecutionEvent {
+  const failed =
+    e.taskFailedEventDetails ?? e.executionFailedEventDetails ?? e.lambdaFunctionFailedEventDetails;
+  return {
+    timestamp: (e.timestamp ?? new Date()).toISOString(),
+    type: e.type ?? 'Unknown',
+    state: e.stateEnteredEventDetails?.name ?? e.stateExitedEventDetails?.name ?? null,
+    error: failed?.error ?? null,
+    cause: failed?.cause ?? null,
+  };
+}

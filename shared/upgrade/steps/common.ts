@@ -1,0 +1,46 @@
+import type { Caller } from '../../domain/audited.ts';
+import type { HealthResult } from '../../health/health.ts';
+import type { Migration } from '../../migration/migration.ts';
+import type { UpgradeRecord } from '../upgrade-record.ts';
+import type { UpgradeServices } from '../upgrade-services.ts';
+import type { WorkflowState } from '../workflow-state.ts';
+
+/** The identity upgrade steps act under in the audit trail. */
+export const stepCaller = (s: WorkflowState): Caller => ({
+  actor: `upgrade:${s.upgrade_id}`,
+  correlationId: s.upgrade_id,
+});
+
+/** The reason a drain started by this upgrade carries: lets a retried step recognise its own drain. */
+export const drainReason = (s: WorkflowState): string => `upgrade ${s.upgrade_id}: ${s.config.reason}`;
+
+/** The migrations this upgrade runs: the named ones, or the shortest path to the target. */
+export const migrationChain = (svc: UpgradeServices, s: WorkflowState): Migration[] =>
+  s.config.migrations === null
+    ? svc.registry.path(s.from_version, s.config.target_version)
+    : svc.registry.chain(s.config.migrations, s.from_version, s.config.target_version);
+
+/** Health results that stop an upgrade: any Unhealthy, and Degraded unless allowed. */
+export const blocking = (results: readonly HealthResult[], allowDegraded: boolean): HealthResult[] =>
+  results.filter((r) => r.status === 'Unhealthy' || (r.status === 'Degraded' && !allowDegraded));
+
+export const describeChecks = (results: readonly HealthResult[]): string =>
+  results.map((r) => `${r.name} ${r.status}${r.reason ? ` (${r.reason})` : ''}`).join(', ');
+
+/** Ends an upgrade in the history and frees the one-at-a-time lock. */
+export async function finishUpgrade(
+  svc: UpgradeServices,
+  s: WorkflowState,
+  state: UpgradeRecord['state'],
+  error: string | null,
+  result: Record<string, unknown> | null = null,
+): Promise<void> {
+  await svc.upgrades.update(s.upgrade_id, {
+    state,
+    error,
+    result,
+    finished_at: svc.clock.now(),
+    progress_pct: 100,
+  });
+  await svc.upgrades.releaseLock(s.upgrade_id);
+}

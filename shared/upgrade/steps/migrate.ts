@@ -1,0 +1,73 @@
+import { runChecks } from '../../health/health.ts';
+import { migrateRecords } from '../../migration/migrator.ts';
+import type { UpgradeServices } from '../upgrade-services.ts';
+import { StepFailure, type WorkflowState } from '../workflow-state.ts';
+import { blocking, describeChecks, migrationChain, stepCaller } from './common.ts';
+
+/** Step 5: checkpoint inflight state to S3. A retry reuses a checkpoint this upgrade already wrote, once validated. */
+export async function checkpointState(svc: UpgradeServices, s: WorkflowState) {
+  const record = await svc.upgrades.get(s.upgrade_id);
+  if (record?.checkpoint_id) {
+    const check = await svc.checkpoints.validate(record.checkpoint_id);
+    if (check.valid && check.manifest)
+      return { id: check.manifest.id, record_counts: check.manifest.record_counts };
+  }
+  const mode = await svc.fence.readMode();
+  const manifest = await svc.checkpoints.create({
+    upgradeId: s.upgrade_id,
+    protocolVersion: s.from_version,
+    config: { upgrade: s.config, mode },
+  });
+  await svc.upgrades.update(s.upgrade_id, { checkpoint_id: manifest.id, progress_pct: 50 });
+  return { id: manifest.id, record_counts: manifest.record_counts };
+}
+
+/** Step 6a: Drained → Upgrading. */
+export async function markUpgrading(svc: UpgradeServices, s: WorkflowState) {
+  const mode = await svc.fence.readMode();
+  if (mode.mode === 'Upgrading' && mode.targetVersion === s.config.target_version) return { mode: mode.mode };
+  const status = await svc.drain.beginUpgrade(stepCaller(s), s.config.target_version);
+  return { mode: status.mode };
+}
+
+/** Step 6b: migrate stored records along the path, with progress in the upgrade record. */
+export async function migrateStoredRecords(svc: UpgradeServices, s: WorkflowState) {
+  const chain = migrationChain(svc, s);
+  const report = await migrateRecords(svc.records, chain, {
+    onProgress: (p) =>
+      svc.upgrades.update(s.upgrade_id, {
+        migration_progress: p,
+        records_migrated: p.completed,
+        progress_pct: 55 + Math.floor(0.3 * p.pct),
+      }),
+  });
+  await svc.upgrades.update(s.upgrade_id, { migration_progress: report, records_migrated: report.completed });
+  if (report.failed > 0) {
+    throw new StepFailure(
+      'MigrationFailed',
+      `${report.failed} of ${report.total} records failed to migrate: ${report.errors.join('; ')}`,
+    );
+  }
+  return report;
+}
+
+/** Step 6c: contract migration. The CosmWasm steps plug in here (a later issue); until then a contract section is refused. */
+export async function migrateContracts(_svc: UpgradeServices, s: WorkflowState) {
+  if (s.config.contract === null)
+    return { skipped: true, reason: 'no contract section in the upgrade request' };
+  throw new StepFailure(
+    'ContractMigrationUnavailable',
+    'this control plane cannot migrate contracts yet; the upgrade is rolled back rather than half done',
+  );
+}
+
+/** Step 7: post-checks (and an operator's abort, honoured here by rolling back). */
+export async function runPostChecks(svc: UpgradeServices, s: WorkflowState) {
+  const record = await svc.upgrades.get(s.upgrade_id);
+  if (record?.abort_requested) throw new StepFailure('AbortRequested', 'an operator aborted the upgrade');
+  const results = await runChecks(svc.checksFor(s.config.post_checks), s.config.check_timeout_secs);
+  const bad = blocking(results, s.config.allow_degraded);
+  if (bad.length) throw new StepFailure('PostChecksFailed', `post-checks failed: ${describeChecks(bad)}`);
+  await svc.upgrades.update(s.upgrade_id, { progress_pct: 90 });
+  return { results };
+}

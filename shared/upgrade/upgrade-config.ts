@@ -1,0 +1,57 @@
+/** A health check an upgrade runs before draining (pre) or after migrating (post). */
+export type CheckSpec =
+  | { readonly name: string; readonly type: 'dynamodb' }
+  | { readonly name: string; readonly type: 's3' }
+  | { readonly name: string; readonly type: 'http'; readonly url: string; readonly degraded_ok?: boolean };
+
+/** The seeds' UpgradeConfig with this project's defaults filled in: what the workflow runs on. */
+export interface UpgradeConfig {
+  readonly target_version: string;
+  readonly reason: string;
+  readonly drain_timeout_secs: number;
+  readonly force_after_timeout: boolean;
+  readonly extend_timeout_secs: number;
+  readonly pre_checks: readonly CheckSpec[];
+  readonly post_checks: readonly CheckSpec[];
+  /** Registered migration names to run in order; null means the shortest path from the running version. */
+  readonly migrations: readonly string[] | null;
+  readonly dry_run: boolean;
+  /** Let a Degraded pre-check through (it is reported); Unhealthy always stops the upgrade. */
+  readonly allow_degraded: boolean;
+  readonly max_rollback_attempts: number;
+  readonly rollback_retry_delay_secs: number;
+  readonly check_timeout_secs: number;
+  /** Seconds between drain status checks: 5 on AWS, shorter locally. */
+  readonly poll_interval_secs: number;
+  /** Versions no longer admitted once the upgrade resumes. */
+  readonly deprecate_versions: readonly string[];
+  /** Why the minimum interval since the last upgrade is waived (audited); null enforces it. */
+  readonly override_min_interval_reason: string | null;
+  /** Placeholder for the contract section of issue 4: present means a contract migration is requested. */
+  readonly contract: Record<string, unknown> | null;
+}
+
+export const UPGRADE_DEFAULTS = {
+  drain_timeout_secs: 1800,
+  force_after_timeout: false,
+  extend_timeout_secs: 0,
+  pre_checks: [
+    { name: 'settlement_store', type: 'dynamodb' },
+    { name: 'checkpoint_store', type: 's3' },
+  ],
+  post_checks: [
+    { name: 'settlement_store', type: 'dynamodb' },
+    { name: 'checkpoint_store', type: 's3' },
+  ],
+  migrations: null,
+  dry_run: false,
+  allow_degraded: false,
+  max_rollback_attempts: 3,
+  rollback_retry_delay_secs: 30,
+  check_timeout_secs: 30,
+  deprecate_versions: [],
+  override_min_interval_reason: null,
+  contract: null,
+} as const satisfies Partial<UpgradeConfig>;
+
+export const DEFAULT_MIN_UPGRADE_INTERVAL_SECS = 86_400;

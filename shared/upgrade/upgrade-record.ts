@@ -1,0 +1,71 @@
+import type { UpgradeConfig } from './upgrade-config.ts';
+
+export type UpgradeState =
+  | 'running'
+  | 'succeeded'
+  | 'failed'
+  | 'rolled_back'
+  | 'aborted'
+  | 'dry_run'
+  | 'needs_operator';
+
+/** Migration progress as the migrator reports it. */
+export interface MigrationProgress {
+  readonly total: number;
+  readonly completed: number;
+  readonly failed: number;
+  readonly pct: number;
+}
+
+/** One upgrade in the history: what was asked, how far it got, how it ended. */
+export interface UpgradeRecord {
+  readonly id: string;
+  readonly execution_name: string;
+  readonly execution_arn: string | null;
+  readonly from_version: string;
+  readonly to_version: string;
+  readonly state: UpgradeState;
+  readonly started_at: number;
+  readonly finished_at: number | null;
+  readonly requested_by: string;
+  readonly reason: string;
+  readonly config: UpgradeConfig;
+  readonly current_step: string | null;
+  readonly progress_pct: number;
+  readonly checkpoint_id: string | null;
+  readonly records_migrated: number;
+  readonly migration_progress: MigrationProgress | null;
+  readonly abort_requested: boolean;
+  readonly error: string | null;
+  readonly result: Record<string, unknown> | null;
+}
+
+/** One step of an upgrade, written by the step's own task as it starts and ends. */
+export interface StepRecord {
+  readonly upgrade_id: string;
+  readonly seq: string;
+  readonly name: string;
+  readonly started_at: number;
+  readonly ended_at: number | null;
+  readonly outcome: 'running' | 'succeeded' | 'failed';
+  readonly cause: string | null;
+  readonly detail: Record<string, unknown> | null;
+}
+
+/** Persistence of upgrades, their steps, and the one-upgrade-at-a-time lock. */
+export interface UpgradeStore {
+  /** Takes the lock for `id`; returns the holder's id when another upgrade holds it. */
+  acquireLock(id: string, now: number): Promise<string | null>;
+  releaseLock(id: string): Promise<void>;
+  lockHolder(): Promise<string | null>;
+  create(record: UpgradeRecord): Promise<void>;
+  get(id: string): Promise<UpgradeRecord | null>;
+  update(id: string, patch: Partial<UpgradeRecord>): Promise<void>;
+  /** Newest first. */
+  list(limit: number): Promise<UpgradeRecord[]>;
+  putStep(step: StepRecord): Promise<void>;
+  steps(id: string): Promise<StepRecord[]>;
+}
+
+/** Whether an upgrade in this state has ended. */
+export const isFinished = (s: UpgradeState): boolean => s !== 'running';

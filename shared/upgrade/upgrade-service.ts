@@ -1,0 +1,238 @@
+import { randomBytes } from 'node:crypto';
+import { audited, type Caller } from '../domain/audited.ts';
+import type { DrainStatus } from '../domain/drain-status.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.ts';
+import { VERSION_PATTERN } from '../domain/inflight.ts';
+import type { UpgradeConfig } from './upgrade-config.ts';
+import type { StepRecord, UpgradeRecord } from './upgrade-record.ts';
+import type { UpgradeServices } from './upgrade-services.ts';
+import type { ExecutionEvent, WorkflowEngine } from './workflow-engine.ts';
+import type { WorkflowState } from './workflow-state.ts';
+
+/** The seeds' UpgradeStatus, plus the step under way and what an operator needs to act on it. */
+export interface UpgradeStatus {
+  readonly upgrade_id: string;
+  readonly execution_name: string;
+  readonly state: UpgradeRecord['state'];
+  readonly current_step: string | null;
+  readonly from_version: string;
+  readonly target_version: string;
+  readonly started_at: string;
+  readonly finished_at: string | null;
+  readonly drain_status: DrainStatus;
+  readonly inflight_count: number;
+  readonly checkpoint_id: string | null;
+  readonly progress_pct: number;
+  readonly estimated_completion: string | null;
+  readonly migration_progress: UpgradeRecord['migration_progress'];
+  readonly abort_requested: boolean;
+  readonly error: string | null;
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** A readable, unique execution name: upgrade-<target>-<UTC time>-<random>, within Step Functions' 80 characters. */
+export function executionName(target: string, now: number): string {
+  const stamp = new Date(now).toISOString().replace(/[-:]/g, '').slice(0, 15);
+  return `upgrade-${target.replace(/[^A-Za-z0-9]/g, '_').slice(0, 40)}-${stamp}-${randomBytes(2).toString('hex')}`;
+}
+
+/** Starts, watches and aborts upgrades; one at a time, never sooner than the minimum interval unless overridden. */
+export class UpgradeService {
+  constructor(
+    private readonly svc: UpgradeServices,
+    private readonly engine: () => WorkflowEngine,
+  ) {}
+
+  async start(caller: Caller, config: UpgradeConfig): Promise<UpgradeRecord> {
+    if (!VERSION_PATTERN.test(config.target_version))
+      throw new ValidationError('target_version must look like 2.0.0');
+    return audited(
+      this.svc.audit,
+      this.svc.clock,
+      caller,
+      'upgrade.start',
+      { ...config },
+      async () => {
+        const now = this.svc.clock.now();
+        const mode = await this.svc.fence.readMode();
+        if (mode.mode !== 'Active') {
+          throw new ConflictError(
+            'not_active',
+            `the system is ${mode.mode}; an upgrade starts from Active (resume or cancel first)`,
+          );
+        }
+        if (config.target_version === mode.version) {
+          throw new ValidationError(`target_version ${config.target_version} is already the running version`);
+        }
+        await this.checkInterval(caller, config, now);
+        const name = executionName(config.target_version, now);
+        const holder = await this.svc.upgrades.acquireLock(name, now);
+        if (holder) {
+          throw new ConflictError(
+            'upgrade_running',
+            `upgrade ${holder} is running; wait for it or abort it first`,
+            {
+              running_upgrade_id: holder,
+            },
+          );
+        }
+        const record: UpgradeRecord = {
+          id: name,
+          execution_name: name,
+          execution_arn: null,
+          from_version: mode.version,
+          to_version: config.target_version,
+          state: 'running',
+          started_at: now,
+          finished_at: null,
+          requested_by: caller.actor,
+          reason: config.reason,
+          config,
+          current_step: 'Starting',
+          progress_pct: 0,
+          checkpoint_id: null,
+          records_migrated: 0,
+          migration_progress: null,
+          abort_requested: false,
+          error: null,
+          result: null,
+        };
+        await this.svc.upgrades.create(record);
+        const input: WorkflowState = {
+          upgrade_id: name,
+          from_version: mode.version,
+          config,
+          rollback_attempts: { count: 0 },
+        };
+        try {
+          const { executionArn } = await this.engine().start(name, input);
+          await this.svc.upgrades.update(name, { execution_arn: executionArn });
+          return { ...record, execution_arn: executionArn };
+        } catch (err) {
+          await this.svc.upgrades.update(name, {
+            state: 'failed',
+            error: `could not start: ${(err as Error).message}`,
+            finished_at: now,
+          });
+          await this.svc.upgrades.releaseLock(name);
+          throw err;
+        }
+      },
+      (r) => `started ${r.id} (${r.from_version} -> ${r.to_version})`,
+    );
+  }
+
+  /** The running upgrade, or else the latest one. */
+  async status(): Promise<UpgradeStatus> {
+    const holder = await this.svc.upgrades.lockHolder();
+    const record = holder ? await this.svc.upgrades.get(holder) : (await this.svc.upgrades.list(1))[0];
+    if (!record) throw new NotFoundError('no upgrade has run yet: start one with POST /admin/upgrade/start');
+    const drain = await this.svc.drain.status();
+    const now = this.svc.clock.now();
+    const elapsed = now - record.started_at;
+    const eta =
+      record.state === 'running' && record.progress_pct > 0
+        ? record.started_at + (elapsed * 100) / record.progress_pct
+        : null;
+    return {
+      upgrade_id: record.id,
+      execution_name: record.execution_name,
+      state: record.state,
+      current_step: record.current_step,
+      from_version: record.from_version,
+      target_version: record.to_version,
+      started_at: new Date(record.started_at).toISOString(),
+      finished_at: iso(record.finished_at),
+      drain_status: drain,
+      inflight_count: drain.inflight_count,
+      checkpoint_id: record.checkpoint_id,
+      progress_pct: record.progress_pct,
+      estimated_completion: iso(record.finished_at ?? (eta === null ? null : Math.round(eta))),
+      migration_progress: record.migration_progress,
+      abort_requested: record.abort_requested,
+      error: record.error,
+    };
+  }
+
+  /** Asks the running upgrade to stop at its next safe point (cancel during the drain, roll back after migration began). */
+  async abort(caller: Caller): Promise<{ upgrade_id: string; abort_requested: true; message: string }> {
+    return audited(
+      this.svc.audit,
+      this.svc.clock,
+      caller,
+      'upgrade.abort',
+      {},
+      async () => {
+        const holder = await this.svc.upgrades.lockHolder();
+        if (!holder) throw new ConflictError('no_upgrade_running', 'no upgrade is running');
+        await this.svc.upgrades.update(holder, { abort_requested: true });
+        return {
+          upgrade_id: holder,
+          abort_requested: true as const,
+          message:
+            'the upgrade stops at its next safe point: during the drain it cancels the drain; once migration began it ' +
+            'rolls back to the checkpoint; then the old version resumes. Follow GET /admin/upgrade/status',
+        };
+      },
+      (r) => `abort requested for ${r.upgrade_id}`,
+    );
+  }
+
+  async history(limit: number) {
+    const records = await this.svc.upgrades.list(limit);
+    return records.map((r) => ({
+      id: r.id,
+      from: r.from_version,
+      to: r.to_version,
+      started: new Date(r.started_at).toISOString(),
+      finished: iso(r.finished_at),
+      outcome: r.state,
+      checkpoint_id: r.checkpoint_id,
+      records_migrated: r.records_migrated,
+      error: r.error,
+      requested_by: r.requested_by,
+    }));
+  }
+
+  async detail(
+    id: string,
+  ): Promise<{ upgrade: UpgradeRecord; steps: StepRecord[]; execution_events: ExecutionEvent[] | null }> {
+    const upgrade = await this.svc.upgrades.get(id);
+    if (!upgrade) throw new NotFoundError(`no upgrade ${id}`);
+    const steps = (await this.svc.upgrades.steps(id)).sort((a, b) => a.started_at - b.started_at);
+    let events: ExecutionEvent[] | null = null;
+    if (upgrade.execution_arn)
+      events = await this.engine()
+        .history(upgrade.execution_arn)
+        .catch(() => null);
+    return { upgrade, steps, execution_events: events };
+  }
+
+  private async checkInterval(caller: Caller, config: UpgradeConfig, now: number): Promise<void> {
+    const min = this.svc.minUpgradeIntervalSecs;
+    if (min === 0) return;
+    const last = (await this.svc.upgrades.list(50)).find(
+      (r) => r.state === 'succeeded' && r.finished_at !== null,
+    );
+    if (!last?.finished_at || now - last.finished_at >= min * 1000) return;
+    const next = new Date(last.finished_at + min * 1000).toISOString();
+    if (!config.override_min_interval_reason) {
+      throw new ConflictError(
+        'too_soon',
+        `the last upgrade (${last.id}) finished less than ${min} s ago; the next is allowed from ${next}, ` +
+          'or pass override_min_interval_reason to override (audited)',
+        { next_allowed_at: next },
+      );
+    }
+    await this.svc.audit.record({
+      at: now,
+      actor: caller.actor,
+      action: 'upgrade.override_min_interval',
+      params: { reason: config.override_min_interval_reason, last_upgrade: last.id, next_allowed_at: next },
+      outcome: 'succeeded',
+      message: `minimum interval of ${min} s overridden: ${config.override_min_interval_reason}`,
+      correlationId: caller.correlationId,
+    });
+  }
+}

@@ -1,0 +1,25 @@
+import type { CheckpointService } from '../checkpoint/checkpoint-service.ts';
+import type { DrainService } from '../domain/drain-service.ts';
+import type { InflightService } from '../domain/inflight-service.ts';
+import type { AuditLog, Clock, FenceStore } from '../domain/ports.ts';
+import type { HealthCheck } from '../health/health.ts';
+import type { MigrationRegistry } from '../migration/migration.ts';
+import type { RecordStore } from '../migration/record-store.ts';
+import type { CheckSpec } from './upgrade-config.ts';
+import type { UpgradeStore } from './upgrade-record.ts';
+
+/** Everything the upgrade steps and the upgrade API use, wired once per process. */
+export interface UpgradeServices {
+  readonly drain: DrainService;
+  readonly inflight: InflightService;
+  readonly fence: FenceStore;
+  readonly audit: AuditLog;
+  readonly upgrades: UpgradeStore;
+  readonly checkpoints: CheckpointService;
+  readonly records: RecordStore;
+  readonly registry: MigrationRegistry;
+  readonly checksFor: (specs: readonly CheckSpec[]) => HealthCheck[];
+  readonly clock: Clock;
+  readonly minUpgradeIntervalSecs: number;
+  readonly pollIntervalSecs: number;
+}

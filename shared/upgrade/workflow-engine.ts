@@ -1,0 +1,34 @@
+/** How an execution stands, in Step Functions' own terms. */
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+
+export interface ExecutionDescription {
+  readonly executionArn: string;
+  readonly name: string;
+  readonly status: ExecutionStatus;
+  readonly startDate: string;
+  readonly stopDate: string | null;
+  readonly output: unknown;
+  readonly error: string | null;
+  readonly cause: string | null;
+}
+
+/** One entry of an execution's history, reduced to what an operator reads. */
+export interface ExecutionEvent {
+  readonly timestamp: string;
+  readonly type: string;
+  readonly state: string | null;
+  readonly error: string | null;
+  readonly cause: string | null;
+}
+
+/**
+ * The workflow engine behind one interface: Step Functions on AWS, the local interpreter in the embedded
+ * runtime. Both run the same ASL file.
+ */
+export interface WorkflowEngine {
+  readonly kind: 'aws' | 'local';
+  start(name: string, input: unknown): Promise<{ executionArn: string }>;
+  describe(executionArn: string): Promise<ExecutionDescription>;
+  history(executionArn: string): Promise<ExecutionEvent[]>;
+  stop(executionArn: string, cause: string): Promise<void>;
+}

@@ -1,0 +1,39 @@
+import type { DrainStatus } from '../domain/drain-status.ts';
+import type { HealthResult } from '../health/health.ts';
+import type { MigrationReport } from '../migration/migrator.ts';
+import type { UpgradeConfig } from './upgrade-config.ts';
+
+/** The state an upgrade execution carries from step to step (JSONPath: each Task writes its ResultPath). */
+export interface WorkflowState {
+  readonly upgrade_id: string;
+  readonly from_version: string;
+  readonly config: UpgradeConfig;
+  readonly rollback_attempts: { readonly count: number };
+  readonly pre_checks?: { readonly results: HealthResult[]; readonly migration_path: string[] };
+  readonly drain?: DrainStatus & { readonly abort_requested: boolean };
+  readonly checkpoint?: { readonly id: string; readonly record_counts: Record<string, number> };
+  readonly migration?: MigrationReport;
+  /** What a Catch put here: `Cause` is the error message (locally) or Lambda's JSON error (on AWS). */
+  readonly error?: { readonly Error: string; readonly Cause: string };
+  readonly rollback_error?: { readonly Error: string; readonly Cause: string };
+}
+
+/** The readable cause of a caught error, whichever engine caught it. */
+export function causeOf(err: WorkflowState['error']): string {
+  if (!err) return 'unknown error';
+  try {
+    const parsed = JSON.parse(err.Cause) as { errorMessage?: string };
+    if (parsed.errorMessage) return `${err.Error}: ${parsed.errorMessage}`;
+  } catch {
+    // a plain message
+  }
+  return `${err.Error}: ${err.Cause}`;
+}
+
+/** A failure a workflow step reports on purpose; its name becomes the Step Functions error name. */
+export class StepFailure extends Error {
+  constructor(name: string, message: string) {
+    super(message);
+    this.name = name;
+  }
+}
