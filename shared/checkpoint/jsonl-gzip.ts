@@ -57,6 +57,7 @@ export async function readGzipJsonLines(
   const tap = new HashTap();
   const gunzip = createGunzip();
   const piped = pipeline(body, tap, gunzip);
+  piped.catch(() => {}); // the same error also ends the loop below; it is rethrown by `await piped`
   let records = 0;
   const rl = createInterface({ input: gunzip, crlfDelay: Number.POSITIVE_INFINITY });
   for await (const line of rl) {

@@ -16,7 +16,12 @@ export interface MigrationReport extends MigrationProgress {
 export async function migrateRecords(
   store: RecordStore,
   chain: readonly Migration[],
-  opts: { dryRun?: boolean; onProgress?: (p: MigrationProgress) => Promise<void> | void } = {},
+  opts: {
+    dryRun?: boolean;
+    /** The upgrade running this migration: a re-run of the same upgrade keeps each record's original version. */
+    runId?: string;
+    onProgress?: (p: MigrationProgress) => Promise<void> | void;
+  } = {},
 ): Promise<MigrationReport> {
   const target = chain[chain.length - 1]?.to;
   const sources = new Set(chain.map((m) => m.from));
@@ -44,7 +49,14 @@ export async function migrateRecords(
     for (const record of page) {
       if (!sources.has(record.protocol_version)) continue;
       try {
-        let current: StoredRecord = record;
+        // Remember where the record started, so that reversing stops there rather than at the chain's start.
+        const resumed = opts.runId !== undefined && record.migrated_by === opts.runId;
+        const origin = resumed ? record.migrated_from_version : record.protocol_version;
+        let current: StoredRecord = {
+          ...record,
+          migrated_from_version: origin,
+          migrated_by: opts.runId ?? null,
+        };
         for (const m of chain) {
           if (current.protocol_version !== m.from) continue;
           const next = m.forward(current);
@@ -74,12 +86,16 @@ export async function reverseRecords(store: RecordStore, chain: readonly Migrati
   for await (const page of store.pages()) {
     for (const record of page) {
       if (!targets.has(record.protocol_version)) continue;
+      const origin = typeof record.migrated_from_version === 'string' ? record.migrated_from_version : null;
       let current: StoredRecord = record;
       for (const m of reversed) {
-        if (current.protocol_version !== m.to || !m.reverse) continue;
+        if (current.protocol_version !== m.to || current.protocol_version === origin || !m.reverse) continue;
         const prev = m.reverse(current);
-        if (!(await store.replaceIfVersion(prev, m.to))) break;
-        current = prev;
+        const done = prev.protocol_version === origin || origin === null;
+        const { migrated_from_version: _origin, migrated_by: _by, ...plain } = prev;
+        if (!(await store.replaceIfVersion(done ? (plain as StoredRecord) : prev, m.to))) break;
+        current = done ? (plain as StoredRecord) : prev;
+        if (done && origin !== null) break;
       }
       n++;
     }

@@ -29,6 +29,15 @@ export interface UpgradeStatus {
   readonly error: string | null;
 }
 
+const runningConflict = (id: string) =>
+  new ConflictError(
+    'upgrade_running',
+    `upgrade ${id} is running; follow GET /admin/upgrade/status, or abort it first`,
+    {
+      running_upgrade_id: id,
+    },
+  );
+
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** A readable, unique execution name: upgrade-<target>-<UTC time>-<random>, within Step Functions' 80 characters. */
@@ -55,6 +64,8 @@ export class UpgradeService {
       { ...config },
       async () => {
         const now = this.svc.clock.now();
+        const running = await this.svc.upgrades.lockHolder();
+        if (running) throw runningConflict(running);
         const mode = await this.svc.fence.readMode();
         if (mode.mode !== 'Active') {
           throw new ConflictError(
@@ -68,15 +79,7 @@ export class UpgradeService {
         await this.checkInterval(caller, config, now);
         const name = executionName(config.target_version, now);
         const holder = await this.svc.upgrades.acquireLock(name, now);
-        if (holder) {
-          throw new ConflictError(
-            'upgrade_running',
-            `upgrade ${holder} is running; wait for it or abort it first`,
-            {
-              running_upgrade_id: holder,
-            },
-          );
-        }
+        if (holder) throw runningConflict(holder);
         const record: UpgradeRecord = {
           id: name,
           execution_name: name,

@@ -34,6 +34,7 @@ export async function markUpgrading(svc: UpgradeServices, s: WorkflowState) {
 export async function migrateStoredRecords(svc: UpgradeServices, s: WorkflowState) {
   const chain = migrationChain(svc, s);
   const report = await migrateRecords(svc.records, chain, {
+    runId: s.upgrade_id,
     onProgress: (p) =>
       svc.upgrades.update(s.upgrade_id, {
         migration_progress: p,
