@@ -3,7 +3,7 @@ import { ConflictError, NotFoundError } from '../domain/errors.ts';
 import type { Clock } from '../domain/ports.ts';
 import type { StoredRecord } from '../migration/migration.ts';
 import type { RecordStore } from '../migration/record-store.ts';
-import { gzipJsonLines, readGzipJsonLines } from './jsonl-gzip.ts';
+import { JsonLinesGzipWriter, readGzipJsonLines } from './jsonl-gzip.ts';
 import {
   CHECKPOINT_FORMAT_VERSION,
   type CheckpointIndex,
@@ -43,23 +43,12 @@ export class CheckpointInvalidError extends ConflictError {
   }
 }
 
-async function* flatten<T>(pages: AsyncIterable<T[]>): AsyncIterable<T> {
-  for await (const page of pages) yield* page;
-}
-
-async function* pendingIbc(pages: AsyncIterable<StoredRecord[]>): AsyncIterable<unknown> {
-  for await (const page of pages) {
-    for (const r of page) {
-      if (r.ibc_in_flight === true)
-        yield {
-          intent_id: r.id,
-          phase: r.phase,
-          protocol_version: r.protocol_version,
-          created_at: r.created_at,
-        };
-    }
-  }
-}
+const ibcPacket = (r: StoredRecord) => ({
+  intent_id: r.id,
+  phase: r.phase,
+  protocol_version: r.protocol_version,
+  created_at: r.created_at,
+});
 
 /**
  * Checkpoints: a manifest plus gzip JSON Lines parts (inflight intents, pending IBC packets, the configuration in
@@ -78,21 +67,43 @@ export class CheckpointService {
     const id = `ckpt-${new Date(now).toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`;
     const prefix = `checkpoints/${id}`;
     const parts: CheckpointPart[] = [];
-    const write = async (name: string, records: AsyncIterable<unknown>) => {
+    /** Opens a part: its writer, and the upload that consumes it. */
+    const open = (name: string) => {
       const key = `${prefix}/${name}.jsonl.gz`;
-      const { stream, done } = gzipJsonLines(records);
-      const [, stats] = await Promise.all([this.d.objects.put(key, stream, 'application/gzip'), done]);
-      parts.push({ name, key, ...stats });
+      const writer = new JsonLinesGzipWriter();
+      const upload = this.d.objects.put(key, writer.stream, 'application/gzip');
+      upload.catch(() => {}); // awaited in close()
+      const close = async () => {
+        const [stats] = await Promise.all([writer.end(), upload]);
+        parts.push({ name, key, ...stats });
+      };
+      return { writer, close };
     };
-    await write('inflight_intents', flatten(this.d.records.pages(this.d.scanSegments ?? 1)));
-    await write('pending_ibc_packets', pendingIbc(this.d.records.pages()));
-    await write(
-      'config',
-      (async function* () {
-        yield input.config;
-      })(),
-    );
-    for (const source of this.d.sources) await write(source.name, source.records());
+    // One pass over the intents feeds both the intents part and the pending IBC packets part.
+    const intents = open('inflight_intents');
+    const ibc = open('pending_ibc_packets');
+    for await (const page of this.d.records.pages(this.d.scanSegments ?? 1)) {
+      await intents.writer.write(page);
+      await ibc.writer.write(page.filter((r) => r.ibc_in_flight === true).map(ibcPacket));
+    }
+    await intents.close();
+    await ibc.close();
+    const config = open('config');
+    await config.writer.write([input.config]);
+    await config.close();
+    for (const source of this.d.sources) {
+      const part = open(source.name);
+      let batch: unknown[] = [];
+      for await (const r of source.records()) {
+        batch.push(r);
+        if (batch.length >= 500) {
+          await part.writer.write(batch);
+          batch = [];
+        }
+      }
+      await part.writer.write(batch);
+      await part.close();
+    }
     const manifest: CheckpointManifest = {
       format_version: CHECKPOINT_FORMAT_VERSION,
       id,
