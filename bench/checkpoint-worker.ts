@@ -11,7 +11,11 @@ let scanned = 0;
 for await (const page of cp.upgrade.records.pages(4)) scanned += page.length;
 const scanSecs = (performance.now() - tScan) / 1000;
 const t0 = performance.now();
-const manifest = await cp.upgrade.checkpoints.create({ upgradeId: 'bench', protocolVersion: '1.0.0', config: {} });
+const manifest = await cp.upgrade.checkpoints.create({
+  upgradeId: 'bench',
+  protocolVersion: '1.0.0',
+  config: {},
+});
 const t1 = performance.now();
 const restored = await cp.upgrade.checkpoints.restore(manifest.id);
 const t2 = performance.now();

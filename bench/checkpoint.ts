@@ -5,18 +5,18 @@
  * during an upgrade with no inflight work and a no-op migration (target under 3 s locally).
  */
 import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { ensureTables } from '../shared/adapters/dynamodb/bootstrap.ts';
-import { tableNamesFor } from '../shared/adapters/dynamodb/tables.ts';
-import { shardOf } from '../shared/domain/inflight.ts';
 import { startDynamoDbLocal } from '../local/engines/dynamodb-local.ts';
 import { freePort } from '../local/engines/free-port.ts';
 import { startLocalS3 } from '../local/engines/s3-server.ts';
+import { ensureTables } from '../shared/adapters/dynamodb/bootstrap.ts';
+import { tableNamesFor } from '../shared/adapters/dynamodb/tables.ts';
+import { shardOf } from '../shared/domain/inflight.ts';
 
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 100_000);
 const SHARDS = 64;
@@ -24,7 +24,11 @@ const ddb = await startDynamoDbLocal();
 const s3dir = mkdtempSync(join(tmpdir(), 'bench-s3-'));
 const s3 = await startLocalS3({ bucket: 'bench', directory: s3dir });
 try {
-  const client = new DynamoDBClient({ endpoint: ddb.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
+  const client = new DynamoDBClient({
+    endpoint: ddb.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+  });
   const doc = DynamoDBDocumentClient.from(client);
   const tables = tableNamesFor('bench');
   await ensureTables(client, tables);
@@ -40,7 +44,17 @@ try {
           const id = `bench-${start + k}`;
           return {
             PutRequest: {
-              Item: { shard: shardOf(id, SHARDS), id, phase: 'Settling', user_funds_locked: k % 2 === 0, solver_funds_locked: false, ibc_in_flight: k % 10 === 0, protocol_version: '1.0.0', created_at: now, updated_at: now },
+              Item: {
+                shard: shardOf(id, SHARDS),
+                id,
+                phase: 'Settling',
+                user_funds_locked: k % 2 === 0,
+                solver_funds_locked: false,
+                ibc_in_flight: k % 10 === 0,
+                protocol_version: '1.0.0',
+                created_at: now,
+                updated_at: now,
+              },
             },
           };
         });
@@ -60,7 +74,15 @@ try {
       Array.from({ length: 4 }, async (_, segment) => {
         let key: Record<string, unknown> | undefined;
         do {
-          const out = await doc.send(new ScanCommand({ TableName: tables.intents, ConsistentRead: true, Segment: segment, TotalSegments: 4, ExclusiveStartKey: key }));
+          const out = await doc.send(
+            new ScanCommand({
+              TableName: tables.intents,
+              ConsistentRead: true,
+              Segment: segment,
+              TotalSegments: 4,
+              ExclusiveStartKey: key,
+            }),
+          );
           n += out.Items?.length ?? 0;
           key = out.LastEvaluatedKey;
         } while (key);
@@ -80,20 +102,32 @@ try {
     AUTH_MODE: 'iam',
   };
   // Asynchronously: the S3 server runs in this process and must keep serving the child.
-  const { stdout: out } = await promisify(execFile)(join('node_modules', '.bin', 'tsx'), ['bench/checkpoint-worker.ts'], {
-    env,
-    encoding: 'utf8',
-    maxBuffer: 10 * 1024 * 1024,
-  });
+  const { stdout: out } = await promisify(execFile)(
+    join('node_modules', '.bin', 'tsx'),
+    ['bench/checkpoint-worker.ts'],
+    {
+      env,
+      encoding: 'utf8',
+      maxBuffer: 10 * 1024 * 1024,
+    },
+  );
   const r = JSON.parse(out.trim().split('\n').pop() as string) as Record<string, number>;
   const rawAfter = await rawScan();
   const raw = (rawBefore + rawAfter) / 2;
   const ckptRate = (r.records ?? 0) / (r.checkpoint_secs ?? 1);
   const restoreRate = (r.restored ?? 0) / (r.restore_secs ?? 1);
-  console.log(`\nraw parallel Scan (4 segments): ${raw.toFixed(0)} records/s (before ${rawBefore.toFixed(0)}, after ${rawAfter.toFixed(0)})`);
-  console.log(`checkpoint: ${r.records} records in ${r.checkpoint_secs?.toFixed(1)} s = ${ckptRate.toFixed(0)} records/s, ratio ${(ckptRate / raw).toFixed(2)} x raw scan; ${((r.bytes ?? 0) / 1e6).toFixed(1)} MB gzip`);
-  console.log(`(the worker's own bare pass over the records, for reference: ${r.bare_pass_records_per_sec?.toFixed(0)} records/s)`);
-  console.log(`restore:    ${r.restored} records in ${r.restore_secs?.toFixed(1)} s = ${restoreRate.toFixed(0)} records/s (validated first; one conditional Put each)`);
+  console.log(
+    `\nraw parallel Scan (4 segments): ${raw.toFixed(0)} records/s (before ${rawBefore.toFixed(0)}, after ${rawAfter.toFixed(0)})`,
+  );
+  console.log(
+    `checkpoint: ${r.records} records in ${r.checkpoint_secs?.toFixed(1)} s = ${ckptRate.toFixed(0)} records/s, ratio ${(ckptRate / raw).toFixed(2)} x raw scan; ${((r.bytes ?? 0) / 1e6).toFixed(1)} MB gzip`,
+  );
+  console.log(
+    `(the worker's own bare pass over the records, for reference: ${r.bare_pass_records_per_sec?.toFixed(0)} records/s)`,
+  );
+  console.log(
+    `restore:    ${r.restored} records in ${r.restore_secs?.toFixed(1)} s = ${restoreRate.toFixed(0)} records/s (validated first; one conditional Put each)`,
+  );
   console.log(`peak RSS of the checkpoint+restore process: ${r.max_rss_mb?.toFixed(0)} MB (target < 256 MB)`);
   client.destroy();
 } finally {
@@ -111,7 +145,11 @@ const dataDir = mkdtempSync(join(tmpdir(), 'bench-stack-'));
 const stack = await startLocalStack({ dataDir, host: '127.0.0.1', port: await freePort() });
 try {
   const post = (token: string, path: string, body: unknown) =>
-    fetch(`${stack.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    fetch(`${stack.url}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
   const windows: number[] = [];
   for (const [i, target] of ['1.0.1', '1.0.2'].entries()) {
     if (i === 1) break; // one no-op migration is registered (1.0.0 -> 1.0.1)
@@ -132,7 +170,11 @@ try {
       }
     })();
     await new Promise((r) => setTimeout(r, 500));
-    const started = await post(stack.tokens.admin, '/admin/upgrade/start', { target_version: target, reason: 'bench', migrations: ['1.0.0->1.0.1'] });
+    const started = await post(stack.tokens.admin, '/admin/upgrade/start', {
+      target_version: target,
+      reason: 'bench',
+      migrations: ['1.0.0->1.0.1'],
+    });
     const { execution_arn } = (await started.json()) as { execution_arn: string };
     const done = await stack.engine.finished(execution_arn);
     await new Promise((r) => setTimeout(r, 500));
@@ -141,7 +183,9 @@ try {
     if (done.status !== 'SUCCEEDED') throw new Error(`upgrade ended ${done.status}: ${done.cause}`);
     windows.push(((lastRefused ?? 0) - (firstRefused ?? 0)) / 1000);
   }
-  console.log(`refusal window of an upgrade with nothing inflight and a no-op migration: ${windows.map((w) => `${w.toFixed(2)} s`).join(', ')} (target < 3 s; drain poll interval ${process.env.WORKFLOW_POLL_INTERVAL_SECS ?? 1} s)`);
+  console.log(
+    `refusal window of an upgrade with nothing inflight and a no-op migration: ${windows.map((w) => `${w.toFixed(2)} s`).join(', ')} (target < 3 s; drain poll interval ${process.env.WORKFLOW_POLL_INTERVAL_SECS ?? 1} s)`,
+  );
 } finally {
   await stack.stop();
   rmSync(dataDir, { recursive: true, force: true });

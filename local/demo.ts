@@ -36,7 +36,11 @@ let running = true;
 const worker = async (w: number) => {
   for (let n = 0; running; n++) {
     const id = `demo-${w}-${n}`;
-    const reg = await intent('POST', '/intents', { id, user_funds_locked: n % 3 === 0, protocol_version: '1.0.0' });
+    const reg = await intent('POST', '/intents', {
+      id,
+      user_funds_locked: n % 3 === 0,
+      protocol_version: '1.0.0',
+    });
     if (reg.status === 503) {
       counts.refused503++;
       await sleep(Math.min(1000, Number(reg.headers.get('retry-after') ?? 1) * 1000));
@@ -84,7 +88,9 @@ await sleep(2000);
 running = false;
 await Promise.all(workers);
 const final = (await admin('GET', '/admin/drain/status')).body;
-console.log(`${at()}  now ${String(final.mode)} on ${String(final.version)}, ${String(final.inflight_count)} inflight`);
+console.log(
+  `${at()}  now ${String(final.mode)} on ${String(final.version)}, ${String(final.inflight_count)} inflight`,
+);
 console.log(
   `\nadmitted ${counts.admitted}, refused with 503 ${counts.refused503}, completed ${counts.completed}, failed ${counts.failed}`,
 );

@@ -9,7 +9,11 @@ import { createGunzip, createGzip } from 'node:zlib';
 export class HashTap extends Transform {
   private readonly hash = createHash('sha256');
   bytes = 0;
-  override _transform(chunk: Buffer, _enc: BufferEncoding, done: (err?: Error | null, data?: Buffer) => void): void {
+  override _transform(
+    chunk: Buffer,
+    _enc: BufferEncoding,
+    done: (err?: Error | null, data?: Buffer) => void,
+  ): void {
     this.hash.update(chunk);
     this.bytes += chunk.length;
     done(null, chunk);
