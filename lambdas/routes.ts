@@ -1,6 +1,6 @@
 /** One API route: the API Gateway resource path, its method, who may call it, and the handler file in lambdas/. */
 export interface Route {
-  readonly method: 'GET' | 'POST' | 'PATCH';
+  readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   readonly resource: string;
   readonly access: 'admin' | 'intent' | 'public';
   readonly handler: string;
@@ -23,6 +23,14 @@ export const ROUTES: readonly Route[] = [
   { method: 'POST', resource: '/admin/upgrade/abort', access: 'admin', handler: 'upgrade-abort' },
   { method: 'GET', resource: '/admin/upgrades', access: 'admin', handler: 'upgrades-list' },
   { method: 'GET', resource: '/admin/upgrades/{id}', access: 'admin', handler: 'upgrade-get' },
+  { method: 'POST', resource: '/admin/upgrade/schedules', access: 'admin', handler: 'schedule-create' },
+  { method: 'GET', resource: '/admin/upgrade/schedules', access: 'admin', handler: 'schedules-list' },
+  {
+    method: 'DELETE',
+    resource: '/admin/upgrade/schedules/{id}',
+    access: 'admin',
+    handler: 'schedule-delete',
+  },
   { method: 'GET', resource: '/admin/checkpoints', access: 'admin', handler: 'checkpoints-list' },
   { method: 'GET', resource: '/admin/checkpoints/{id}', access: 'admin', handler: 'checkpoint-get' },
 ];

@@ -1,4 +1,4 @@
-import { UPGRADE_DEFAULTS, type UpgradeConfig } from '../shared/upgrade/upgrade-config.ts';
+import { withDefaults } from '../shared/upgrade/upgrade-config.ts';
 import { httpHandler } from './http/http-handler.ts';
 import { runtime } from './http/runtime.ts';
 import { UpgradeStartBody } from './http/schemas.ts';
@@ -6,14 +6,7 @@ import { UpgradeStartBody } from './http/schemas.ts';
 /** POST /admin/upgrade/start: 202 with the upgrade id and execution name; 409 naming a running upgrade. */
 export const handler = httpHandler({ access: 'admin', body: UpgradeStartBody }, async ({ body, caller }) => {
   const { config, upgrades } = runtime();
-  const upgrade: UpgradeConfig = {
-    ...UPGRADE_DEFAULTS,
-    poll_interval_secs: config.pollIntervalSecs,
-    ...body,
-    migrations: body.migrations ?? null,
-    override_min_interval_reason: body.override_min_interval_reason ?? null,
-    contract: body.contract ?? null,
-  };
+  const upgrade = withDefaults(body, config.pollIntervalSecs);
   const record = await upgrades.start(caller, upgrade);
   return {
     status: 202,

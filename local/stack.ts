@@ -8,6 +8,7 @@ import { startApiGateway } from './api-gateway.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './engines/dynamodb-local.ts';
 import { type LocalS3, startLocalS3 } from './engines/s3-server.ts';
 import { resolveTokens, type Tokens } from './tokens.ts';
+import { LocalScheduleStore } from './workflow/local-schedule-store.ts';
 import { LocalWorkflowEngine } from './workflow/local-workflow-engine.ts';
 
 export interface LocalStackOptions {
@@ -65,7 +66,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     client.destroy();
     await cp.init();
     engine = await LocalWorkflowEngine.create();
-    useLocalWorkflowEngine(engine);
+    const localEngineRef = engine;
+    useLocalWorkflowEngine(engine, new LocalScheduleStore(() => localEngineRef));
     server = await startApiGateway(opts.host, opts.port);
   } catch (err) {
     await s3?.stop();

@@ -21,6 +21,11 @@ export interface Config {
   /** Set on AWS: the upgrade state machine. Unset locally, where the embedded interpreter runs the same file. */
   readonly stateMachineArn: string | undefined;
   readonly checkpointSources: readonly SourceSpec[];
+  /** EventBridge Scheduler group and the role it assumes (AWS); unset locally. */
+  readonly scheduleGroup: string | undefined;
+  readonly schedulerRoleArn: string | undefined;
+  /** Weekly UTC windows when scheduled upgrades may start ("Sat 02:00-06:00, Wed 22:00-23:00"); empty: any time. */
+  readonly maintenanceWindows: string | undefined;
 }
 
 /** A checkpoint source named in CHECKPOINT_SOURCES (JSON). */
@@ -110,5 +115,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     versionCacheMs: intFromEnv(env, 'VERSION_CACHE_MS', 10_000, 0, 600_000),
     stateMachineArn: env.STATE_MACHINE_ARN || undefined,
     checkpointSources: parseSources(env.CHECKPOINT_SOURCES),
+    scheduleGroup: env.SCHEDULE_GROUP || undefined,
+    schedulerRoleArn: env.SCHEDULER_ROLE_ARN || undefined,
+    maintenanceWindows: env.MAINTENANCE_WINDOWS || undefined,
   };
 }

@@ -1,7 +1,10 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { AwsScheduleStore } from '../../shared/adapters/scheduler/aws-schedule-store.ts';
 import { AwsWorkflowEngine } from '../../shared/adapters/sfn/aws-workflow-engine.ts';
 import { type Config, ConfigError, loadConfig } from '../../shared/config.ts';
 import { buildControlPlane, type ControlPlane } from '../../shared/control-plane.ts';
+import { ScheduleService } from '../../shared/upgrade/schedule-service.ts';
+import type { ScheduleStore } from '../../shared/upgrade/schedules.ts';
 import { UpgradeService } from '../../shared/upgrade/upgrade-service.ts';
 import type { WorkflowEngine } from '../../shared/upgrade/workflow-engine.ts';
 
@@ -12,11 +15,14 @@ interface Runtime {
   readonly config: Config;
   readonly cp: ControlPlane;
   readonly upgrades: UpgradeService;
+  readonly schedules: ScheduleService;
 }
 
 let cached: Runtime | null = null;
 let localEngine: WorkflowEngine | null = null;
+let localSchedules: ScheduleStore | null = null;
 let awsEngine: WorkflowEngine | null = null;
+let awsSchedules: ScheduleStore | null = null;
 
 /** The workflow engine: Step Functions when STATE_MACHINE_ARN is set, else the embedded runtime's interpreter. */
 function engine(config: Config): WorkflowEngine {
@@ -30,6 +36,23 @@ function engine(config: Config): WorkflowEngine {
   );
 }
 
+/** The schedule store: EventBridge Scheduler on AWS, the embedded runtime's timers locally. */
+function scheduleStore(config: Config): ScheduleStore {
+  if (config.stateMachineArn && config.scheduleGroup && config.schedulerRoleArn) {
+    awsSchedules ??= new AwsScheduleStore({
+      groupName: config.scheduleGroup,
+      stateMachineArn: config.stateMachineArn,
+      roleArn: config.schedulerRoleArn,
+      region: config.region,
+    });
+    return awsSchedules;
+  }
+  if (localSchedules) return localSchedules;
+  throw new ConfigError(
+    'no scheduler: set SCHEDULE_GROUP and SCHEDULER_ROLE_ARN on AWS, or run the embedded runtime',
+  );
+}
+
 /**
  * Configuration and services, built once per process: on Lambda at cold start, locally once for all handlers.
  * Configuration errors surface on the first request with a message naming the variable.
@@ -38,14 +61,28 @@ export function runtime(): Runtime {
   if (!cached) {
     const config = loadConfig();
     const cp = buildControlPlane(config);
-    cached = { config, cp, upgrades: new UpgradeService(cp.upgrade, () => engine(config)) };
+    cached = {
+      config,
+      cp,
+      upgrades: new UpgradeService(cp.upgrade, () => engine(config)),
+      schedules: new ScheduleService(
+        () => scheduleStore(config),
+        cp.audit,
+        cp.upgrade.clock,
+        config.maintenanceWindows,
+      ),
+    };
   }
   return cached;
 }
 
 /** The embedded runtime registers its local interpreter here. */
-export function useLocalWorkflowEngine(e: WorkflowEngine | null): void {
+export function useLocalWorkflowEngine(
+  e: WorkflowEngine | null,
+  schedules: ScheduleStore | null = null,
+): void {
   localEngine = e;
+  localSchedules = schedules;
 }
 
 /** Forgets the cached services (tests and the local runtime call this after changing the environment). */

@@ -100,3 +100,9 @@ export const resourceIdFrom = (path: Record<string, string>): string => {
   const id = path.id ?? '';
   return /^[A-Za-z0-9._-]{1,100}$/.test(id) ? id : '';
 };
+
+export const ScheduleCreateBody = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9_-]{1,48}$/, 'must be 1-48 letters, digits, _ or -'),
+  schedule: z.string().min(4).max(256),
+  upgrade: UpgradeStartBody,
+});

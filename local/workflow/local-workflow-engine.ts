@@ -84,6 +84,9 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     const exec = this.machine.run(input as never, {
       overrides: { taskResourceLocalHandlers: this.stateHandlers as never, retryIntervalOverrides },
       noThrowOnAbort: true,
+      context: {
+        Execution: { Id: arn, Name: name, Input: input as never, StartTime: new Date().toISOString() },
+      },
     });
     const run: Run = {
       name,

@@ -55,3 +55,25 @@ export const UPGRADE_DEFAULTS = {
 } as const satisfies Partial<UpgradeConfig>;
 
 export const DEFAULT_MIN_UPGRADE_INTERVAL_SECS = 86_400;
+
+/** The request fields as validated at the API (every optional field may be absent). */
+export type UpgradeRequest = Partial<
+  Omit<UpgradeConfig, 'target_version' | 'reason' | 'migrations' | 'contract'>
+> & {
+  readonly target_version: string;
+  readonly reason: string;
+  readonly migrations?: readonly string[] | undefined;
+  readonly contract?: Record<string, unknown> | undefined;
+};
+
+/** An UpgradeConfig from a request: every field the request leaves out takes the seeds' default. */
+export function withDefaults(request: UpgradeRequest, pollIntervalSecs: number): UpgradeConfig {
+  return {
+    ...UPGRADE_DEFAULTS,
+    poll_interval_secs: pollIntervalSecs,
+    ...request,
+    migrations: request.migrations ?? null,
+    override_min_interval_reason: request.override_min_interval_reason ?? null,
+    contract: request.contract ?? null,
+  } as UpgradeConfig;
+}

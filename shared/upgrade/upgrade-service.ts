@@ -53,9 +53,8 @@ export class UpgradeService {
     private readonly engine: () => WorkflowEngine,
   ) {}
 
+  /** Registers the upgrade (checks, lock, record) and starts its execution. */
   async start(caller: Caller, config: UpgradeConfig): Promise<UpgradeRecord> {
-    if (!VERSION_PATTERN.test(config.target_version))
-      throw new ValidationError('target_version must look like 2.0.0');
     return audited(
       this.svc.audit,
       this.svc.clock,
@@ -63,67 +62,106 @@ export class UpgradeService {
       'upgrade.start',
       { ...config },
       async () => {
-        const now = this.svc.clock.now();
-        const running = await this.svc.upgrades.lockHolder();
-        if (running) throw runningConflict(running);
-        const mode = await this.svc.fence.readMode();
-        if (mode.mode !== 'Active') {
-          throw new ConflictError(
-            'not_active',
-            `the system is ${mode.mode}; an upgrade starts from Active (resume or cancel first)`,
-          );
-        }
-        if (config.target_version === mode.version) {
-          throw new ValidationError(`target_version ${config.target_version} is already the running version`);
-        }
-        await this.checkInterval(caller, config, now);
-        const name = executionName(config.target_version, now);
-        const holder = await this.svc.upgrades.acquireLock(name, now);
-        if (holder) throw runningConflict(holder);
-        const record: UpgradeRecord = {
-          id: name,
-          execution_name: name,
-          execution_arn: null,
-          from_version: mode.version,
-          to_version: config.target_version,
-          state: 'running',
-          started_at: now,
-          finished_at: null,
-          requested_by: caller.actor,
-          reason: config.reason,
-          config,
-          current_step: 'Starting',
-          progress_pct: 0,
-          checkpoint_id: null,
-          records_migrated: 0,
-          migration_progress: null,
-          abort_requested: false,
-          error: null,
-          result: null,
-        };
-        await this.svc.upgrades.create(record);
-        const input: WorkflowState = {
-          upgrade_id: name,
-          from_version: mode.version,
-          config,
-          rollback_attempts: { count: 0 },
-        };
+        const { record, input } = await this.register(caller, config, null);
         try {
-          const { executionArn } = await this.engine().start(name, input);
-          await this.svc.upgrades.update(name, { execution_arn: executionArn });
+          const { executionArn } = await this.engine().start(record.id, input);
+          await this.svc.upgrades.update(record.id, { execution_arn: executionArn });
           return { ...record, execution_arn: executionArn };
         } catch (err) {
-          await this.svc.upgrades.update(name, {
+          await this.svc.upgrades.update(record.id, {
             state: 'failed',
             error: `could not start: ${(err as Error).message}`,
-            finished_at: now,
+            finished_at: this.svc.clock.now(),
           });
-          await this.svc.upgrades.releaseLock(name);
+          await this.svc.upgrades.releaseLock(record.id);
           throw err;
         }
       },
       (r) => `started ${r.id} (${r.from_version} -> ${r.to_version})`,
     );
+  }
+
+  /**
+   * An execution started by an EventBridge schedule registers itself (its first Task): the same checks, lock and
+   * record as a start through the API, under the execution's own name.
+   */
+  async registerScheduled(
+    executionName: string,
+    executionArn: string | null,
+    config: UpgradeConfig,
+  ): Promise<WorkflowState> {
+    const caller: Caller = { actor: `scheduler:${executionName}`, correlationId: executionName };
+    return audited(
+      this.svc.audit,
+      this.svc.clock,
+      caller,
+      'upgrade.start',
+      { ...config, scheduled: true },
+      async () => {
+        const { input } = await this.register(caller, config, executionName);
+        await this.svc.upgrades.update(executionName, { execution_arn: executionArn });
+        return input;
+      },
+      (s) => `scheduled upgrade ${s.upgrade_id} registered`,
+    );
+  }
+
+  private async register(
+    caller: Caller,
+    config: UpgradeConfig,
+    givenName: string | null,
+  ): Promise<{ record: UpgradeRecord; input: WorkflowState }> {
+    if (!VERSION_PATTERN.test(config.target_version))
+      throw new ValidationError('target_version must look like 2.0.0');
+    const now = this.svc.clock.now();
+    const running = await this.svc.upgrades.lockHolder();
+    if (running) throw runningConflict(running);
+    const mode = await this.svc.fence.readMode();
+    if (mode.mode !== 'Active') {
+      throw new ConflictError(
+        'not_active',
+        `the system is ${mode.mode}; an upgrade starts from Active (resume or cancel first)`,
+      );
+    }
+    if (config.target_version === mode.version) {
+      throw new ValidationError(`target_version ${config.target_version} is already the running version`);
+    }
+    await this.checkInterval(caller, config, now);
+    const name = givenName ?? executionName(config.target_version, now);
+    const holder = await this.svc.upgrades.acquireLock(name, now);
+    if (holder) throw runningConflict(holder);
+    const record: UpgradeRecord = {
+      id: name,
+      execution_name: name,
+      execution_arn: null,
+      from_version: mode.version,
+      to_version: config.target_version,
+      state: 'running',
+      started_at: now,
+      finished_at: null,
+      requested_by: caller.actor,
+      reason: config.reason,
+      config,
+      current_step: 'Starting',
+      progress_pct: 0,
+      checkpoint_id: null,
+      records_migrated: 0,
+      migration_progress: null,
+      abort_requested: false,
+      error: null,
+      result: null,
+    };
+    await this.svc.upgrades.create(record);
+    return {
+      record,
+      input: {
+        scheduled: false,
+        upgrade_id: name,
+        from_version: mode.version,
+        config,
+        rollback_attempts: { count: 0 },
+      },
+    };
   }
 
   /** The running upgrade, or else the latest one. */

@@ -5,6 +5,8 @@ import type { UpgradeConfig } from './upgrade-config.ts';
 
 /** The state an upgrade execution carries from step to step (JSONPath: each Task writes its ResultPath). */
 export interface WorkflowState {
+  /** False for upgrades started through the API; schedules start the machine with `{scheduled: true, request}`. */
+  readonly scheduled: false;
   readonly upgrade_id: string;
   readonly from_version: string;
   readonly config: UpgradeConfig;

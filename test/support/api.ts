@@ -1,6 +1,7 @@
 import { request, type Server } from 'node:http';
 import { resetRuntime, runtime, useLocalWorkflowEngine } from '../../lambdas/http/runtime.ts';
 import { startApiGateway } from '../../local/api-gateway.ts';
+import { LocalScheduleStore } from '../../local/workflow/local-schedule-store.ts';
 import { type LocalEngineOptions, LocalWorkflowEngine } from '../../local/workflow/local-workflow-engine.ts';
 import type { ControlPlane } from '../../shared/control-plane.ts';
 import { createTables, freshEnv } from './control-plane.ts';
@@ -42,7 +43,7 @@ export async function startTestApi(
   await createTables(config);
   await cp.init();
   const engine = await LocalWorkflowEngine.create(engineOptions);
-  useLocalWorkflowEngine(engine);
+  useLocalWorkflowEngine(engine, new LocalScheduleStore(() => engine));
   const server: Server = await startApiGateway('127.0.0.1', 0);
   const address = server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
