@@ -6,8 +6,9 @@ export const METRICS_NAMESPACE = 'UpgradeControlPlane';
 
 /**
  * Emits the drain gauges as CloudWatch EMF (one line on stdout): InflightCount, DrainMode (0 active,
- * 1 draining, 2 drained, 3 upgrading, 4 resuming), DrainCompletedTotal and DrainStartTimestamp (epoch seconds,
- * 0 when no drain). The alarms of the CDK app are built on these names.
+ * 1 draining, 2 drained, 3 upgrading, 4 resuming), DrainCompletedTotal, DrainStartTimestamp (epoch seconds,
+ * 0 when no drain), DrainElapsedSeconds (while draining) and DrainDeadlineExceeded (1 once a drain outlives its
+ * timeout). The alarms of the CDK app are built on these names.
  */
 export function emitDrainMetrics(status: DrainStatus): void {
   const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'upgrade-control-plane' });
@@ -16,5 +17,17 @@ export function emitDrainMetrics(status: DrainStatus): void {
   metrics.addMetric('DrainCompletedTotal', MetricUnit.Count, status.completed_since_drain);
   const started = status.started_at ? Math.floor(Date.parse(status.started_at) / 1000) : 0;
   metrics.addMetric('DrainStartTimestamp', MetricUnit.Seconds, started);
+  const elapsed =
+    status.mode === 'Draining' && started ? Math.max(0, Math.floor(Date.now() / 1000) - started) : 0;
+  metrics.addMetric('DrainElapsedSeconds', MetricUnit.Seconds, elapsed);
+  metrics.addMetric('DrainDeadlineExceeded', MetricUnit.Count, status.deadline_exceeded ? 1 : 0);
+  metrics.publishStoredMetrics();
+}
+
+/** Emits an upgrade's outcome from the workflow: UpgradeRollbacks (alarmed on), UpgradeDurationSeconds, UpgradeSucceeded. */
+export function emitUpgradeOutcome(outcome: 'succeeded' | 'rolled_back', durationSecs: number | null): void {
+  const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'upgrade-control-plane' });
+  metrics.addMetric(outcome === 'succeeded' ? 'UpgradeSucceeded' : 'UpgradeRollbacks', MetricUnit.Count, 1);
+  if (durationSecs !== null) metrics.addMetric('UpgradeDurationSeconds', MetricUnit.Seconds, durationSecs);
   metrics.publishStoredMetrics();
 }

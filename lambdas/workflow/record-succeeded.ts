@@ -1,5 +1,10 @@
 import { recordSucceeded } from '../../shared/upgrade/steps/finish.ts';
+import { emitUpgradeOutcome } from '../http/drain-metrics.ts';
 import { workflowTask } from './workflow-task.ts';
 
-/** Upgrade workflow Task "Record upgrade in history" (ASL placeholder ${RecordSucceededFunctionArn}). */
-export const handler = workflowTask('Record upgrade in history', recordSucceeded);
+/** Upgrade workflow Task "Record upgrade in history" (ASL placeholder ${RecordSucceededFunctionArn}); emits the duration. */
+export const handler = workflowTask('Record upgrade in history', async (svc, state) => {
+  const result = await recordSucceeded(svc, state);
+  emitUpgradeOutcome('succeeded', result.duration_secs);
+  return result;
+});

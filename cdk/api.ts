@@ -1,0 +1,114 @@
+import { type CfnElement, Stack, Validations } from 'aws-cdk-lib';
+import {
+  AccessLogFormat,
+  AuthorizationType,
+  LambdaIntegration,
+  LogGroupLogDestination,
+  MethodLoggingLevel,
+  RequestValidator,
+  type Resource,
+  RestApi,
+} from 'aws-cdk-lib/aws-apigateway';
+import { AccountRootPrincipal, PolicyStatement, Role } from 'aws-cdk-lib/aws-iam';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { ROUTES } from '../lambdas/routes.ts';
+import type { ProjectFunction } from './project-function.ts';
+
+export interface ApiProps {
+  readonly functions: Record<string, ProjectFunction>;
+}
+
+/**
+ * The REST API of lambdas/routes.ts: every method needs an IAM-signed request (none is open), requests are
+ * validated, throttled, traced and access-logged. Operators assume the admin role, intent producers the intent
+ * role; each role may invoke only its own routes.
+ */
+export class ControlPlaneApi extends Construct {
+  readonly restApi: RestApi;
+  readonly adminRole: Role;
+  readonly intentRole: Role;
+
+  constructor(scope: Construct, id: string, props: ApiProps) {
+    super(scope, id);
+    const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.ONE_YEAR });
+    this.restApi = new RestApi(this, 'Rest', {
+      restApiName: 'upgrade-control-plane',
+      description: 'Drain, inflight intents and upgrades of the intent-settlement system',
+      cloudWatchRole: true,
+      defaultMethodOptions: { authorizationType: AuthorizationType.IAM },
+      deployOptions: {
+        stageName: 'v1',
+        accessLogDestination: new LogGroupLogDestination(accessLogs),
+        accessLogFormat: AccessLogFormat.jsonWithStandardFields(),
+        loggingLevel: MethodLoggingLevel.INFO,
+        dataTraceEnabled: false,
+        metricsEnabled: true,
+        tracingEnabled: true,
+        throttlingRateLimit: 2000,
+        throttlingBurstLimit: 1000,
+      },
+    });
+    const validator = new RequestValidator(this, 'Validator', {
+      restApi: this.restApi,
+      validateRequestBody: true,
+      validateRequestParameters: true,
+    });
+    const resources = new Map<string, Resource>();
+    const resourceFor = (path: string): Resource => {
+      let node = this.restApi.root as Resource;
+      let sofar = '';
+      for (const part of path.split('/').filter(Boolean)) {
+        sofar += `/${part}`;
+        const known = resources.get(sofar);
+        node = known ?? node.addResource(part);
+        resources.set(sofar, node);
+      }
+      return node;
+    };
+    const stage = this.restApi.deploymentStage;
+    const arns: Record<'admin' | 'intent', string[]> = { admin: [], intent: [] };
+    for (const route of ROUTES) {
+      const fn = props.functions[route.handler];
+      if (!fn) throw new Error(`no function for ${route.handler}`);
+      resourceFor(route.resource).addMethod(route.method, new LambdaIntegration(fn), {
+        authorizationType: AuthorizationType.IAM,
+        requestValidator: validator,
+      });
+      const who = route.access === 'intent' ? 'intent' : 'admin';
+      arns[who].push(
+        this.restApi.arnForExecuteApi(route.method, route.resource.replace(/\{\w+\}/g, '*'), stage.stageName),
+      );
+    }
+    const account = new AccountRootPrincipal();
+    this.adminRole = new Role(this, 'AdminRole', {
+      assumedBy: account,
+      description: 'Operators: the admin API',
+    });
+    this.adminRole.addToPolicy(
+      new PolicyStatement({ actions: ['execute-api:Invoke'], resources: arns.admin }),
+    );
+    this.intentRole = new Role(this, 'IntentRole', {
+      assumedBy: account,
+      description: 'Intent producers: the intent API',
+    });
+    this.intentRole.addToPolicy(
+      new PolicyStatement({ actions: ['execute-api:Invoke'], resources: arns.intent }),
+    );
+    // cdk-nag names each wildcard finding by the logical ids of the API and its stage.
+    const stack = Stack.of(this);
+    const restId = stack.resolve(stack.getLogicalId(this.restApi.node.defaultChild as CfnElement)) as string;
+    const stageId = stack.resolve(stack.getLogicalId(stage.node.defaultChild as CfnElement)) as string;
+    for (const route of ROUTES.filter((r) => r.resource.includes('{'))) {
+      const path = route.resource.replace(/\{\w+\}/g, '*');
+      Validations.of(route.access === 'intent' ? this.intentRole : this.adminRole).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${restId}>/<${stageId}>/${route.method}${path}]`,
+        reason: `"*" stands for the {id} path parameter of ${route.method} ${route.resource}; the role may invoke only its own routes.`,
+      });
+    }
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+      reason: "API Gateway's account-level CloudWatch role uses AWS's managed policy for pushing logs.",
+    });
+  }
+}

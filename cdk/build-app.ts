@@ -1,0 +1,30 @@
+import { type App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { acknowledgeFindings } from './nag-acknowledgements.ts';
+import { StatefulStack } from './stateful-stack.ts';
+import { StatelessStack } from './stateless-stack.ts';
+
+export interface AppSettings {
+  readonly retentionDays: number;
+  readonly fenceShards: number;
+  readonly maintenanceWindows: string;
+}
+
+/** Reads the app's settings from CDK context (`-c retentionDays=30`), with defaults. */
+export function settingsFrom(app: App): AppSettings {
+  const ctx = (key: string) => app.node.tryGetContext(key) as string | number | undefined;
+  return {
+    retentionDays: Number(ctx('retentionDays') ?? 30),
+    fenceShards: Number(ctx('fenceShards') ?? 64),
+    maintenanceWindows: String(ctx('maintenanceWindows') ?? ''),
+  };
+}
+
+/** Both stacks, with cdk-nag's AwsSolutions and Serverless packs as policy validation plugins. */
+export function buildApp(app: App, settings: AppSettings = settingsFrom(app)) {
+  const data = new StatefulStack(app, 'UpgradeControlPlaneData', { retentionDays: settings.retentionDays });
+  const service = new StatelessStack(app, 'UpgradeControlPlane', { data, ...settings });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
+  acknowledgeFindings(data, service);
+  return { data, service };
+}

@@ -1,0 +1,53 @@
+import { join } from 'node:path';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+
+export const PROJECT_ROOT = join(import.meta.dirname, '..');
+
+export interface ProjectFunctionProps {
+  /** Handler file, relative to the repository root (e.g. lambdas/drain-start.ts). */
+  readonly entry: string;
+  readonly description: string;
+  readonly environment: Record<string, string>;
+  /** Default 256 MB. */
+  readonly memorySize?: number;
+  /** Default 30 s. */
+  readonly timeout?: Duration;
+}
+
+/**
+ * The one way this project makes a Lambda function: Node.js 22 on arm64, explicit memory and timeout, X-Ray
+ * tracing, its own log group with retention, source maps, bundled by the project's own esbuild (no Docker).
+ */
+export class ProjectFunction extends NodejsFunction {
+  constructor(scope: Construct, id: string, props: ProjectFunctionProps) {
+    const logGroup = new LogGroup(scope, `${id}Logs`, {
+      retention: RetentionDays.THREE_MONTHS,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    super(scope, id, {
+      entry: join(PROJECT_ROOT, props.entry),
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+      handler: 'handler',
+      description: props.description,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 256,
+      timeout: props.timeout ?? Duration.seconds(30),
+      tracing: Tracing.ACTIVE,
+      logGroup,
+      environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
+      bundling: {
+        sourceMap: true,
+        minify: true,
+        target: 'node22',
+        format: OutputFormat.CJS,
+        forceDockerBundling: false,
+      },
+    });
+  }
+}

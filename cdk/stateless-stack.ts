@@ -1,0 +1,142 @@
+import { ArnFormat, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { CfnScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
+import { DefinitionBody, LogLevel, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import type { Construct } from 'constructs';
+import { ROUTES } from '../lambdas/routes.ts';
+import { WORKFLOW_TASKS } from '../lambdas/workflow/tasks.ts';
+import { grantAccess, ROUTE_ACCESS, TASK_ACCESS } from './access.ts';
+import { ControlPlaneAlarms } from './alarms.ts';
+import { ControlPlaneApi } from './api.ts';
+import { PROJECT_ROOT, ProjectFunction } from './project-function.ts';
+import type { StatefulStack } from './stateful-stack.ts';
+
+export interface StatelessProps extends StackProps {
+  readonly data: StatefulStack;
+  readonly fenceShards: number;
+  readonly retentionDays: number;
+  readonly maintenanceWindows: string;
+}
+
+export const STATE_MACHINE_NAME = 'upgrade-control-plane';
+export const SCHEDULE_GROUP = 'upgrade-control-plane';
+
+/** Functions, the upgrade state machine, the API, schedules and alarms: everything that can be redeployed freely. */
+export class StatelessStack extends Stack {
+  readonly stateMachine: StateMachine;
+  readonly api: ControlPlaneApi;
+  readonly schedulerRole: Role;
+  readonly functions: Record<string, ProjectFunction> = {};
+
+  constructor(scope: Construct, id: string, props: StatelessProps) {
+    super(scope, id, props);
+    const d = props.data;
+    const stateMachineArn = this.formatArn({
+      service: 'states',
+      resource: 'stateMachine',
+      resourceName: STATE_MACHINE_NAME,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    this.schedulerRole = new Role(this, 'SchedulerRole', {
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com'),
+      description: 'EventBridge Scheduler: may start only the upgrade state machine',
+    });
+    const scheduleGroup = new CfnScheduleGroup(this, 'Schedules', { name: SCHEDULE_GROUP });
+    const environment = {
+      CONTROL_TABLE: d.controlTable.tableName,
+      INTENTS_TABLE: d.intentsTable.tableName,
+      CHECKPOINT_BUCKET: d.checkpointBucket.bucketName,
+      AUTH_MODE: 'iam',
+      FENCE_SHARDS: String(props.fenceShards),
+      RETENTION_DAYS: String(props.retentionDays),
+      WORKFLOW_POLL_INTERVAL_SECS: '5',
+      MAINTENANCE_WINDOWS: props.maintenanceWindows,
+      POWERTOOLS_SERVICE_NAME: 'upgrade-control-plane',
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+    };
+    const targets = {
+      control: d.controlTable,
+      intents: d.intentsTable,
+      bucket: d.checkpointBucket,
+      key: d.key,
+      stateMachineArn,
+      stateMachineName: STATE_MACHINE_NAME,
+      scheduleGroupArn: scheduleGroup.attrArn,
+      schedulerRoleArn: this.schedulerRole.roleArn,
+    };
+
+    // One function per workflow Task; the state machine gets their ARNs through definitionSubstitutions.
+    const substitutions: Record<string, string> = {};
+    const taskFunctions: ProjectFunction[] = [];
+    for (const [placeholder, file] of Object.entries(WORKFLOW_TASKS)) {
+      const fn = new ProjectFunction(this, `Task${placeholder}`, {
+        entry: `lambdas/workflow/${file}.ts`,
+        description: `upgrade workflow task ${file}`,
+        environment,
+        memorySize: ['checkpoint', 'migrate-records', 'roll-back'].includes(file) ? 512 : 256,
+        timeout: ['checkpoint', 'migrate-records', 'roll-back', 'extend-timeouts'].includes(file)
+          ? Duration.minutes(15)
+          : Duration.minutes(1),
+      });
+      grantAccess(fn, TASK_ACCESS, targets);
+      substitutions[`${placeholder}FunctionArn`] = fn.functionArn;
+      taskFunctions.push(fn);
+      this.functions[`workflow/${file}`] = fn;
+    }
+    const logs = new LogGroup(this, 'UpgradeExecutions', { retention: RetentionDays.ONE_YEAR });
+    this.stateMachine = new StateMachine(this, 'Upgrade', {
+      stateMachineName: STATE_MACHINE_NAME,
+      definitionBody: DefinitionBody.fromFile(`${PROJECT_ROOT}/statemachines/upgrade.asl.json`),
+      definitionSubstitutions: substitutions,
+      logs: { destination: logs, level: LogLevel.ALL, includeExecutionData: true },
+      tracingEnabled: true,
+      timeout: Duration.days(1),
+    });
+    // Exactly the Task functions (unqualified ARNs, as the ASL names them): nothing else, no ":*" versions.
+    this.stateMachine.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: taskFunctions.map((f) => f.functionArn),
+      }),
+    );
+    this.schedulerRole.addToPolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['states:StartExecution'],
+        resources: [this.stateMachine.stateMachineArn],
+      }),
+    );
+
+    // One function per API route.
+    const apiEnvironment = {
+      ...environment,
+      STATE_MACHINE_ARN: stateMachineArn,
+      SCHEDULE_GROUP: SCHEDULE_GROUP,
+      SCHEDULER_ROLE_ARN: this.schedulerRole.roleArn,
+    };
+    for (const route of ROUTES) {
+      if (this.functions[route.handler]) continue;
+      const fn = new ProjectFunction(
+        this,
+        `Api${route.handler.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase())}`,
+        {
+          entry: `lambdas/${route.handler}.ts`,
+          description: `${route.method} ${route.resource}`,
+          environment: apiEnvironment,
+        },
+      );
+      const access = ROUTE_ACCESS[route.handler];
+      if (!access) throw new Error(`no access declared for handler ${route.handler}`);
+      grantAccess(fn, access, targets);
+      this.functions[route.handler] = fn;
+    }
+    this.api = new ControlPlaneApi(this, 'Api', { functions: this.functions });
+    new ControlPlaneAlarms(this, 'Alarms', {
+      topic: d.alarmTopic,
+      stateMachine: this.stateMachine,
+      functions: Object.values(this.functions),
+      api: this.api.restApi,
+    });
+  }
+}

@@ -1,0 +1,229 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../cdk/build-app.ts';
+import { ROUTES } from '../../lambdas/routes.ts';
+import { WORKFLOW_TASKS } from '../../lambdas/workflow/tasks.ts';
+import { ASL_FILE } from '../../local/workflow/local-workflow-engine.ts';
+
+type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
+
+let data: Template;
+let service: Template;
+let outdir: string;
+let synthError: unknown = null;
+
+beforeAll(() => {
+  // Bundling is skipped here (it is what `cdk synth` in .ci/run does for real): these tests read the templates.
+  const app = new App({
+    context: { 'aws:cdk:bundling-stacks': [], '@aws-cdk/core:defaultCrossStackReferences': 'strong' },
+  });
+  const stacks = buildApp(app, { retentionDays: 21, fenceShards: 64, maintenanceWindows: 'Sat 02:00-06:00' });
+  try {
+    outdir = app.synth().directory;
+  } catch (err) {
+    synthError = err;
+  }
+  data = Template.fromStack(stacks.data);
+  service = Template.fromStack(stacks.service);
+}, 120_000);
+
+const policiesOf = (t: Template) => t.findResources('AWS::IAM::Policy') as Resources;
+const statements = (p: { Properties: Record<string, unknown> }) =>
+  (
+    p.Properties.PolicyDocument as {
+      Statement: { Action: string | string[]; Resource: unknown; Effect: string }[];
+    }
+  ).Statement;
+const actionsOf = (s: { Action: string | string[] }) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+
+describe('the CDK app', () => {
+  it('passes cdk-nag (AwsSolutions and Serverless) with every acknowledgement reasoned', () => {
+    expect(synthError, String((synthError as Error | null)?.message ?? '')).toBeNull();
+    const source = readFileSync(join(import.meta.dirname, '../../cdk/nag-acknowledgements.ts'), 'utf8');
+    const calls = source.split('\n  ack(').slice(1);
+    expect(calls.length).toBeGreaterThan(5);
+    for (const call of calls) {
+      const [, id, reason] = /^[\w.]+, '([^']+)',\s*['"](.+)['"]\);/s.exec(call) ?? [];
+      expect(id, call).toBeTruthy();
+      expect(reason?.length ?? 0, `acknowledgement of ${id} needs a written reason`).toBeGreaterThan(30);
+    }
+  });
+
+  it('tables have point-in-time recovery, a customer key and deletion protection', () => {
+    data.resourceCountIs('AWS::DynamoDB::Table', 2);
+    data.allResourcesProperties('AWS::DynamoDB::Table', {
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: Match.objectLike({ SSEEnabled: true, SSEType: 'KMS' }),
+      DeletionProtectionEnabled: true,
+    });
+    data.hasResourceProperties('AWS::DynamoDB::Table', {
+      TimeToLiveSpecification: { AttributeName: 'expires_at', Enabled: true },
+    });
+  });
+
+  it('the checkpoint bucket is versioned, encrypted, private, TLS-only, logged and expires by retention_days', () => {
+    data.hasResourceProperties('AWS::S3::Bucket', {
+      VersioningConfiguration: { Status: 'Enabled' },
+      BucketEncryption: Match.objectLike({
+        ServerSideEncryptionConfiguration: [
+          Match.objectLike({ ServerSideEncryptionByDefault: Match.objectLike({ SSEAlgorithm: 'aws:kms' }) }),
+        ],
+      }),
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      LoggingConfiguration: Match.objectLike({ LogFilePrefix: 'checkpoints/' }),
+      LifecycleConfiguration: {
+        Rules: [
+          Match.objectLike({ ExpirationInDays: 21, NoncurrentVersionExpiration: { NoncurrentDays: 21 } }),
+        ],
+      },
+    });
+    const policies = data.findResources('AWS::S3::BucketPolicy') as Resources;
+    const denies = Object.values(policies)
+      .flatMap((p) => statements(p))
+      .filter((s) => s.Effect === 'Deny');
+    expect(denies.length).toBeGreaterThanOrEqual(2);
+    for (const s of denies) expect(JSON.stringify(s)).toContain('"aws:SecureTransport":"false"');
+  });
+
+  it('every API method needs AWS_IAM, none is open, and every route of lambdas/routes.ts is there', () => {
+    const methods = Object.values(service.findResources('AWS::ApiGateway::Method') as Resources);
+    expect(methods).toHaveLength(ROUTES.length);
+    for (const m of methods) expect(m.Properties.AuthorizationType).toBe('AWS_IAM');
+    expect(methods.map((m) => m.Properties.HttpMethod).sort()).toEqual(ROUTES.map((r) => r.method).sort());
+    service.hasResourceProperties('AWS::ApiGateway::Stage', {
+      TracingEnabled: true,
+      AccessLogSetting: Match.objectLike({ DestinationArn: Match.anyValue() }),
+      MethodSettings: [Match.objectLike({ ThrottlingRateLimit: 2000, ThrottlingBurstLimit: 1000 })],
+    });
+    service.resourceCountIs('AWS::ApiGateway::RequestValidator', 1);
+  });
+
+  it('admin and intent routes are granted to separate roles', () => {
+    const policy = (role: string) =>
+      Object.entries(policiesOf(service)).find(([id]) =>
+        id.startsWith(`Api${role}RoleDefaultPolicy`),
+      )?.[1] as Resources[string];
+    const admin = JSON.stringify(policy('Admin'));
+    const intent = JSON.stringify(policy('Intent'));
+    expect(admin).toContain('/POST/admin/drain/start');
+    expect(admin).not.toContain('/POST/intents');
+    expect(intent).toContain('/POST/intents');
+    expect(intent).not.toContain('/admin/');
+  });
+
+  it('the state machine is the ASL file, byte for byte, with every placeholder bound to a function of the stack', () => {
+    const [machine] = Object.values(service.findResources('AWS::StepFunctions::StateMachine') as Resources);
+    const props = machine?.Properties as {
+      DefinitionS3Location: unknown;
+      DefinitionSubstitutions: Record<string, { 'Fn::GetAtt': [string, string] }>;
+      TracingConfiguration: unknown;
+      LoggingConfiguration: { Level: string };
+    };
+    const asl = readFileSync(ASL_FILE, 'utf8');
+    const placeholders = [...new Set([...asl.matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]))].sort();
+    expect(Object.keys(props.DefinitionSubstitutions).sort()).toEqual(placeholders);
+    expect(placeholders).toHaveLength(Object.keys(WORKFLOW_TASKS).length);
+    const functions = service.findResources('AWS::Lambda::Function') as Resources;
+    for (const value of Object.values(props.DefinitionSubstitutions)) {
+      expect(functions[value['Fn::GetAtt'][0]]?.Type).toBe('AWS::Lambda::Function');
+    }
+    const key = (props.DefinitionS3Location as { Key: string }).Key;
+    expect(readFileSync(join(outdir, key.replace(/^.*?([0-9a-f]{64}\.json)$/, 'asset.$1')), 'utf8')).toBe(
+      asl,
+    );
+    expect(props.TracingConfiguration).toEqual({ Enabled: true });
+    expect(props.LoggingConfiguration.Level).toBe('ALL');
+  });
+
+  it('the state machine may invoke only its Task functions', () => {
+    const role = Object.entries(policiesOf(service)).find(([id]) =>
+      id.startsWith('UpgradeRoleDefaultPolicy'),
+    )?.[1] as Resources[string];
+    const invoke = statements(role).filter((s) => actionsOf(s).includes('lambda:InvokeFunction'));
+    expect(invoke).toHaveLength(1);
+    const targets = (invoke[0]?.Resource as { 'Fn::GetAtt': [string, string] }[]).map(
+      (r) => r['Fn::GetAtt'][0],
+    );
+    expect(targets.every((t) => t.startsWith('Task'))).toBe(true);
+    expect(targets).toHaveLength(Object.keys(WORKFLOW_TASKS).length);
+  });
+
+  it('no function policy grants a wildcard action on DynamoDB or S3, and each gets only what it uses', () => {
+    for (const [id, policy] of Object.entries(policiesOf(service))) {
+      for (const s of statements(policy)) {
+        for (const action of actionsOf(s)) {
+          if (/^(dynamodb|s3):/.test(action)) expect(action, `${id}: ${action}`).not.toContain('*');
+        }
+      }
+    }
+    const of = (prefix: string) =>
+      Object.entries(policiesOf(service))
+        .filter(([id]) => id.startsWith(prefix))
+        .flatMap(([, p]) => statements(p))
+        .flatMap(actionsOf)
+        .filter((a) => /^(dynamodb|s3|states):/.test(a))
+        .sort();
+    expect(of('ApiIntentComplete')).toEqual(['dynamodb:DeleteItem']);
+    expect(of('ApiIntentUpdate')).toEqual(['dynamodb:UpdateItem']);
+    expect(of('ApiHealth')).not.toContain('dynamodb:PutItem');
+    expect(of('ApiUpgradeStart')).toContain('states:StartExecution');
+    expect(of('ApiDrainStatus')).not.toContain('states:StartExecution');
+  });
+
+  it('functions run Node.js 22 on arm64 with tracing, explicit memory and timeout, and their own log group', () => {
+    const functions = Object.values(service.findResources('AWS::Lambda::Function') as Resources);
+    expect(functions.length).toBe(
+      new Set(ROUTES.map((r) => r.handler)).size + Object.keys(WORKFLOW_TASKS).length,
+    );
+    for (const f of functions) {
+      expect(f.Properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+      });
+      expect(f.Properties.MemorySize).toBeGreaterThan(0);
+      expect(f.Properties.Timeout).toBeGreaterThan(0);
+      expect(f.Properties.LoggingConfig).toMatchObject({ LogGroup: expect.anything() });
+    }
+  });
+
+  it("the seeds' alarms exist and every alarm notifies the SNS topic", () => {
+    for (const name of [
+      'UpgradeDrainTimeout',
+      'UpgradeInflightStuck',
+      'UpgradeRollbackOccurred',
+      'UpgradeExecutionsFailed',
+      'UpgradeExecutionsTimedOut',
+    ]) {
+      service.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: name });
+    }
+    const alarms = Object.values(service.findResources('AWS::CloudWatch::Alarm') as Resources);
+    for (const a of alarms) expect(JSON.stringify(a.Properties.AlarmActions)).toContain('Alarms');
+    expect(alarms.length).toBeGreaterThan(5);
+    service.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+
+  it('the Scheduler role can start only this state machine', () => {
+    const policy = Object.entries(policiesOf(service)).find(([id]) =>
+      id.startsWith('SchedulerRoleDefaultPolicy'),
+    )?.[1] as Resources[string];
+    const s = statements(policy);
+    expect(s).toHaveLength(1);
+    expect(actionsOf(s[0] as { Action: string })).toEqual(['states:StartExecution']);
+    expect(s[0]?.Resource).toEqual({ Ref: expect.stringMatching(/^Upgrade[0-9A-F]{8}$/) });
+    service.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: Match.objectLike({
+        Statement: [Match.objectLike({ Principal: { Service: 'scheduler.amazonaws.com' } })],
+      }),
+    });
+    service.resourceCountIs('AWS::Scheduler::ScheduleGroup', 1);
+  });
+});
