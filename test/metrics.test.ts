@@ -40,7 +40,14 @@ describe('drain metrics', () => {
     const names = (record as unknown as Emf)._aws.CloudWatchMetrics[0];
     expect(names?.Namespace).toBe('UpgradeControlPlane');
     expect(names?.Metrics.map((m) => m.Name).sort()).toEqual(
-      ['DrainCompletedTotal', 'DrainDeadlineExceeded', 'DrainElapsedSeconds', 'DrainMode', 'DrainStartTimestamp', 'InflightCount'].sort(),
+      [
+        'DrainCompletedTotal',
+        'DrainDeadlineExceeded',
+        'DrainElapsedSeconds',
+        'DrainMode',
+        'DrainStartTimestamp',
+        'InflightCount',
+      ].sort(),
     );
     expect(record).toMatchObject({
       InflightCount: 7,

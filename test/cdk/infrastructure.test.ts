@@ -149,9 +149,8 @@ describe('the CDK app', () => {
     )?.[1] as Resources[string];
     const invoke = statements(role).filter((s) => actionsOf(s).includes('lambda:InvokeFunction'));
     expect(invoke).toHaveLength(1);
-    const targets = (invoke[0]?.Resource as { 'Fn::GetAtt': [string, string] }[]).map(
-      (r) => r['Fn::GetAtt'][0],
-    );
+    const resources = (invoke[0] as { Resource: { 'Fn::GetAtt': [string, string] }[] }).Resource;
+    const targets = resources.map((r) => r['Fn::GetAtt'][0]);
     expect(targets.every((t) => t.startsWith('Task'))).toBe(true);
     expect(targets).toHaveLength(Object.keys(WORKFLOW_TASKS).length);
   });
