@@ -68,6 +68,12 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     engine = await LocalWorkflowEngine.create();
     const localEngineRef = engine;
     useLocalWorkflowEngine(engine, new LocalScheduleStore(() => localEngineRef));
+    const orphan = await cp.upgrade.upgrades.lockHolder();
+    if (orphan) {
+      log(
+        `upgrade ${orphan} was interrupted by a restart (local executions do not survive one): POST /admin/upgrade/abort recovers it`,
+      );
+    }
     server = await startApiGateway(opts.host, opts.port);
   } catch (err) {
     await s3?.stop();

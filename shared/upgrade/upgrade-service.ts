@@ -3,6 +3,7 @@ import { audited, type Caller } from '../domain/audited.ts';
 import type { DrainStatus } from '../domain/drain-status.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.ts';
 import { VERSION_PATTERN } from '../domain/inflight.ts';
+import { recoverOrphanedUpgrade } from './recover-orphan.ts';
 import type { UpgradeConfig } from './upgrade-config.ts';
 import type { StepRecord, UpgradeRecord } from './upgrade-record.ts';
 import type { UpgradeServices } from './upgrade-services.ts';
@@ -207,6 +208,15 @@ export class UpgradeService {
       async () => {
         const holder = await this.svc.upgrades.lockHolder();
         if (!holder) throw new ConflictError('no_upgrade_running', 'no upgrade is running');
+        const record = await this.svc.upgrades.get(holder);
+        if (record && !(await this.executionRunning(record))) {
+          const done = await recoverOrphanedUpgrade(this.svc, record);
+          return {
+            upgrade_id: holder,
+            abort_requested: true as const,
+            message: `its execution was no longer running, so the control plane recovered it directly: ${done}`,
+          };
+        }
         await this.svc.upgrades.update(holder, { abort_requested: true });
         return {
           upgrade_id: holder,
@@ -218,6 +228,17 @@ export class UpgradeService {
       },
       (r) => `abort requested for ${r.upgrade_id}`,
     );
+  }
+
+  /** Whether the engine still runs this upgrade's execution (an unknown execution counts as not running). */
+  private async executionRunning(record: UpgradeRecord): Promise<boolean> {
+    if (!record.execution_arn) return true; // registering: give it the benefit of the doubt
+    try {
+      return (await this.engine().describe(record.execution_arn)).status === 'RUNNING';
+    } catch (err) {
+      if ((err as { code?: string }).code === 'not_found') return false;
+      throw err;
+    }
   }
 
   async history(limit: number) {

@@ -1,13 +1,14 @@
 import {
   DescribeExecutionCommand,
   ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
   GetExecutionHistoryCommand,
   type HistoryEvent,
   SFNClient,
   StartExecutionCommand,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { ConflictError } from '../../domain/errors.ts';
+import { ConflictError, NotFoundError } from '../../domain/errors.ts';
 import type { ExecutionDescription, ExecutionEvent, WorkflowEngine } from '../../upgrade/workflow-engine.ts';
 
 /** Step Functions on AWS: the deployed state machine built by the CDK app from the same ASL file. */
@@ -40,7 +41,10 @@ export class AwsWorkflowEngine implements WorkflowEngine {
   }
 
   async describe(executionArn: string): Promise<ExecutionDescription> {
-    const out = await this.sfn.send(new DescribeExecutionCommand({ executionArn }));
+    const out = await this.sfn.send(new DescribeExecutionCommand({ executionArn })).catch((err: unknown) => {
+      if (err instanceof ExecutionDoesNotExist) throw new NotFoundError(`no execution ${executionArn}`);
+      throw err;
+    });
     return {
       executionArn,
       name: out.name ?? '',

@@ -1,0 +1,71 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { useLocalWorkflowEngine } from '../lambdas/http/runtime.ts';
+import { LocalWorkflowEngine } from '../local/workflow/local-workflow-engine.ts';
+import { startTestApi, type TestApi } from './support/api.ts';
+import { eventually, healthEndpoint, intentItems } from './support/upgrade.ts';
+
+let api: TestApi | undefined;
+afterAll(async () => {
+  await api?.stop();
+});
+
+/** The embedded runtime restarts: the executions it ran are gone, the upgrade's lock and the fence remain. */
+async function loseExecutions(t: TestApi): Promise<void> {
+  t.engine.stopAll();
+  useLocalWorkflowEngine(await LocalWorkflowEngine.create());
+}
+
+describe('aborting an upgrade whose execution was lost', () => {
+  it('during the drain: the drain is cancelled and the old version admits again', async () => {
+    api = await startTestApi();
+    await api.intent('POST', '/intents', { id: 'holds' });
+    await api.admin('POST', '/admin/upgrade/start', { target_version: '2.0.0', reason: 'lost' });
+    await eventually(async () => (await api?.admin('GET', '/admin/drain/status'))?.body.mode === 'Draining');
+    await loseExecutions(api);
+    const aborted = await api.admin('POST', '/admin/upgrade/abort');
+    expect(aborted.status).toBe(202);
+    expect(aborted.body.message).toContain('no longer running');
+    expect((await api.admin('GET', '/admin/drain/status')).body).toMatchObject({
+      mode: 'Active',
+      version: '1.0.0',
+    });
+    expect((await api.admin('GET', '/admin/upgrade/status')).body).toMatchObject({ state: 'aborted' });
+    expect((await api.admin('POST', '/admin/upgrade/abort')).status).toBe(409);
+  });
+
+  it('after migration began: the records are restored from the checkpoint and the old version resumes', async () => {
+    await api?.stop();
+    api = await startTestApi();
+    let release: () => void = () => {};
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    const slow = await healthEndpoint(async (_req, res) => {
+      await held;
+      res.writeHead(200).end('{}');
+    });
+    await api.intent('POST', '/intents', { id: 'kept', protocol_version: '1.0.0' });
+    const before = await intentItems();
+    await api.admin('POST', '/admin/upgrade/start', {
+      target_version: '2.0.0',
+      reason: 'lost mid-way',
+      drain_timeout_secs: 1,
+      force_after_timeout: true,
+      post_checks: [{ name: 'slow', type: 'http', url: slow.url }],
+    });
+    await eventually(
+      async () => (await api?.admin('GET', '/admin/upgrade/status'))?.body.current_step === 'Run post-checks',
+    );
+    expect((await intentItems())[0]?.protocol_version).toBe('2.0.0');
+    await loseExecutions(api);
+    const aborted = await api.admin('POST', '/admin/upgrade/abort');
+    expect(aborted.body.message).toContain('rolled back to checkpoint');
+    release();
+    await slow.close();
+    expect(await intentItems()).toEqual(before);
+    expect((await api.admin('GET', '/admin/drain/status')).body).toMatchObject({
+      mode: 'Active',
+      version: '1.0.0',
+    });
+  });
+});
