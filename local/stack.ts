@@ -1,9 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { resetRuntime, runtime, useLocalWorkflowEngine } from '../lambdas/http/runtime.ts';
-import { ensureTables } from '../shared/adapters/dynamodb/bootstrap.ts';
+import { ensureLocalTables } from '../shared/adapters/dynamodb/bootstrap.ts';
 import { startApiGateway } from './api-gateway.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './engines/dynamodb-local.ts';
 import { type LocalS3, startLocalS3 } from './engines/s3-server.ts';
@@ -57,13 +56,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     });
     resetRuntime();
     const { config, cp } = runtime();
-    const client = new DynamoDBClient({
-      endpoint: ddb.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
-    await ensureTables(client, config.tables);
-    client.destroy();
+    await ensureLocalTables(ddb.endpoint, config.tables);
     await cp.init();
     engine = await LocalWorkflowEngine.create();
     const localEngineRef = engine;

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { inject } from 'vitest';
-import { ensureTables } from '../../shared/adapters/dynamodb/bootstrap.ts';
+import { ensureLocalTables } from '../../shared/adapters/dynamodb/bootstrap.ts';
 import { tableNamesFor } from '../../shared/adapters/dynamodb/tables.ts';
 import { type Config, loadConfig } from '../../shared/config.ts';
 import { buildControlPlane, type ControlPlane } from '../../shared/control-plane.ts';
@@ -28,13 +27,7 @@ export function freshEnv(extra: Record<string, string> = {}): Record<string, str
 }
 
 export async function createTables(config: Config): Promise<void> {
-  const client = new DynamoDBClient({
-    endpoint: config.dynamoEndpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  await ensureTables(client, config.tables);
-  client.destroy();
+  await ensureLocalTables(config.dynamoEndpoint as string, config.tables);
 }
 
 /** A control plane over new tables: the services the handlers use, on real DynamoDB Local. */

@@ -1,7 +1,7 @@
 import {
   CreateTableCommand,
   DescribeTableCommand,
-  type DynamoDBClient,
+  DynamoDBClient,
   ResourceInUseException,
 } from '@aws-sdk/client-dynamodb';
 import { type TableNames, tableDefinitions } from './tables.ts';
@@ -19,5 +19,19 @@ export async function ensureTables(client: DynamoDBClient, names: TableNames): P
       if (out.Table?.TableStatus === 'ACTIVE') break;
       await new Promise((r) => setTimeout(r, 100));
     }
+  }
+}
+
+/** The same against a local endpoint (DynamoDB Local), with its dummy credentials. */
+export async function ensureLocalTables(endpoint: string, names: TableNames): Promise<void> {
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  try {
+    await ensureTables(client, names);
+  } finally {
+    client.destroy();
   }
 }

@@ -5,6 +5,7 @@ import {
   PutCommand,
   TransactGetCommand,
   UpdateCommand,
+  type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { admitsIntents, type ModeState } from '../../domain/drain-mode.ts';
 import { ConflictError } from '../../domain/errors.ts';
@@ -136,47 +137,36 @@ export class DynamoFenceStore implements FenceStore {
   }
 
   async setGates(open: boolean, fenceRev: number): Promise<void> {
-    await Promise.all(
-      this.shardNumbers().map((n) =>
-        this.db
-          .send(
-            new UpdateCommand({
-              TableName: this.table,
-              Key: shardKey(n),
-              UpdateExpression: 'SET gate = :gate, #rev = :rev',
-              ConditionExpression: 'attribute_exists(pk) AND #rev < :rev',
-              ExpressionAttributeNames: { '#rev': 'rev' },
-              ExpressionAttributeValues: { ':gate': open ? 'open' : 'closed', ':rev': fenceRev },
-            }),
-          )
-          .catch((err) => {
-            if (!isConditionFailure(err)) throw err; // already set for this fence rev or a newer one
-          }),
-      ),
-    );
+    // A condition failure means the gate is set for this fence rev or a newer one already.
+    await this.updateEveryGate(() => ({
+      UpdateExpression: 'SET gate = :gate, #rev = :rev',
+      ConditionExpression: 'attribute_exists(pk) AND #rev < :rev',
+      ExpressionAttributeNames: { '#rev': 'rev' },
+      ExpressionAttributeValues: { ':gate': open ? 'open' : 'closed', ':rev': fenceRev },
+    }));
   }
 
   async recordCloseCounts(fenceRev: number, perShard: readonly number[]): Promise<void> {
+    // A condition failure means the count is recorded already, or the gate has moved on.
+    await this.updateEveryGate((n) => ({
+      UpdateExpression: 'SET close_count = :count, close_count_rev = :rev',
+      ConditionExpression:
+        'gate = :closed AND #rev = :rev AND (attribute_not_exists(close_count_rev) OR close_count_rev <> :rev)',
+      ExpressionAttributeNames: { '#rev': 'rev' },
+      ExpressionAttributeValues: { ':count': perShard[n] ?? 0, ':rev': fenceRev, ':closed': 'closed' },
+    }));
+  }
+
+  /** One conditional update per gate, in parallel; a failed condition is an answer, not an error. */
+  private async updateEveryGate(
+    update: (n: number) => Omit<UpdateCommandInput, 'TableName' | 'Key'>,
+  ): Promise<void> {
     await Promise.all(
       this.shardNumbers().map((n) =>
         this.db
-          .send(
-            new UpdateCommand({
-              TableName: this.table,
-              Key: shardKey(n),
-              UpdateExpression: 'SET close_count = :count, close_count_rev = :rev',
-              ConditionExpression:
-                'gate = :closed AND #rev = :rev AND (attribute_not_exists(close_count_rev) OR close_count_rev <> :rev)',
-              ExpressionAttributeNames: { '#rev': 'rev' },
-              ExpressionAttributeValues: {
-                ':count': perShard[n] ?? 0,
-                ':rev': fenceRev,
-                ':closed': 'closed',
-              },
-            }),
-          )
+          .send(new UpdateCommand({ TableName: this.table, Key: shardKey(n), ...update(n) }))
           .catch((err) => {
-            if (!isConditionFailure(err)) throw err; // recorded already, or the gate moved on
+            if (!isConditionFailure(err)) throw err;
           }),
       ),
     );
