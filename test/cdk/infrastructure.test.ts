@@ -46,7 +46,8 @@ describe('the CDK app', () => {
     const calls = source.split('\n  ack(').slice(1);
     expect(calls.length).toBeGreaterThan(5);
     for (const call of calls) {
-      const [, id, reason] = /^[\w.]+, '([^']+)',\s*['"](.+)['"]\);/s.exec(call) ?? [];
+      const [, id, reason] =
+        /^\s*[\w.]+,\s*'([^']+)',\s*(['"])(.+)\2,?\s*\);/s.exec(call)?.filter((_, i) => i !== 2) ?? [];
       expect(id, call).toBeTruthy();
       expect(reason?.length ?? 0, `acknowledgement of ${id} needs a written reason`).toBeGreaterThan(30);
     }
