@@ -22,6 +22,13 @@ say(`data folder: ${dataDir} (DynamoDB Local pid ${stack.dynamoPid} at ${stack.d
 say(`admin token:  ${stack.tokens.admin}`);
 say(`intent token: ${stack.tokens.intent}`);
 say(`try: curl -s ${stack.url}/admin/drain/status -H "Authorization: Bearer ${stack.tokens.admin}"`);
+say(
+  `upgrade: curl -s -XPOST ${stack.url}/admin/upgrade/start -H "Authorization: Bearer ${stack.tokens.admin}" ` +
+    `-H 'Content-Type: application/json' -d '{"target_version":"2.0.0","reason":"try it"}'`,
+);
+say(
+  `then watch GET ${stack.url}/admin/upgrade/status (S3 server ${stack.s3Endpoint}; workflow runs in this process)`,
+);
 
 let stopping = false;
 const shutdown = async (signal: string) => {
