@@ -9,7 +9,7 @@ export interface Access {
   readonly control?: 'read' | 'write';
   readonly intents?: 'read' | 'write' | 'register' | 'update' | 'complete';
   readonly checkpoints?: 'read' | 'write';
-  readonly workflow?: 'start' | 'inspect';
+  readonly workflow?: 'start' | 'inspect' | 'signal';
   readonly scheduler?: boolean;
 }
 
@@ -71,6 +71,8 @@ export function grantAccess(fn: IGrantable, access: Access, t: AccessTargets): v
     const { region, account } = Stack.of(t.bucket);
     const executions = `arn:aws:states:${region}:${account}:execution:${t.stateMachineName}:*`;
     if (access.workflow === 'start') add(['states:StartExecution'], [t.stateMachineArn]);
+    if (access.workflow === 'signal')
+      add(['states:SendTaskSuccess', 'states:SendTaskFailure'], [t.stateMachineArn]);
     add(['states:DescribeExecution', 'states:GetExecutionHistory'], [executions]);
   }
   if (access.scheduler) {
@@ -95,7 +97,8 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   'intent-complete': { intents: 'complete' },
   'upgrade-start': { control: 'write', intents: 'read', workflow: 'start' },
   'upgrade-status': { control: 'write', intents: 'read' },
-  'upgrade-abort': { control: 'write' },
+  'upgrade-abort': { control: 'write', intents: 'read', checkpoints: 'write', workflow: 'signal' },
+  'upgrade-continue': { control: 'write', workflow: 'signal' },
   'upgrades-list': { control: 'read' },
   'upgrade-get': { control: 'read', workflow: 'inspect' },
   'schedule-create': { control: 'write', scheduler: true },

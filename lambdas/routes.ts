@@ -21,6 +21,7 @@ export const ROUTES: readonly Route[] = [
   { method: 'POST', resource: '/admin/upgrade/start', access: 'admin', handler: 'upgrade-start' },
   { method: 'GET', resource: '/admin/upgrade/status', access: 'admin', handler: 'upgrade-status' },
   { method: 'POST', resource: '/admin/upgrade/abort', access: 'admin', handler: 'upgrade-abort' },
+  { method: 'POST', resource: '/admin/upgrade/{id}/continue', access: 'admin', handler: 'upgrade-continue' },
   { method: 'GET', resource: '/admin/upgrades', access: 'admin', handler: 'upgrades-list' },
   { method: 'GET', resource: '/admin/upgrades/{id}', access: 'admin', handler: 'upgrade-get' },
   { method: 'POST', resource: '/admin/upgrade/schedules', access: 'admin', handler: 'schedule-create' },

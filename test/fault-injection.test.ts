@@ -41,6 +41,7 @@ const SCENARIOS: Scenario[] = [
       'Migrate contracts',
       'Run post-checks',
       'Resume on target version',
+      'Smoke test after resume',
       'Record upgrade in history',
     ],
     async prepare(api) {
@@ -57,7 +58,7 @@ const SCENARIOS: Scenario[] = [
   {
     name: 'rollback after a failed post-check',
     outcome: 'rolled_back',
-    tasks: ['Roll back to checkpoint', 'Resume on previous version'],
+    tasks: ['Roll back backend replicas', 'Roll back to checkpoint', 'Resume on previous version'],
     async prepare(api) {
       await api.intent('POST', '/intents', { id: 'rb-1', protocol_version: '1.0.0' });
       const url = await failingUrl();

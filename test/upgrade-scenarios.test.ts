@@ -34,6 +34,7 @@ describe("the seeds' upgrade scenarios, through the API on the local stack", () 
       'Migrate contracts',
       'Run post-checks',
       'Resume on target version',
+      'Smoke test after resume',
       'Record upgrade in history',
     ]);
     expect(run.steps.every((s) => s.outcome === 'succeeded')).toBe(true);

@@ -58,6 +58,39 @@ const CheckSpecSchema = z.union([
   }),
 ]);
 
+const httpUrl = z.url({ protocol: /^https?$/ }).max(2048);
+const ReplicaSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 letters, digits, . _ -'),
+  deploy_url: httpUrl,
+  health_url: httpUrl,
+  version_url: httpUrl,
+});
+const DeploySchema = z.discriminatedUnion('mode', [
+  z.strictObject({
+    mode: z.literal('manual'),
+    deploy_timeout_secs: z
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 86_400)
+      .optional(),
+    instructions: z.string().min(1).max(2000).optional(),
+  }),
+  z.strictObject({
+    mode: z.literal('hooks'),
+    targets: z
+      .array(ReplicaSchema)
+      .min(1)
+      .max(100)
+      .refine((t) => new Set(t.map((r) => r.name)).size === t.length, 'replica names must be unique'),
+    max_parallel: z.number().int().min(1).max(100).optional(),
+    replica_timeout_secs: z.number().int().min(1).max(3600).optional(),
+    stabilize_secs: z.number().int().min(0).max(3600).optional(),
+    request_timeout_secs: z.number().int().min(1).max(300).optional(),
+    retries: z.number().int().min(0).max(10).optional(),
+  }),
+]);
+
 /** The seeds' UpgradeConfig; only target_version and reason are required. */
 export const UpgradeStartBody = z.strictObject({
   target_version: version,
@@ -82,6 +115,7 @@ export const UpgradeStartBody = z.strictObject({
   deprecate_versions: z.array(version).max(20).optional(),
   override_min_interval_reason: z.string().min(1).max(500).optional(),
   contract: z.record(z.string(), z.unknown()).optional(),
+  deploy: DeploySchema.optional(),
 });
 
 export const ListQuery = z.strictObject({

@@ -3,6 +3,10 @@
  * CDK on AWS) and the handler file in lambdas/workflow/ that runs it, on AWS and in the local interpreter.
  */
 export const WORKFLOW_TASKS: Record<string, string> = {
+  RollOutReplicas: 'roll-out-replicas',
+  RollBackReplicas: 'roll-back-replicas',
+  WaitForDeploy: 'wait-for-deploy',
+  SmokeTest: 'smoke-test',
   RegisterScheduled: 'register-scheduled',
   PreChecks: 'pre-checks',
   PlanDryRun: 'plan-dry-run',

@@ -44,6 +44,8 @@ export class LocalWorkflowEngine implements WorkflowEngine {
   private readonly machine: StateMachine;
   private readonly stateHandlers: Record<string, TaskFn> = {};
   private readonly runs = new Map<string, Run>();
+  /** Steps waiting for a callback, by task token: resolved by sendTaskSuccess / sendTaskFailure. */
+  private readonly waiting = new Map<string, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
 
   private constructor(
     definition: StateMachineDefinition,
@@ -53,10 +55,17 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     this.machine = new StateMachine(definition);
     for (const [stateName, state] of Object.entries(definition.States)) {
       if (state.Type !== 'Task') continue;
-      const placeholder = /function:(\w+)$/.exec(state.Resource)?.[1] ?? '';
+      const callback = state.Resource.endsWith('.waitForTaskToken');
+      const fnName = callback
+        ? String((state as { Parameters?: { FunctionName?: string } }).Parameters?.FunctionName)
+        : state.Resource;
+      const placeholder = /function:(\w+)$/.exec(fnName)?.[1] ?? '';
       const handler = handlers[placeholder];
       if (!handler) throw new Error(`Task "${stateName}" has no local handler for ${placeholder}`);
-      this.stateHandlers[stateName] = this.withFaults(stateName, handler);
+      this.stateHandlers[stateName] = this.withFaults(
+        stateName,
+        callback ? this.callbackTask(handler) : handler,
+      );
     }
   }
 
@@ -71,7 +80,11 @@ export class LocalWorkflowEngine implements WorkflowEngine {
       const mod = (await import(`../../lambdas/workflow/${file}.ts`)) as { handler: TaskFn };
       handlers[placeholder] = mod.handler;
     }
-    return new LocalWorkflowEngine(JSON.parse(text) as StateMachineDefinition, handlers, opts);
+    return new LocalWorkflowEngine(
+      adaptTimeoutPaths(JSON.parse(text) as StateMachineDefinition),
+      handlers,
+      opts,
+    );
   }
 
   async start(name: string, input: unknown): Promise<{ executionArn: string }> {
@@ -84,8 +97,10 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     const exec = this.machine.run(input as never, {
       overrides: { taskResourceLocalHandlers: this.stateHandlers as never, retryIntervalOverrides },
       noThrowOnAbort: true,
+      // One task token per execution: locally a callback step is an awaited promise keyed by it.
       context: {
         Execution: { Id: arn, Name: name, Input: input as never, StartTime: new Date().toISOString() },
+        Task: { Token: `local-token:${name}` },
       },
     });
     const run: Run = {
@@ -143,6 +158,42 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     run.abort();
   }
 
+  async sendTaskSuccess(taskToken: string, output: unknown): Promise<void> {
+    const w = this.waiting.get(taskToken);
+    if (!w) throw new NotFoundError(`no step is waiting for task token ${taskToken}`);
+    this.waiting.delete(taskToken);
+    w.resolve(output);
+  }
+
+  async sendTaskFailure(taskToken: string, error: string, cause: string): Promise<void> {
+    const w = this.waiting.get(taskToken);
+    if (!w) throw new NotFoundError(`no step is waiting for task token ${taskToken}`);
+    this.waiting.delete(taskToken);
+    const err = new Error(cause);
+    err.name = error;
+    w.reject(err);
+  }
+
+  /**
+   * `lambda:invoke.waitForTaskToken` locally: run the function with the Payload (it records the token), then wait
+   * for sendTaskSuccess/Failure. The state's TimeoutSeconds(Path) bounds the wait, as on AWS.
+   */
+  private callbackTask(handler: TaskFn): TaskFn {
+    return async (input) => {
+      const payload = (input as { Payload: { task_token: string } }).Payload;
+      const result = new Promise((resolve, reject) =>
+        this.waiting.set(payload.task_token, { resolve, reject }),
+      );
+      try {
+        await handler(payload);
+      } catch (err) {
+        this.waiting.delete(payload.task_token);
+        throw err;
+      }
+      return result;
+    };
+  }
+
   /** Resolves when the execution has ended (tests and the demo wait on this). */
   async finished(executionArn: string): Promise<ExecutionDescription> {
     await this.get(executionArn).finished;
@@ -186,4 +237,19 @@ function toEvent(e: Record<string, unknown>): ExecutionEvent {
     error: typeof e.Error === 'string' ? e.Error : null,
     cause: e.Cause === undefined ? null : String(e.Cause),
   };
+}
+
+/**
+ * aws-local-stepfunctions 3.0.0 resolves a Task's TimeoutSecondsPath against its effective input (after
+ * Parameters), where AWS resolves it against the state input. For a callback Task whose Parameters carry the state
+ * in `Payload`, the local copy of the definition looks the path up inside `Payload`: same value, both engines.
+ */
+function adaptTimeoutPaths(definition: StateMachineDefinition): StateMachineDefinition {
+  for (const state of Object.values(definition.States)) {
+    const t = state as { Type: string; TimeoutSecondsPath?: string; Parameters?: { Payload?: unknown } };
+    if (t.Type === 'Task' && t.TimeoutSecondsPath?.startsWith('$.') && t.Parameters?.Payload) {
+      t.TimeoutSecondsPath = `$.Payload.${t.TimeoutSecondsPath.slice(2)}`;
+    }
+  }
+  return definition;
 }

@@ -63,6 +63,7 @@ export class InflightService {
       protocol_version: req.protocol_version ?? versions.running,
       created_at: now,
       updated_at: now,
+      ...(req.smoke_test ? { smoke_test: true } : {}),
     };
     for (let attempt = 0; ; attempt++) {
       const outcome = await this.d.intents.register(intent);

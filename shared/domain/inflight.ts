@@ -9,6 +9,7 @@ export interface InflightIntent {
   /** Milliseconds since the epoch. */
   readonly created_at: number;
   readonly updated_at: number;
+  readonly smoke_test?: boolean;
 }
 
 /** What a caller supplies to register an intent; omitted flags are false, the phase defaults to `Pending`. */
@@ -19,6 +20,8 @@ export interface RegisterIntent {
   readonly solver_funds_locked?: boolean | undefined;
   readonly ibc_in_flight?: boolean | undefined;
   readonly protocol_version?: string | undefined;
+  /** The control plane's own test intent (the post-upgrade smoke test): left out of the operators' counts and lists. */
+  readonly smoke_test?: boolean | undefined;
 }
 
 /** A change to an inflight intent's phase or lock flags. */

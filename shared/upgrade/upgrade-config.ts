@@ -1,3 +1,5 @@
+import { type DeploySpec, NO_DEPLOY, type ReplicaTarget } from './deploy-spec.ts';
+
 /** A health check an upgrade runs before draining (pre) or after migrating (post). */
 export type CheckSpec =
   | { readonly name: string; readonly type: 'dynamodb' }
@@ -29,6 +31,8 @@ export interface UpgradeConfig {
   readonly override_min_interval_reason: string | null;
   /** Placeholder for the contract section of issue 4: present means a contract migration is requested. */
   readonly contract: Record<string, unknown> | null;
+  /** How the new backend version is deployed between migration and post-checks (mode none: not part of this upgrade). */
+  readonly deploy: DeploySpec;
 }
 
 export const UPGRADE_DEFAULTS = {
@@ -52,19 +56,54 @@ export const UPGRADE_DEFAULTS = {
   deprecate_versions: [],
   override_min_interval_reason: null,
   contract: null,
+  deploy: NO_DEPLOY,
 } as const satisfies Partial<UpgradeConfig>;
 
 export const DEFAULT_MIN_UPGRADE_INTERVAL_SECS = 86_400;
 
 /** The request fields as validated at the API (every optional field may be absent). */
 export type UpgradeRequest = Partial<
-  Omit<UpgradeConfig, 'target_version' | 'reason' | 'migrations' | 'contract'>
+  Omit<UpgradeConfig, 'target_version' | 'reason' | 'migrations' | 'contract' | 'deploy'>
 > & {
   readonly target_version: string;
   readonly reason: string;
   readonly migrations?: readonly string[] | undefined;
   readonly contract?: Record<string, unknown> | undefined;
+  readonly deploy?: DeployRequest | undefined;
 };
+
+/** The deploy section as requested: defaults fill what is left out. */
+export type DeployRequest =
+  | { mode: 'manual'; deploy_timeout_secs?: number | undefined; instructions?: string | undefined }
+  | {
+      mode: 'hooks';
+      targets: ReplicaTarget[];
+      max_parallel?: number | undefined;
+      replica_timeout_secs?: number | undefined;
+      stabilize_secs?: number | undefined;
+      request_timeout_secs?: number | undefined;
+      retries?: number | undefined;
+    };
+
+function deployWithDefaults(d: DeployRequest | undefined): DeploySpec {
+  if (!d) return NO_DEPLOY;
+  if (d.mode === 'manual') {
+    return {
+      mode: 'manual',
+      deploy_timeout_secs: d.deploy_timeout_secs ?? 3600,
+      instructions: d.instructions ?? null,
+    };
+  }
+  return {
+    mode: 'hooks',
+    targets: d.targets,
+    max_parallel: d.max_parallel ?? 1,
+    replica_timeout_secs: d.replica_timeout_secs ?? 120,
+    stabilize_secs: d.stabilize_secs ?? 0,
+    request_timeout_secs: d.request_timeout_secs ?? 10,
+    retries: d.retries ?? 2,
+  };
+}
 
 /** An UpgradeConfig from a request: every field the request leaves out takes the seeds' default. */
 export function withDefaults(request: UpgradeRequest, pollIntervalSecs: number): UpgradeConfig {
@@ -75,5 +114,6 @@ export function withDefaults(request: UpgradeRequest, pollIntervalSecs: number):
     migrations: request.migrations ?? null,
     override_min_interval_reason: request.override_min_interval_reason ?? null,
     contract: request.contract ?? null,
+    deploy: deployWithDefaults(request.deploy),
   } as UpgradeConfig;
 }

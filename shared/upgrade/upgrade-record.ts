@@ -1,3 +1,4 @@
+import type { DeploymentRecord } from './deploy-spec.ts';
 import type { UpgradeConfig } from './upgrade-config.ts';
 
 export type UpgradeState =
@@ -38,6 +39,8 @@ export interface UpgradeRecord {
   readonly abort_requested: boolean;
   readonly error: string | null;
   readonly result: Record<string, unknown> | null;
+  /** What was deployed where, by whom, with durations (absent before the deploy step). */
+  readonly deployment?: DeploymentRecord | null;
 }
 
 /** One step of an upgrade, written by the step's own task as it starts and ends. */

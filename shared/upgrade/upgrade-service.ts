@@ -218,6 +218,15 @@ export class UpgradeService {
           };
         }
         await this.svc.upgrades.update(holder, { abort_requested: true });
+        const token = record?.deployment?.task_token;
+        if (token && !record?.deployment?.continued_by) {
+          // Waiting for an operator's deploy: end the wait now; the workflow rolls back.
+          await this.engine().sendTaskFailure(
+            token,
+            'AbortRequested',
+            'an operator aborted the upgrade while it waited for the deploy',
+          );
+        }
         return {
           upgrade_id: holder,
           abort_requested: true as const,
@@ -227,6 +236,35 @@ export class UpgradeService {
         };
       },
       (r) => `abort requested for ${r.upgrade_id}`,
+    );
+  }
+
+  /** The operator has deployed the backend (manual mode): the workflow goes on to the post-checks. */
+  async continueDeploy(caller: Caller, id: string): Promise<{ upgrade_id: string; continued: true }> {
+    return audited(
+      this.svc.audit,
+      this.svc.clock,
+      caller,
+      'upgrade.continue',
+      { upgrade_id: id },
+      async () => {
+        const record = await this.svc.upgrades.get(id);
+        if (!record) throw new NotFoundError(`no upgrade ${id}`);
+        const dep = record.deployment;
+        if (record.state !== 'running' || !dep?.task_token || dep.continued_by) {
+          throw new ConflictError(
+            'not_waiting',
+            `upgrade ${id} is not waiting for a deploy (state ${record.state}, step ${record.current_step ?? '-'})`,
+          );
+        }
+        await this.svc.upgrades.update(id, {
+          deployment: { ...dep, continued_by: caller.actor },
+          result: null,
+        });
+        await this.engine().sendTaskSuccess(dep.task_token, { continued_by: caller.actor });
+        return { upgrade_id: id, continued: true as const };
+      },
+      () => `deploy confirmed for ${id}`,
     );
   }
 

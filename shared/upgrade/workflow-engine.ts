@@ -31,4 +31,8 @@ export interface WorkflowEngine {
   describe(executionArn: string): Promise<ExecutionDescription>;
   history(executionArn: string): Promise<ExecutionEvent[]>;
   stop(executionArn: string, cause: string): Promise<void>;
+  /** Ends a step that waits for a callback (a task token), letting the execution go on with `output`. */
+  sendTaskSuccess(taskToken: string, output: unknown): Promise<void>;
+  /** Fails such a step with an error name its Catch matches. */
+  sendTaskFailure(taskToken: string, error: string, cause: string): Promise<void>;
 }

@@ -122,7 +122,7 @@ export class DynamoIntentStore implements IntentStore {
   }
 
   async list(query: InflightQuery): Promise<InflightPage> {
-    const filters: string[] = [];
+    const filters: string[] = ['attribute_not_exists(smoke_test)'];
     const values: Record<string, unknown> = {};
     if (query.phase !== undefined) {
       filters.push('#phase = :phase');
@@ -160,12 +160,14 @@ export class DynamoIntentStore implements IntentStore {
               KeyConditionExpression: '#shard = :s',
               ExpressionAttributeNames: { '#shard': 'shard' },
               ExpressionAttributeValues: { ':s': shard },
-              ProjectionExpression: 'created_at, ibc_in_flight, user_funds_locked, solver_funds_locked',
+              ProjectionExpression:
+                'created_at, ibc_in_flight, user_funds_locked, solver_funds_locked, smoke_test',
               ConsistentRead: true,
               ExclusiveStartKey: start,
             }),
           );
           for (const item of out.Items ?? []) {
+            if (item.smoke_test === true) continue; // the control plane's own test intent
             perShard[shard] = (perShard[shard] ?? 0) + 1;
             const created = Number(item.created_at);
             if (oldest === null || created < oldest) oldest = created;
@@ -208,7 +210,8 @@ export class DynamoIntentStore implements IntentStore {
           ConsistentRead: true,
           Limit: filter ? Math.max(limit - intents.length, 200) : limit - intents.length,
           ExclusiveStartKey: key,
-          ...(filter ? { FilterExpression: filter, ExpressionAttributeValues: values } : {}),
+          ...(filter ? { FilterExpression: filter } : {}),
+          ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
           ...(filter.includes('#phase') ? { ExpressionAttributeNames: { '#phase': 'phase' } } : {}),
         }),
       );

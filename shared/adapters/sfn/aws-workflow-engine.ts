@@ -4,6 +4,8 @@ import {
   ExecutionDoesNotExist,
   GetExecutionHistoryCommand,
   type HistoryEvent,
+  SendTaskFailureCommand,
+  SendTaskSuccessCommand,
   SFNClient,
   StartExecutionCommand,
   StopExecutionCommand,
@@ -68,6 +70,14 @@ export class AwsWorkflowEngine implements WorkflowEngine {
       nextToken = out.nextToken;
     } while (nextToken);
     return events;
+  }
+
+  async sendTaskSuccess(taskToken: string, output: unknown): Promise<void> {
+    await this.sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
+  }
+
+  async sendTaskFailure(taskToken: string, error: string, cause: string): Promise<void> {
+    await this.sfn.send(new SendTaskFailureCommand({ taskToken, error, cause }));
   }
 
   async stop(executionArn: string, cause: string): Promise<void> {

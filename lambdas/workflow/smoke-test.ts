@@ -1,0 +1,10 @@
+import { smokeTest } from '../../shared/upgrade/steps/deploy.ts';
+import { emitUpgradeOutcome } from '../http/drain-metrics.ts';
+import { workflowTask } from './workflow-task.ts';
+
+/** Upgrade workflow Task "Smoke test after resume" (ASL placeholder ${SmokeTestFunctionArn}); a failure raises the rollback alarm. */
+export const handler = workflowTask('Smoke test after resume', async (svc, state) => {
+  const result = await smokeTest(svc, state);
+  if (!result.ok) emitUpgradeOutcome('rolled_back', null);
+  return result;
+});

@@ -1,0 +1,55 @@
+/** One replica of a backend service, driven by its deploy hook and verified by its health and version URLs. */
+export interface ReplicaTarget {
+  readonly name: string;
+  readonly deploy_url: string;
+  readonly health_url: string;
+  readonly version_url: string;
+}
+
+/** The `deploy` section of an upgrade request: how the new backend version gets onto the replicas. */
+export type DeploySpec =
+  | { readonly mode: 'none' }
+  | {
+      readonly mode: 'manual';
+      /** How long the workflow waits for POST /admin/upgrade/{id}/continue before rolling back. */
+      readonly deploy_timeout_secs: number;
+      readonly instructions: string | null;
+    }
+  | {
+      readonly mode: 'hooks';
+      readonly targets: readonly ReplicaTarget[];
+      readonly max_parallel: number;
+      /** Per replica: deploy call answered, then healthy and on the target version, within this time. */
+      readonly replica_timeout_secs: number;
+      readonly stabilize_secs: number;
+      /** Each HTTP call's own timeout. */
+      readonly request_timeout_secs: number;
+      /** Retries of a failed HTTP call (deploy, health, version). */
+      readonly retries: number;
+    };
+
+export const NO_DEPLOY: DeploySpec = { mode: 'none' };
+
+/** What happened to one replica during the rollout (and its rollback), as the history shows it. */
+export interface ReplicaRecord {
+  readonly name: string;
+  readonly from: string | null;
+  readonly to: string;
+  readonly started_at: string;
+  readonly healthy_at: string | null;
+  readonly outcome: 'deployed' | 'failed' | 'rolled_back' | 'rollback_failed';
+  readonly cause: string | null;
+  readonly duration_ms: number;
+}
+
+/** The deployment record of an upgrade: what was deployed where, by whom, with durations. */
+export interface DeploymentRecord {
+  readonly mode: DeploySpec['mode'];
+  readonly requested_by: string;
+  readonly replicas: readonly ReplicaRecord[];
+  readonly rollback: readonly ReplicaRecord[];
+  readonly continued_by: string | null;
+  readonly waiting_since: string | null;
+  readonly task_token: string | null;
+  readonly smoke_test: { ok: boolean; intent_id: string; error: string | null; at: string } | null;
+}

@@ -1,0 +1,79 @@
+import type { HealthStatus } from '../../health/health.ts';
+import type { ReplicaTarget } from '../deploy-spec.ts';
+
+/** How the control plane talks to a replica's deploy hook, health and version endpoints. */
+export interface ReplicaClient {
+  /** Asks the replica to deploy `version`; throws when the hook refuses or does not answer. */
+  deploy(target: ReplicaTarget, version: string): Promise<void>;
+  health(target: ReplicaTarget): Promise<HealthStatus>;
+  /** The version the replica reports running. */
+  version(target: ReplicaTarget): Promise<string>;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The HTTP protocol of deploy hooks: `POST deploy_url {"version"}` (2xx accepted), `GET health_url` (2xx and, if
+ * JSON, `status` not Degraded/Unhealthy), `GET version_url` (JSON `{"version"}` or the version as text). Every call
+ * has its own timeout and is retried a bounded number of times.
+ */
+export function httpReplicaClient(opts: { requestTimeoutSecs: number; retries: number }): ReplicaClient {
+  const call = async (url: string, init: RequestInit = {}): Promise<{ status: number; text: string }> => {
+    let last: unknown;
+    for (let attempt = 0; attempt <= opts.retries; attempt++) {
+      try {
+        const res = await fetch(url, {
+          ...init,
+          signal: AbortSignal.timeout(opts.requestTimeoutSecs * 1000),
+        });
+        const text = await res.text();
+        if (res.status >= 500 && attempt < opts.retries) {
+          last = new Error(`${url} answered ${res.status}`);
+        } else {
+          return { status: res.status, text };
+        }
+      } catch (err) {
+        last =
+          (err as Error).name === 'TimeoutError'
+            ? new Error(`${url} did not answer within ${opts.requestTimeoutSecs} s`)
+            : err;
+      }
+      if (attempt < opts.retries) await sleep(200 * 2 ** attempt);
+    }
+    throw last instanceof Error ? last : new Error(String(last));
+  };
+  return {
+    async deploy(target, version) {
+      const res = await call(target.deploy_url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ version }),
+      });
+      if (res.status >= 300)
+        throw new Error(`deploy hook ${target.deploy_url} answered ${res.status}: ${res.text.slice(0, 200)}`);
+    },
+    async health(target) {
+      const res = await call(target.health_url);
+      if (res.status >= 500) return 'Unhealthy';
+      if (res.status >= 300) return 'Degraded';
+      try {
+        const status = (JSON.parse(res.text) as { status?: unknown }).status;
+        if (status === 'Unhealthy' || status === 'Degraded') return status;
+      } catch {
+        // not JSON: a 2xx is enough
+      }
+      return 'Healthy';
+    },
+    async version(target) {
+      const res = await call(target.version_url);
+      if (res.status >= 300) throw new Error(`${target.version_url} answered ${res.status}`);
+      try {
+        const v = (JSON.parse(res.text) as { version?: unknown }).version;
+        if (typeof v === 'string') return v;
+      } catch {
+        // plain text
+      }
+      return res.text.trim();
+    },
+  };
+}
