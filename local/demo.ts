@@ -16,7 +16,9 @@ const { freePort } = await import('./engines/free-port.ts');
 
 const WORKERS = Number(process.env.DEMO_WORKERS ?? 8);
 const dataDir = mkdtempSync(join(tmpdir(), 'ucp-demo-'));
+const { startSampleBackend } = await import('./sample-backend.ts');
 const stack = await startLocalStack({ dataDir, host: '127.0.0.1', port: await freePort() });
+const backend = await startSampleBackend({ replicas: 3, version: '1.0.0', restartMs: 300 });
 const t0 = Date.now();
 const at = () => `${((Date.now() - t0) / 1000).toFixed(1).padStart(5)}s`;
 const call = async (token: string, method: string, path: string, body?: unknown) => {
@@ -69,6 +71,7 @@ const started = await admin('POST', '/admin/upgrade/start', {
   target_version: '2.0.0',
   reason: 'demo: protocol 2.0.0',
   drain_timeout_secs: 60,
+  deploy: { mode: 'hooks', targets: backend.targets, replica_timeout_secs: 30 },
 });
 console.log(`${at()}  POST /admin/upgrade/start -> ${started.status} ${String(started.body.upgrade_id)}`);
 let last = '';
@@ -87,6 +90,16 @@ for (;;) {
 await sleep(2000);
 running = false;
 await Promise.all(workers);
+const detail = (await admin('GET', `/admin/upgrades/${String(started.body.upgrade_id)}`)).body.upgrade as {
+  deployment?: {
+    replicas: { name: string; from: string; to: string; outcome: string; duration_ms: number }[];
+    smoke_test: { ok: boolean };
+  };
+};
+for (const r of detail.deployment?.replicas ?? []) {
+  console.log(`${at()}  ${r.name}: ${r.from} -> ${r.to} ${r.outcome} in ${r.duration_ms} ms`);
+}
+console.log(`${at()}  smoke test after resume: ${detail.deployment?.smoke_test?.ok ? 'passed' : 'FAILED'}`);
 const final = (await admin('GET', '/admin/drain/status')).body;
 console.log(
   `${at()}  now ${String(final.mode)} on ${String(final.version)}, ${String(final.inflight_count)} inflight`,
@@ -94,6 +107,7 @@ console.log(
 console.log(
   `\nadmitted ${counts.admitted}, refused with 503 ${counts.refused503}, completed ${counts.completed}, failed ${counts.failed}`,
 );
+await backend.stop();
 await stack.stop();
 rmSync(dataDir, { recursive: true, force: true });
 process.exit(counts.failed === 0 && counts.admitted === counts.completed ? 0 : 1);

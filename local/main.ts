@@ -30,11 +30,35 @@ say(
   `then watch GET ${stack.url}/admin/upgrade/status (S3 server ${stack.s3Endpoint}; workflow runs in this process)`,
 );
 
+// SAMPLE_BACKEND=3 runs three replicas of a sample backend (SAMPLE_BACKEND_FAIL=replica-2 makes one fail its health
+// check after a deploy), so an upgrade with a "deploy" section shows a rolling deploy and, if wanted, its rollback.
+const replicas = Number(process.env.SAMPLE_BACKEND ?? 0);
+const { startSampleBackend } = await import('./sample-backend.ts');
+const backend =
+  replicas > 0
+    ? await startSampleBackend({
+        replicas,
+        version: process.env.INITIAL_VERSION ?? '1.0.0',
+        faults: process.env.SAMPLE_BACKEND_FAIL
+          ? { [process.env.SAMPLE_BACKEND_FAIL]: 'unhealthy_after_deploy' }
+          : {},
+      })
+    : null;
+if (backend) {
+  const deploy = JSON.stringify({ mode: 'hooks', targets: backend.targets });
+  say(`sample backend: ${replicas} replicas; a rolling upgrade:`);
+  say(
+    `curl -s -XPOST ${stack.url}/admin/upgrade/start -H "Authorization: Bearer ${stack.tokens.admin}" ` +
+      `-H 'Content-Type: application/json' -d '{"target_version":"2.0.0","reason":"rolling deploy","deploy":${deploy}}'`,
+  );
+}
+
 let stopping = false;
 const shutdown = async (signal: string) => {
   if (stopping) return;
   stopping = true;
   say(`${signal}: shutting down`);
+  await backend?.stop();
   await stack.stop();
   say('stopped cleanly');
   process.exit(0);
