@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import type { Settlement } from '../../shared/chain/settlement-types.ts';
 
 /** The committed builds of the AssemblyScript settlement contract. */
 export function settlementWasm(version: 1 | 2): Uint8Array {
@@ -22,20 +23,10 @@ export const OTHER = {
   stranger: 'wasm1qvpsxqcrqvpsxqcrqvpsxqcrqvpsxqcrgmh09q',
 } as const;
 
-/** A settlement as the contract returns it. */
-export interface Settlement {
-  id: string;
-  creator: string;
-  user_funds_locked: boolean;
-  solver_funds_locked: boolean;
-  amount: string | null;
-  status: 'inflight' | 'completed' | 'refunded';
-  created_at: number;
-  timeout_at: number;
-}
-
 /** The migrate message that moves v1 to v2 keeping inflight settlements. */
 export const PRESERVING_MIGRATE = {
   new_version: '2.0.0',
   config: { preserve_inflight: true, stuck_settlement_action: 'preserve' },
 };
+
+export type { Settlement };

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { SimulateCosmWasmClient } from '@oraichain/cw-simulate';
+import type { Settlement } from '../../shared/chain/settlement-types.ts';
 
 /** The committed builds of the AssemblyScript settlement contract. */
 export const CONTRACT_BUILD_DIR = new URL('../../contracts/settlement/build/', import.meta.url);
@@ -16,17 +17,6 @@ export const ADDR = {
   newAdmin: 'wasm1qszqgpqyqszqgpqyqszqgpqyqszqgpqygts2zu',
   escrow: 'wasm1q5zs2pg9q5zs2pg9q5zs2pg9q5zs2pg9fm3tga',
 } as const;
-
-export interface Settlement {
-  id: string;
-  creator: string;
-  user_funds_locked: boolean;
-  solver_funds_locked: boolean;
-  amount: string | null;
-  status: 'inflight' | 'completed' | 'refunded';
-  created_at: number;
-  timeout_at: number;
-}
 
 export interface SettlementPage {
   settlements: Settlement[];
@@ -212,3 +202,5 @@ export class SettlementChain {
     await this.client.app.wasm.getContract(contract).init();
   }
 }
+
+export type { Settlement };
