@@ -126,6 +126,17 @@ describe('deploy hooks', () => {
       expect.arrayContaining(['Roll out backend replicas', 'Smoke test after resume']),
     );
     expect((await api.admin('GET', '/admin/inflight')).body.count).toBe(0);
+    const [entry] = (await api.admin('GET', '/admin/upgrades')).body.upgrades as Record<string, unknown>[];
+    expect(entry?.deployment).toMatchObject({
+      mode: 'hooks',
+      requested_by: 'admin-token',
+      smoke_test_ok: true,
+      replicas: [
+        { name: 'replica-1', from: '1.0.0', to: '2.0.0', outcome: 'deployed' },
+        { name: 'replica-2' },
+        { name: 'replica-3' },
+      ],
+    });
   });
 
   it('a replica failing health after deploy: the ones before it are rolled back and verified, the upgrade rolls back, no intent fails', async () => {

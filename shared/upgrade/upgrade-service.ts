@@ -292,6 +292,21 @@ export class UpgradeService {
       records_migrated: r.records_migrated,
       error: r.error,
       requested_by: r.requested_by,
+      deployment: r.deployment
+        ? {
+            mode: r.deployment.mode,
+            requested_by: r.deployment.requested_by,
+            continued_by: r.deployment.continued_by,
+            replicas: r.deployment.replicas.map((x) => ({
+              name: x.name,
+              from: x.from,
+              to: x.to,
+              outcome: x.outcome,
+              duration_ms: x.duration_ms,
+            })),
+            smoke_test_ok: r.deployment.smoke_test?.ok ?? null,
+          }
+        : null,
     }));
   }
 
