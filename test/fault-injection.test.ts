@@ -25,6 +25,18 @@ const failingUrl = async () => {
   return failing.url;
 };
 
+/** An intent inflight, forced through the drain, and a post-check that fails: the rollback path. */
+async function failingPostCheck(api: TestApi, intentId: string): Promise<Record<string, unknown>> {
+  await api.intent('POST', '/intents', { id: intentId, protocol_version: '1.0.0' });
+  return {
+    target_version: '2.0.0',
+    reason: 'faults',
+    drain_timeout_secs: 1,
+    force_after_timeout: true,
+    post_checks: [{ name: 'svc', type: 'http', url: await failingUrl() }],
+  };
+}
+
 const SCENARIOS: Scenario[] = [
   {
     name: 'forced upgrade with timeout extension',
@@ -59,17 +71,7 @@ const SCENARIOS: Scenario[] = [
     name: 'rollback after a failed post-check',
     outcome: 'rolled_back',
     tasks: ['Roll back backend replicas', 'Roll back to checkpoint', 'Resume on previous version'],
-    async prepare(api) {
-      await api.intent('POST', '/intents', { id: 'rb-1', protocol_version: '1.0.0' });
-      const url = await failingUrl();
-      return {
-        target_version: '2.0.0',
-        reason: 'faults',
-        drain_timeout_secs: 1,
-        force_after_timeout: true,
-        post_checks: [{ name: 'svc', type: 'http', url }],
-      };
-    },
+    prepare: (api) => failingPostCheck(api, 'rb-1'),
   },
   {
     name: 'refused by a pre-check',
@@ -105,17 +107,7 @@ const SCENARIOS: Scenario[] = [
     outcome: 'needs_operator',
     tasks: ['Record failure needing an operator'],
     baseFaults: { 'Roll back to checkpoint': 12 },
-    async prepare(api) {
-      await api.intent('POST', '/intents', { id: 'nr-1', protocol_version: '1.0.0' });
-      const url = await failingUrl();
-      return {
-        target_version: '2.0.0',
-        reason: 'faults',
-        drain_timeout_secs: 1,
-        force_after_timeout: true,
-        post_checks: [{ name: 'svc', type: 'http', url }],
-      };
-    },
+    prepare: (api) => failingPostCheck(api, 'nr-1'),
   },
 ];
 
