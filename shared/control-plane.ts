@@ -7,9 +7,10 @@ import { DynamoRecordStore } from './adapters/dynamodb/record-store.ts';
 import { dynamoTableSource } from './adapters/dynamodb/table-source.ts';
 import { DynamoUpgradeStore } from './adapters/dynamodb/upgrade-store.ts';
 import { S3ObjectStore } from './adapters/s3/s3-object-store.ts';
+import type { ChainPort } from './chain/chain-port.ts';
 import { CheckpointService } from './checkpoint/checkpoint-service.ts';
 import { httpSource } from './checkpoint/sources/http-source.ts';
-import type { Config } from './config.ts';
+import { type Config, ConfigError } from './config.ts';
 import { initialModeState } from './domain/drain-mode.ts';
 import { DrainService } from './domain/drain-service.ts';
 import { InflightService } from './domain/inflight-service.ts';
@@ -29,6 +30,12 @@ export interface ControlPlane {
   readonly upgrade: UpgradeServices;
   /** Creates the mode record and fence gates when missing. Safe to call on every start. */
   init(): Promise<void>;
+}
+
+/** Where the contract steps get their chain: the embedded runtime registers a simulated one; AWS needs CHAIN_* settings. */
+let chainProvider: (() => ChainPort) | null = null;
+export function useChain(provider: (() => ChainPort) | null): void {
+  chainProvider = provider;
 }
 
 export function buildControlPlane(config: Config, clock: Clock = systemClock): ControlPlane {
@@ -89,6 +96,12 @@ export function buildControlPlane(config: Config, clock: Clock = systemClock): C
       clock,
       minUpgradeIntervalSecs: config.minUpgradeIntervalSecs,
       pollIntervalSecs: config.pollIntervalSecs,
+      chain: () => {
+        if (chainProvider) return chainProvider();
+        throw new ConfigError(
+          'no chain is configured for contract migration: the embedded runtime provides a simulated chain; on AWS the CosmJS adapter is not wired yet',
+        );
+      },
     },
     init() {
       initialised ??= fence.init(initialModeState(config.initialVersion, clock.now())).catch((err) => {

@@ -70,7 +70,12 @@ const SCENARIOS: Scenario[] = [
   {
     name: 'rollback after a failed post-check',
     outcome: 'rolled_back',
-    tasks: ['Roll back backend replicas', 'Roll back to checkpoint', 'Resume on previous version'],
+    tasks: [
+      'Roll back backend replicas',
+      'Roll back contract',
+      'Roll back to checkpoint',
+      'Resume on previous version',
+    ],
     prepare: (api) => failingPostCheck(api, 'rb-1'),
   },
   {
@@ -106,7 +111,7 @@ const SCENARIOS: Scenario[] = [
     name: 'rollback that keeps failing (every attempt, every retry)',
     outcome: 'needs_operator',
     tasks: ['Record failure needing an operator'],
-    baseFaults: { 'Roll back to checkpoint': 12 },
+    baseFaults: { 'Roll back contract': 12 },
     prepare: (api) => failingPostCheck(api, 'nr-1'),
   },
 ];

@@ -82,7 +82,8 @@ describe('statemachines/upgrade.asl.json', () => {
     for (const name of [...after, 'Roll out backend replicas', 'Wait for operator deploy']) {
       expect(definition.States[name]?.Catch?.[0]?.Next).toBe('Roll back backend replicas');
     }
-    expect(definition.States['Roll back backend replicas']?.Next).toBe('Roll back to checkpoint');
+    expect(definition.States['Roll back backend replicas']?.Next).toBe('Roll back contract');
+    expect(definition.States['Roll back contract']?.Next).toBe('Roll back to checkpoint');
     const before = [
       'Start drain',
       'Check drain progress',

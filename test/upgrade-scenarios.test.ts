@@ -199,14 +199,20 @@ describe("the seeds' upgrade scenarios, through the API on the local stack", () 
     expect(await status()).toMatchObject({ pending_ibc_packets: 2, inflight_count: 3 });
   });
 
-  it('7. contract migration (placeholder until the contract issue): a contract section is rolled back, not half done', async () => {
+  it('7. contract migration (full cases in contract-upgrade.test.ts): without a chain configured it is refused before draining', async () => {
     const run = await runUpgrade(api, {
       target_version: '2.0.0',
       reason: 'contract',
-      contract: { address: 'wasm1xyz' },
+      contract: {
+        address: 'wasm14hj2tavq8fpesdwxxcu44rty3hh90vhujrvcmstl4zr3txmfvw9s0phg4d',
+        new_code_id: 2,
+        expected_checksum: 'a'.repeat(64),
+        migrate_msg: { new_version: '2.0.0' },
+      },
     });
-    expect(run.execution).toMatchObject({ status: 'FAILED', error: 'UpgradeRolledBack' });
-    expect(run.upgrade.error).toContain('ContractMigrationUnavailable');
+    expect(run.execution).toMatchObject({ status: 'FAILED', error: 'UpgradeRefused' });
+    expect(run.upgrade.error).toContain('no chain is configured');
+    expect(run.steps.map((s) => s.name)).not.toContain('Start drain');
     expect(await status()).toMatchObject({ mode: 'Active', version: '1.0.0' });
   });
 });

@@ -91,6 +91,41 @@ const DeploySchema = z.discriminatedUnion('mode', [
   }),
 ]);
 
+const StuckAction = z.union([
+  z.enum(['preserve', 'refund_and_cancel']),
+  z.strictObject({
+    extend_timeout: z.strictObject({
+      additional_seconds: z
+        .number()
+        .int()
+        .min(1)
+        .max(30 * 86_400),
+    }),
+  }),
+]);
+const ContractSchema = z.strictObject({
+  address: z.string().regex(/^[a-z0-9]{1,20}1[02-9ac-hj-np-z]{6,90}$/, 'must be a bech32 contract address'),
+  new_code_id: z.number().int().min(1),
+  expected_checksum: z.string().regex(/^[0-9a-fA-F]{64}$/, "must be the 64 hex digits of the code's SHA-256"),
+  migrate_msg: z.strictObject({
+    new_version: version,
+    config: z
+      .strictObject({
+        preserve_inflight: z.boolean().optional(),
+        stuck_settlement_action: StuckAction.optional(),
+        extend_timeout_secs: z
+          .number()
+          .int()
+          .min(1)
+          .max(30 * 86_400)
+          .optional(),
+        new_config: z.record(z.string(), z.unknown()).optional(),
+      })
+      .optional(),
+  }),
+  expected_version: version.optional(),
+});
+
 /** The seeds' UpgradeConfig; only target_version and reason are required. */
 export const UpgradeStartBody = z.strictObject({
   target_version: version,
@@ -114,7 +149,7 @@ export const UpgradeStartBody = z.strictObject({
   poll_interval_secs: z.number().int().min(1).max(300).optional(),
   deprecate_versions: z.array(version).max(20).optional(),
   override_min_interval_reason: z.string().min(1).max(500).optional(),
-  contract: z.record(z.string(), z.unknown()).optional(),
+  contract: ContractSchema.optional(),
   deploy: DeploySchema.optional(),
 });
 

@@ -3,6 +3,7 @@
  * CDK on AWS) and the handler file in lambdas/workflow/ that runs it, on AWS and in the local interpreter.
  */
 export const WORKFLOW_TASKS: Record<string, string> = {
+  RollBackContract: 'roll-back-contract',
   RollOutReplicas: 'roll-out-replicas',
   RollBackReplicas: 'roll-back-replicas',
   WaitForDeploy: 'wait-for-deploy',

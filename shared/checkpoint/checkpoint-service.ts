@@ -62,6 +62,8 @@ export class CheckpointService {
     upgradeId: string | null;
     protocolVersion: string;
     config: unknown;
+    /** Parts only this checkpoint has (the contract's inflight settlements, say). */
+    extraSources?: readonly CheckpointSource[];
   }): Promise<CheckpointManifest> {
     const now = this.d.clock.now();
     const id = `ckpt-${new Date(now).toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`;
@@ -91,7 +93,7 @@ export class CheckpointService {
     const config = open('config');
     await config.writer.write([input.config]);
     await config.close();
-    for (const source of this.d.sources) {
+    for (const source of [...this.d.sources, ...(input.extraSources ?? [])]) {
       const part = open(source.name);
       let batch: unknown[] = [];
       for await (const r of source.records()) {

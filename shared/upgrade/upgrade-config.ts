@@ -1,3 +1,4 @@
+import type { ContractSpec } from './contract/contract-spec.ts';
 import { type DeploySpec, NO_DEPLOY, type ReplicaTarget } from './deploy-spec.ts';
 
 /** A health check an upgrade runs before draining (pre) or after migrating (post). */
@@ -29,8 +30,8 @@ export interface UpgradeConfig {
   readonly deprecate_versions: readonly string[];
   /** Why the minimum interval since the last upgrade is waived (audited); null enforces it. */
   readonly override_min_interval_reason: string | null;
-  /** Placeholder for the contract section of issue 4: present means a contract migration is requested. */
-  readonly contract: Record<string, unknown> | null;
+  /** The CosmWasm contract to migrate in this upgrade (null: none). */
+  readonly contract: ContractSpec | null;
   /** How the new backend version is deployed between migration and post-checks (mode none: not part of this upgrade). */
   readonly deploy: DeploySpec;
 }
@@ -68,7 +69,7 @@ export type UpgradeRequest = Partial<
   readonly target_version: string;
   readonly reason: string;
   readonly migrations?: readonly string[] | undefined;
-  readonly contract?: Record<string, unknown> | undefined;
+  readonly contract?: ContractSpec | undefined;
   readonly deploy?: DeployRequest | undefined;
 };
 

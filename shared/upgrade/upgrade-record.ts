@@ -1,3 +1,4 @@
+import type { ContractBefore } from './contract/contract-spec.ts';
 import type { DeploymentRecord } from './deploy-spec.ts';
 import type { UpgradeConfig } from './upgrade-config.ts';
 
@@ -41,6 +42,10 @@ export interface UpgradeRecord {
   readonly result: Record<string, unknown> | null;
   /** What was deployed where, by whom, with durations (absent before the deploy step). */
   readonly deployment?: DeploymentRecord | null;
+  /** The contract as it was before this upgrade changed it (code id, version, inflight settlements). */
+  readonly contract_before?: ContractBefore | null;
+  /** True while the contract runs the new code (set after migrate, cleared by the contract rollback). */
+  readonly contract_migrated?: boolean;
 }
 
 /** One step of an upgrade, written by the step's own task as it starts and ends. */

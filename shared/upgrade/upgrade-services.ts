@@ -1,3 +1,4 @@
+import type { ChainPort } from '../chain/chain-port.ts';
 import type { CheckpointService } from '../checkpoint/checkpoint-service.ts';
 import type { DrainService } from '../domain/drain-service.ts';
 import type { InflightService } from '../domain/inflight-service.ts';
@@ -22,4 +23,6 @@ export interface UpgradeServices {
   readonly clock: Clock;
   readonly minUpgradeIntervalSecs: number;
   readonly pollIntervalSecs: number;
+  /** The chain the contract steps use; throws a ConfigError naming what to set when none is configured. */
+  readonly chain: () => ChainPort;
 }

@@ -1,4 +1,5 @@
 import { runChecks } from '../../health/health.ts';
+import { preCheckContract } from '../contract/contract-steps.ts';
 import type { UpgradeServices } from '../upgrade-services.ts';
 import { causeOf, StepFailure, type WorkflowState } from '../workflow-state.ts';
 import { blocking, describeChecks, finishUpgrade, migrationChain } from './common.ts';
@@ -9,7 +10,8 @@ export async function runPreChecks(svc: UpgradeServices, s: WorkflowState) {
   const results = await runChecks(svc.checksFor(s.config.pre_checks), s.config.check_timeout_secs);
   const bad = blocking(results, s.config.allow_degraded);
   if (bad.length) throw new StepFailure('PreChecksFailed', `pre-checks failed: ${describeChecks(bad)}`);
-  return { results, migration_path: chain.map((m) => `${m.from}->${m.to}`) };
+  const contract = s.config.contract ? await preCheckContract(svc, s) : null;
+  return { results, migration_path: chain.map((m) => `${m.from}->${m.to}`), contract };
 }
 
 /** Dry run: what the upgrade would do, without draining. Ends the upgrade as `dry_run`. */

@@ -1,4 +1,5 @@
 import { hasLockedFunds } from '../../domain/inflight.ts';
+import { extendContractTimeouts } from '../contract/contract-steps.ts';
 import type { UpgradeServices } from '../upgrade-services.ts';
 import { causeOf, type WorkflowState } from '../workflow-state.ts';
 import { drainReason, finishUpgrade, stepCaller } from './common.ts';
@@ -71,5 +72,6 @@ export async function extendTimeouts(svc: UpgradeServices, s: WorkflowState) {
       if ((await svc.records.putIfPresent(next)) === 'restored') extended++;
     }
   }
-  return { extended, until: new Date(until).toISOString() };
+  const onChain = s.config.contract ? await extendContractTimeouts(svc, s) : 0;
+  return { extended, on_chain: onChain, until: new Date(until).toISOString() };
 }

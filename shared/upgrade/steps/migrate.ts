@@ -1,5 +1,6 @@
 import { runChecks } from '../../health/health.ts';
 import { migrateRecords } from '../../migration/migrator.ts';
+import { migrateContract, snapshotContract } from '../contract/contract-steps.ts';
 import type { UpgradeServices } from '../upgrade-services.ts';
 import { StepFailure, type WorkflowState } from '../workflow-state.ts';
 import { blocking, describeChecks, migrationChain, stepCaller } from './common.ts';
@@ -13,10 +14,17 @@ export async function checkpointState(svc: UpgradeServices, s: WorkflowState) {
       return { id: check.manifest.id, record_counts: check.manifest.record_counts };
   }
   const mode = await svc.fence.readMode();
+  const contract = s.config.contract ? await snapshotContract(svc, s) : null;
   const manifest = await svc.checkpoints.create({
     upgradeId: s.upgrade_id,
     protocolVersion: s.from_version,
     config: { upgrade: s.config, mode },
+    extraSources: contract
+      ? [
+          { name: 'contract', records: () => listOf([contract.before]) },
+          { name: 'contract_inflight_settlements', records: () => listOf(contract.settlements) },
+        ]
+      : [],
   });
   await svc.upgrades.update(s.upgrade_id, { checkpoint_id: manifest.id, progress_pct: 50 });
   return { id: manifest.id, record_counts: manifest.record_counts };
@@ -52,14 +60,15 @@ export async function migrateStoredRecords(svc: UpgradeServices, s: WorkflowStat
   return report;
 }
 
-/** Step 6c: contract migration. The CosmWasm steps plug in here (a later issue); until then a contract section is refused. */
-export async function migrateContracts(_svc: UpgradeServices, s: WorkflowState) {
+/** Step 6c: migrate the contract and verify it (when the request has a contract section). */
+export async function migrateContracts(svc: UpgradeServices, s: WorkflowState) {
   if (s.config.contract === null)
     return { skipped: true, reason: 'no contract section in the upgrade request' };
-  throw new StepFailure(
-    'ContractMigrationUnavailable',
-    'this control plane cannot migrate contracts yet; the upgrade is rolled back rather than half done',
-  );
+  return migrateContract(svc, s);
+}
+
+async function* listOf<T>(items: readonly T[]): AsyncIterable<T> {
+  yield* items;
 }
 
 /** Step 7: post-checks (and an operator's abort, honoured here by rolling back). */

@@ -1,0 +1,181 @@
+import type { ChainPort } from '../../chain/chain-port.ts';
+import type { Settlement } from '../../chain/settlement-types.ts';
+import type { UpgradeServices } from '../upgrade-services.ts';
+import { StepFailure, type WorkflowState } from '../workflow-state.ts';
+import type { ContractBefore, ContractSpec } from './contract-spec.ts';
+import { allInflightSettlements, contractVersion } from './settlement-queries.ts';
+
+const spec = (s: WorkflowState) => s.config.contract as ContractSpec;
+
+/**
+ * Before any drain: the new code exists and its checksum is the expected one, the signer is the contract's admin,
+ * and the contract's current code id and version are recorded (the rollback target).
+ */
+export async function preCheckContract(
+  svc: UpgradeServices,
+  s: WorkflowState,
+): Promise<Omit<ContractBefore, 'inflight_ids'>> {
+  const c = spec(s);
+  const chain = svc.chain();
+  const code = await chain.codeDetails(c.new_code_id).catch((e: Error) => {
+    throw new StepFailure(
+      'PreChecksFailed',
+      `contract pre-check: new code ${c.new_code_id} not found (${e.message})`,
+    );
+  });
+  if (code.checksum.toLowerCase() !== c.expected_checksum.toLowerCase()) {
+    throw new StepFailure(
+      'PreChecksFailed',
+      `contract pre-check: code ${c.new_code_id} has checksum ${code.checksum}, expected ${c.expected_checksum}`,
+    );
+  }
+  const info = await chain.contractInfo(c.address);
+  const signer = await chain.signerAddress();
+  if (info.admin !== signer) {
+    throw new StepFailure(
+      'PreChecksFailed',
+      `contract pre-check: the signer ${signer} is not the admin of ${c.address} (admin: ${info.admin ?? 'none'})`,
+    );
+  }
+  const before = {
+    address: c.address,
+    code_id: info.codeId,
+    version: await contractVersion(chain, c.address),
+  };
+  await svc.upgrades.update(s.upgrade_id, { contract_before: { ...before, inflight_ids: [] } });
+  return before;
+}
+
+/** For the checkpoint: the contract's inflight settlements (all pages), with its code id and version. */
+export async function snapshotContract(
+  svc: UpgradeServices,
+  s: WorkflowState,
+): Promise<{ before: ContractBefore; settlements: Settlement[] }> {
+  const c = spec(s);
+  const chain = svc.chain();
+  const [settlements, info, version] = await Promise.all([
+    allInflightSettlements(chain, c.address),
+    chain.contractInfo(c.address),
+    contractVersion(chain, c.address),
+  ]);
+  const before: ContractBefore = {
+    address: c.address,
+    code_id: info.codeId,
+    version,
+    inflight_ids: settlements.map((x) => x.id),
+  };
+  await svc.upgrades.update(s.upgrade_id, { contract_before: before });
+  return { before, settlements };
+}
+
+/** Gives every inflight settlement more time on-chain (`extend_timeout {id, additional_seconds}`). */
+export async function extendContractTimeouts(svc: UpgradeServices, s: WorkflowState): Promise<number> {
+  const c = spec(s);
+  const chain = svc.chain();
+  const inflight = await allInflightSettlements(chain, c.address);
+  for (const x of inflight) {
+    await chain.execute(c.address, {
+      extend_timeout: { id: x.id, additional_seconds: s.config.extend_timeout_secs },
+    });
+  }
+  return inflight.length;
+}
+
+/**
+ * Checks a migration's claims: the code id is the expected one, migration_info reports the expected version and
+ * the preserved count, and every settlement inflight before is still inflight (or refunded, when the stuck action
+ * says so).
+ */
+export async function verifyContract(
+  chain: ChainPort,
+  address: string,
+  expect: { codeId: number; version: string; before: readonly string[]; refundAllowed: boolean },
+): Promise<{ preserved: number; refunded: number }> {
+  const problems: string[] = [];
+  const info = await chain.contractInfo(address);
+  if (info.codeId !== expect.codeId) problems.push(`code id is ${info.codeId}, expected ${expect.codeId}`);
+  const migration = await chain.query<{
+    current_version: string | null;
+    preserved_inflight_count: number | null;
+  }>(address, {
+    migration_info: {},
+  });
+  if (migration.current_version !== expect.version)
+    problems.push(
+      `migration_info.current_version is ${migration.current_version}, expected ${expect.version}`,
+    );
+  let preserved = 0;
+  let refunded = 0;
+  for (const id of expect.before) {
+    const { status } = await chain
+      .query<Settlement>(address, { settlement: { id } })
+      .catch(() => ({ status: 'missing' as const }));
+    if (status === 'inflight') preserved++;
+    else if (status === 'refunded' && expect.refundAllowed) refunded++;
+    else problems.push(`settlement ${id} is ${status}`);
+  }
+  if (migration.preserved_inflight_count !== preserved) {
+    problems.push(
+      `migration_info.preserved_inflight_count is ${migration.preserved_inflight_count}, but ${preserved} of the checkpointed settlements are inflight`,
+    );
+  }
+  if (problems.length)
+    throw new StepFailure(
+      'ContractVerificationFailed',
+      `contract ${address}: ${problems.slice(0, 5).join('; ')}`,
+    );
+  return { preserved, refunded };
+}
+
+/** Step 6c: migrate the contract, then verify every claim. */
+export async function migrateContract(svc: UpgradeServices, s: WorkflowState) {
+  const c = spec(s);
+  const chain = svc.chain();
+  const record = await svc.upgrades.get(s.upgrade_id);
+  const before = record?.contract_before;
+  if (!before)
+    throw new StepFailure('ContractMigrationFailed', 'no contract snapshot was taken before migrating');
+  const tx = await chain
+    .migrate(c.address, c.new_code_id, c.migrate_msg as unknown as Record<string, unknown>)
+    .catch((e: Error) => {
+      throw new StepFailure(
+        'ContractMigrationFailed',
+        `migrate of ${c.address} to code ${c.new_code_id} refused: ${e.message}`,
+      );
+    });
+  await svc.upgrades.update(s.upgrade_id, { contract_migrated: true });
+  const action = c.migrate_msg.config?.stuck_settlement_action;
+  const verified = await verifyContract(chain, c.address, {
+    codeId: c.new_code_id,
+    version: c.expected_version ?? c.migrate_msg.new_version,
+    before: before.inflight_ids,
+    refundAllowed: action === 'refund_and_cancel',
+  });
+  return { transaction_hash: tx.transactionHash, code_id: c.new_code_id, ...verified };
+}
+
+/** Rollback: migrate back to the code id recorded before, with the rollback message, and verify the same way. */
+export async function rollBackContract(svc: UpgradeServices, s: WorkflowState) {
+  if (!s.config.contract) return { skipped: true };
+  const record = await svc.upgrades.get(s.upgrade_id);
+  const before = record?.contract_before;
+  const chain = svc.chain();
+  if (!before || !record?.contract_migrated)
+    return { skipped: true, reason: 'the contract was not migrated' };
+  const info = await chain.contractInfo(before.address);
+  if (info.codeId !== before.code_id) {
+    await chain.migrate(before.address, before.code_id, {
+      new_version: before.version,
+      rollback: true,
+      config: { preserve_inflight: true, stuck_settlement_action: 'preserve' },
+    });
+  }
+  const verified = await verifyContract(chain, before.address, {
+    codeId: before.code_id,
+    version: before.version,
+    before: before.inflight_ids,
+    refundAllowed: spec(s).migrate_msg.config?.stuck_settlement_action === 'refund_and_cancel',
+  });
+  await svc.upgrades.update(s.upgrade_id, { contract_migrated: false });
+  return { code_id: before.code_id, version: before.version, ...verified };
+}
