@@ -30,6 +30,22 @@ say(
   `then watch GET ${stack.url}/admin/upgrade/status (S3 server ${stack.s3Endpoint}; workflow runs in this process)`,
 );
 
+const c = stack.contracts;
+const contract = JSON.stringify({
+  address: c.settlement,
+  new_code_id: c.v2CodeId,
+  expected_checksum: c.v2Checksum,
+  migrate_msg: {
+    new_version: '2.0.0',
+    config: { preserve_inflight: true, stuck_settlement_action: 'preserve' },
+  },
+});
+say('contract upgrade (settlement v1 -> v2, inflight settlements preserved and verified):');
+say(
+  `curl -s -XPOST ${stack.url}/admin/upgrade/start -H "Authorization: Bearer ${stack.tokens.admin}" ` +
+    `-H 'Content-Type: application/json' -d '{"target_version":"2.0.0","reason":"settlement v2","contract":${contract}}'`,
+);
+
 // SAMPLE_BACKEND=3 runs three replicas of a sample backend (SAMPLE_BACKEND_FAIL=replica-2 makes one fail its health
 // check after a deploy), so an upgrade with a "deploy" section shows a rolling deploy and, if wanted, its rollback.
 const replicas = Number(process.env.SAMPLE_BACKEND ?? 0);

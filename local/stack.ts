@@ -3,8 +3,10 @@ import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { resetRuntime, runtime, useLocalWorkflowEngine } from '../lambdas/http/runtime.ts';
 import { ensureLocalTables } from '../shared/adapters/dynamodb/bootstrap.ts';
+import { useChain } from '../shared/control-plane.ts';
 import { startApiGateway } from './api-gateway.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './engines/dynamodb-local.ts';
+import { type LocalContracts, startLocalChain } from './engines/local-chain.ts';
 import { type LocalS3, startLocalS3 } from './engines/s3-server.ts';
 import { resolveTokens, type Tokens } from './tokens.ts';
 import { LocalScheduleStore } from './workflow/local-schedule-store.ts';
@@ -24,6 +26,8 @@ export interface LocalStack {
   readonly dynamoPid: number;
   readonly s3Endpoint: string;
   readonly engine: LocalWorkflowEngine;
+  /** The settlement contract (v1) and the uploaded v2 on the simulated chain. */
+  readonly contracts: LocalContracts;
   stop(): Promise<void>;
 }
 
@@ -41,6 +45,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   let server: Server | undefined;
   let s3: LocalS3 | undefined;
   let engine: LocalWorkflowEngine | undefined;
+  let contracts: LocalContracts | undefined;
   try {
     const bucket = process.env.CHECKPOINT_BUCKET || 'ucp-checkpoints';
     s3 = await startLocalS3({ directory: join(dataDir, 's3'), bucket });
@@ -58,6 +63,12 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     const { config, cp } = runtime();
     await ensureLocalTables(ddb.endpoint, config.tables);
     await cp.init();
+    const local = await startLocalChain(dataDir);
+    useChain(() => local.chain);
+    contracts = local.contracts;
+    log(
+      `simulated CosmWasm chain (state in ${join(dataDir, 'chain.json')}); settlement contract ${contracts.settlement}`,
+    );
     engine = await LocalWorkflowEngine.create();
     const localEngineRef = engine;
     useLocalWorkflowEngine(engine, new LocalScheduleStore(() => localEngineRef));
@@ -85,9 +96,11 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     dynamoPid: ddb.pid,
     s3Endpoint: localS3.endpoint,
     engine: localEngine,
+    contracts: contracts as LocalContracts,
     async stop() {
       localEngine.stopAll();
       useLocalWorkflowEngine(null);
+      useChain(null);
       await new Promise<void>((r) => {
         running.close(() => r());
         running.closeAllConnections();

@@ -1,0 +1,76 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SimulatedChain } from '../../shared/adapters/chain/simulated-chain.ts';
+import type { ChainPort } from '../../shared/chain/chain-port.ts';
+
+const wasm = (version: 1 | 2) =>
+  readFileSync(join(import.meta.dirname, `../../contracts/settlement/build/settlement-v${version}.wasm`));
+
+/** What the embedded runtime deployed on its simulated chain, for the operator's first contract upgrade. */
+export interface LocalContracts {
+  readonly settlement: string;
+  readonly v1CodeId: number;
+  readonly v2CodeId: number;
+  readonly v2Checksum: string;
+}
+
+/**
+ * The embedded runtime's chain: the CosmWasm VM of cw-simulate, saved as JSON in the data folder after every
+ * change (so a restart keeps contracts and settlements). A new data folder gets the settlement contract v1 with
+ * three inflight settlements, and v2 uploaded, ready to migrate.
+ */
+export async function startLocalChain(
+  dataDir: string,
+): Promise<{ chain: ChainPort; contracts: LocalContracts }> {
+  const file = join(dataDir, 'chain.json');
+  const metaFile = join(dataDir, 'chain-contracts.json');
+  const sim = existsSync(file)
+    ? await SimulatedChain.load(readFileSync(file, 'utf8'))
+    : SimulatedChain.create();
+  const persist = async () => {
+    writeFileSync(`${file}.tmp`, await sim.save());
+    renameSync(`${file}.tmp`, file);
+  };
+  let contracts: LocalContracts;
+  if (existsSync(metaFile)) {
+    contracts = JSON.parse(readFileSync(metaFile, 'utf8')) as LocalContracts;
+  } else {
+    const v1 = await sim.upload(wasm(1));
+    const v2 = await sim.upload(wasm(2));
+    const { address } = await sim.instantiate(v1.codeId, {}, 'settlement', {
+      admin: await sim.signerAddress(),
+    });
+    for (const id of ['demo-settlement-1', 'demo-settlement-2', 'demo-settlement-3']) {
+      await sim.execute(address, {
+        create_settlement: {
+          id,
+          user_funds_locked: true,
+          solver_funds_locked: true,
+          timeout_seconds: 86_400,
+          amount: '1000',
+        },
+      });
+    }
+    contracts = {
+      settlement: address,
+      v1CodeId: v1.codeId,
+      v2CodeId: v2.codeId,
+      v2Checksum: createHash('sha256').update(wasm(2)).digest('hex'),
+    };
+    await persist();
+    writeFileSync(metaFile, `${JSON.stringify(contracts, null, 2)}\n`);
+  }
+  // Every change is saved; reads go straight through.
+  const chain: ChainPort = {
+    upload: (w) => sim.upload(w).finally(persist),
+    instantiate: (c, m, l, o) => sim.instantiate(c, m, l, o).finally(persist),
+    execute: (a, m, f) => sim.execute(a, m, f).finally(persist),
+    migrate: (a, c, m) => sim.migrate(a, c, m).finally(persist),
+    query: (a, m) => sim.query(a, m),
+    codeDetails: (c) => sim.codeDetails(c),
+    contractInfo: (a) => sim.contractInfo(a),
+    signerAddress: () => sim.signerAddress(),
+  };
+  return { chain, contracts };
+}
