@@ -99,6 +99,7 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   'upgrade-status': { control: 'write', intents: 'read' },
   'upgrade-abort': { control: 'write', intents: 'read', checkpoints: 'write', workflow: 'signal' },
   'upgrade-continue': { control: 'write', workflow: 'signal' },
+  'upgrade-confirm-migration': { control: 'write', workflow: 'signal' },
   'upgrades-list': { control: 'read' },
   'upgrade-get': { control: 'read', workflow: 'inspect' },
   'schedule-create': { control: 'write', scheduler: true },

@@ -22,6 +22,12 @@ export const ROUTES: readonly Route[] = [
   { method: 'GET', resource: '/admin/upgrade/status', access: 'admin', handler: 'upgrade-status' },
   { method: 'POST', resource: '/admin/upgrade/abort', access: 'admin', handler: 'upgrade-abort' },
   { method: 'POST', resource: '/admin/upgrade/{id}/continue', access: 'admin', handler: 'upgrade-continue' },
+  {
+    method: 'POST',
+    resource: '/admin/upgrade/{id}/confirm-migration',
+    access: 'admin',
+    handler: 'upgrade-confirm-migration',
+  },
   { method: 'GET', resource: '/admin/upgrades', access: 'admin', handler: 'upgrades-list' },
   { method: 'GET', resource: '/admin/upgrades/{id}', access: 'admin', handler: 'upgrade-get' },
   { method: 'POST', resource: '/admin/upgrade/schedules', access: 'admin', handler: 'schedule-create' },

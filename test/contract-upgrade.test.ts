@@ -221,3 +221,64 @@ describe('contract migration in the upgrade workflow', () => {
     expect(res.body.message).toMatch(/contract\.(address|expected_checksum|migrate_msg)/);
   });
 });
+
+describe('governance mode', () => {
+  const waitingForGovernance = async (t: TestApi) => {
+    for (let i = 0; i < 200; i++) {
+      const s = (await t.admin('GET', '/admin/upgrade/status')).body;
+      if (s.current_step === 'Waiting for governance migration') return s.upgrade_id as string;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error('never waited for the governance migration');
+  };
+
+  it('waits after drain and checkpoint; the confirmed migration is verified on-chain before going on', async () => {
+    const address = await settlementContract(['g-1', 'g-2']);
+    const t = api;
+    const run = await runUpgrade(
+      t,
+      {
+        target_version: '2.0.0',
+        reason: 'gov',
+        contract: contract(address, preserving, { governance: { timeout_secs: 60 } }),
+      },
+      async () => {
+        const id = await waitingForGovernance(t);
+        expect((await t.admin('GET', '/admin/drain/status')).body.mode).toBe('Upgrading');
+        expect((await t.admin('GET', '/admin/upgrade/status')).body.checkpoint_id).toBeTruthy();
+        // The proposal executes the migration on-chain (here the governance module is played by the admin key).
+        const tx = await chain.migrate(address, v2, preserving);
+        const ok = await t.admin('POST', `/admin/upgrade/${id}/confirm-migration`, {
+          tx_hash: tx.transactionHash.toUpperCase(),
+        });
+        expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+        expect(
+          (await t.admin('POST', `/admin/upgrade/${id}/confirm-migration`, { tx_hash: tx.transactionHash }))
+            .status,
+        ).toBe(409);
+      },
+    );
+    expect(run.execution.status).toBe('SUCCEEDED');
+    expect(run.steps.find((s) => s.name === 'Verify governance migration')?.detail).toMatchObject({
+      code_id: v2,
+      preserved: 2,
+    });
+    expect(run.steps.map((s) => s.name)).not.toContain('Migrate contracts');
+  });
+
+  it('without a confirmation before the timeout, the upgrade rolls back and resumes the old version', async () => {
+    const address = await settlementContract(['g-3']);
+    const run = await runUpgrade(api, {
+      target_version: '2.0.0',
+      reason: 'gov',
+      contract: contract(address, preserving, { governance: { timeout_secs: 2 } }),
+    });
+    expect(run.upgrade.state).toBe('rolled_back');
+    expect(run.upgrade.error).toContain('States.Timeout');
+    expect((await chain.contractInfo(address)).codeId).toBe(v1);
+    expect((await api.admin('GET', '/admin/drain/status')).body).toMatchObject({
+      mode: 'Active',
+      version: '1.0.0',
+    });
+  });
+});

@@ -124,6 +124,15 @@ const ContractSchema = z.strictObject({
       .optional(),
   }),
   expected_version: version.optional(),
+  governance: z
+    .strictObject({
+      timeout_secs: z
+        .number()
+        .int()
+        .min(1)
+        .max(30 * 86_400),
+    })
+    .optional(),
 });
 
 /** The seeds' UpgradeConfig; only target_version and reason are required. */
@@ -174,4 +183,10 @@ export const ScheduleCreateBody = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9_-]{1,48}$/, 'must be 1-48 letters, digits, _ or -'),
   schedule: z.string().min(4).max(256),
   upgrade: UpgradeStartBody,
+});
+
+export const ConfirmMigrationBody = z.strictObject({
+  tx_hash: z
+    .string()
+    .regex(/^[0-9A-Fa-f]{64}$/, 'must be the 64 hex digits of the migration transaction hash'),
 });

@@ -3,6 +3,8 @@
  * CDK on AWS) and the handler file in lambdas/workflow/ that runs it, on AWS and in the local interpreter.
  */
 export const WORKFLOW_TASKS: Record<string, string> = {
+  WaitForGovernance: 'wait-for-governance',
+  VerifyGovernanceMigration: 'verify-governance-migration',
   RollBackContract: 'roll-back-contract',
   RollOutReplicas: 'roll-out-replicas',
   RollBackReplicas: 'roll-back-replicas',

@@ -32,6 +32,10 @@ export interface UpgradeConfig {
   readonly override_min_interval_reason: string | null;
   /** The CosmWasm contract to migrate in this upgrade (null: none). */
   readonly contract: ContractSpec | null;
+  /** Derived from `contract`: none, direct (this control plane migrates) or governance (a proposal does). */
+  readonly contract_mode: 'none' | 'direct' | 'governance';
+  /** Governance mode: how long to wait for the confirmation (0 otherwise). */
+  readonly contract_governance_timeout_secs: number;
   /** How the new backend version is deployed between migration and post-checks (mode none: not part of this upgrade). */
   readonly deploy: DeploySpec;
 }
@@ -57,6 +61,8 @@ export const UPGRADE_DEFAULTS = {
   deprecate_versions: [],
   override_min_interval_reason: null,
   contract: null,
+  contract_mode: 'none',
+  contract_governance_timeout_secs: 0,
   deploy: NO_DEPLOY,
 } as const satisfies Partial<UpgradeConfig>;
 
@@ -64,7 +70,16 @@ export const DEFAULT_MIN_UPGRADE_INTERVAL_SECS = 86_400;
 
 /** The request fields as validated at the API (every optional field may be absent). */
 export type UpgradeRequest = Partial<
-  Omit<UpgradeConfig, 'target_version' | 'reason' | 'migrations' | 'contract' | 'deploy'>
+  Omit<
+    UpgradeConfig,
+    | 'target_version'
+    | 'reason'
+    | 'migrations'
+    | 'contract'
+    | 'deploy'
+    | 'contract_mode'
+    | 'contract_governance_timeout_secs'
+  >
 > & {
   readonly target_version: string;
   readonly reason: string;
@@ -115,6 +130,8 @@ export function withDefaults(request: UpgradeRequest, pollIntervalSecs: number):
     migrations: request.migrations ?? null,
     override_min_interval_reason: request.override_min_interval_reason ?? null,
     contract: request.contract ?? null,
+    contract_mode: request.contract ? (request.contract.governance ? 'governance' : 'direct') : 'none',
+    contract_governance_timeout_secs: request.contract?.governance?.timeout_secs ?? 0,
     deploy: deployWithDefaults(request.deploy),
   } as UpgradeConfig;
 }

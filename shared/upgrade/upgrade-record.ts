@@ -1,4 +1,4 @@
-import type { ContractBefore } from './contract/contract-spec.ts';
+import type { ContractBefore, GovernanceWait } from './contract/contract-spec.ts';
 import type { DeploymentRecord } from './deploy-spec.ts';
 import type { UpgradeConfig } from './upgrade-config.ts';
 
@@ -46,6 +46,8 @@ export interface UpgradeRecord {
   readonly contract_before?: ContractBefore | null;
   /** True while the contract runs the new code (set after migrate, cleared by the contract rollback). */
   readonly contract_migrated?: boolean;
+  /** Governance mode: the wait for the operator's confirmation of the on-chain migration. */
+  readonly governance?: GovernanceWait | null;
 }
 
 /** One step of an upgrade, written by the step's own task as it starts and ends. */

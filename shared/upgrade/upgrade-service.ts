@@ -218,14 +218,16 @@ export class UpgradeService {
           };
         }
         await this.svc.upgrades.update(holder, { abort_requested: true });
-        const token = record?.deployment?.task_token;
-        if (token && !record?.deployment?.continued_by) {
-          // Waiting for an operator's deploy: end the wait now; the workflow rolls back.
-          await this.engine().sendTaskFailure(
-            token,
-            'AbortRequested',
-            'an operator aborted the upgrade while it waited for the deploy',
-          );
+        const waiting = [
+          record?.deployment?.continued_by ? null : record?.deployment?.task_token,
+          record?.governance?.confirmed_by ? null : record?.governance?.task_token,
+        ];
+        for (const token of waiting.filter((t): t is string => !!t)) {
+          // Waiting for a deploy or a governance migration: end the wait now, and the workflow rolls back.
+          // An unknown token means the wait has ended already (continued, confirmed, timed out).
+          await this.engine()
+            .sendTaskFailure(token, 'AbortRequested', 'an operator aborted the upgrade while it waited')
+            .catch(() => {});
         }
         return {
           upgrade_id: holder,
@@ -265,6 +267,38 @@ export class UpgradeService {
         return { upgrade_id: id, continued: true as const };
       },
       () => `deploy confirmed for ${id}`,
+    );
+  }
+
+  /** Governance mode: the proposal has migrated the contract; the workflow verifies it on-chain and goes on. */
+  async confirmMigration(
+    caller: Caller,
+    id: string,
+    txHash: string,
+  ): Promise<{ upgrade_id: string; confirmed: true }> {
+    return audited(
+      this.svc.audit,
+      this.svc.clock,
+      caller,
+      'upgrade.confirm_migration',
+      { upgrade_id: id, tx_hash: txHash },
+      async () => {
+        const record = await this.svc.upgrades.get(id);
+        if (!record) throw new NotFoundError(`no upgrade ${id}`);
+        const gov = record.governance;
+        if (record.state !== 'running' || !gov?.task_token || gov.confirmed_by) {
+          throw new ConflictError(
+            'not_waiting',
+            `upgrade ${id} is not waiting for a governance migration (state ${record.state}, step ${record.current_step ?? '-'})`,
+          );
+        }
+        await this.svc.upgrades.update(id, {
+          governance: { ...gov, tx_hash: txHash, confirmed_by: caller.actor },
+        });
+        await this.engine().sendTaskSuccess(gov.task_token, { tx_hash: txHash, confirmed_by: caller.actor });
+        return { upgrade_id: id, confirmed: true as const };
+      },
+      () => `governance migration confirmed for ${id}`,
     );
   }
 

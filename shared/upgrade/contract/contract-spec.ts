@@ -22,6 +22,19 @@ export interface ContractSpec {
   readonly migrate_msg: SettlementMigrateMsg;
   /** The version migration_info must report afterwards (default: migrate_msg.new_version). */
   readonly expected_version?: string;
+  /**
+   * Governance mode: the migration is done by a governance proposal, not by this control plane. The workflow waits
+   * (up to `timeout_secs`) for POST /admin/upgrade/{id}/confirm-migration with the transaction hash, then verifies.
+   */
+  readonly governance?: { readonly timeout_secs: number };
+}
+
+/** The governance wait of an upgrade, as its record shows it. */
+export interface GovernanceWait {
+  readonly task_token: string;
+  readonly waiting_since: string;
+  readonly tx_hash: string | null;
+  readonly confirmed_by: string | null;
 }
 
 /** What the control plane recorded of the contract before changing it (the rollback target). */

@@ -31,7 +31,7 @@ export async function preCheckContract(
   }
   const info = await chain.contractInfo(c.address);
   const signer = await chain.signerAddress();
-  if (info.admin !== signer) {
+  if (s.config.contract_mode === 'direct' && info.admin !== signer) {
     throw new StepFailure(
       'PreChecksFailed',
       `contract pre-check: the signer ${signer} is not the admin of ${c.address} (admin: ${info.admin ?? 'none'})`,
@@ -163,6 +163,12 @@ export async function rollBackContract(svc: UpgradeServices, s: WorkflowState) {
   if (!before || !record?.contract_migrated)
     return { skipped: true, reason: 'the contract was not migrated' };
   const info = await chain.contractInfo(before.address);
+  if (info.codeId !== before.code_id && info.admin !== (await chain.signerAddress())) {
+    throw new StepFailure(
+      'ContractRollbackNeedsGovernance',
+      `contract ${before.address} runs code ${info.codeId}; migrating it back to code ${before.code_id} (version ${before.version}) needs a governance proposal by its admin ${info.admin ?? 'none'}`,
+    );
+  }
   if (info.codeId !== before.code_id) {
     await chain.migrate(before.address, before.code_id, {
       new_version: before.version,
@@ -178,4 +184,45 @@ export async function rollBackContract(svc: UpgradeServices, s: WorkflowState) {
   });
   await svc.upgrades.update(s.upgrade_id, { contract_migrated: false });
   return { code_id: before.code_id, version: before.version, ...verified };
+}
+
+/** Governance mode: record the task token and tell the operator what to do; the workflow waits for confirm-migration. */
+export async function waitForGovernance(svc: UpgradeServices, s: WorkflowState, taskToken: string) {
+  const c = spec(s);
+  const message =
+    `migrate ${c.address} to code ${c.new_code_id} with the governance proposal (message: ${JSON.stringify(c.migrate_msg)}), ` +
+    `then POST /admin/upgrade/${s.upgrade_id}/confirm-migration {"tx_hash": "..."}; rolls back after ${s.config.contract_governance_timeout_secs} s.`;
+  await svc.upgrades.update(s.upgrade_id, {
+    governance: {
+      task_token: taskToken,
+      waiting_since: new Date(svc.clock.now()).toISOString(),
+      tx_hash: null,
+      confirmed_by: null,
+    },
+    current_step: 'Waiting for governance migration',
+    result: { waiting_for: 'governance', message },
+  });
+  return { waiting: true, message };
+}
+
+/** Governance mode, once confirmed: the migration done by the proposal is verified like our own. */
+export async function verifyGovernanceMigration(svc: UpgradeServices, s: WorkflowState) {
+  const c = spec(s);
+  const record = await svc.upgrades.get(s.upgrade_id);
+  const before = record?.contract_before;
+  if (!before)
+    throw new StepFailure(
+      'ContractVerificationFailed',
+      'no contract snapshot was taken before the migration',
+    );
+  const chain = svc.chain();
+  if ((await chain.contractInfo(c.address)).codeId !== before.code_id)
+    await svc.upgrades.update(s.upgrade_id, { contract_migrated: true, result: null });
+  const verified = await verifyContract(chain, c.address, {
+    codeId: c.new_code_id,
+    version: c.expected_version ?? c.migrate_msg.new_version,
+    before: before.inflight_ids,
+    refundAllowed: c.migrate_msg.config?.stuck_settlement_action === 'refund_and_cancel',
+  });
+  return { tx_hash: record?.governance?.tx_hash ?? null, code_id: c.new_code_id, ...verified };
 }
