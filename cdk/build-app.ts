@@ -8,6 +8,8 @@ export interface AppSettings {
   readonly retentionDays: number;
   readonly fenceShards: number;
   readonly maintenanceWindows: string;
+  /** The chain for contract migrations (empty: contract sections are refused with a message saying so). */
+  readonly chain: { rpcEndpoint: string; chainId: string; prefix: string; gasPrice: string };
 }
 
 /** Reads the app's settings from CDK context (`-c retentionDays=30`), with defaults. */
@@ -17,6 +19,12 @@ export function settingsFrom(app: App): AppSettings {
     retentionDays: Number(ctx('retentionDays') ?? 30),
     fenceShards: Number(ctx('fenceShards') ?? 64),
     maintenanceWindows: String(ctx('maintenanceWindows') ?? ''),
+    chain: {
+      rpcEndpoint: String(ctx('chainRpcEndpoint') ?? ''),
+      chainId: String(ctx('chainId') ?? ''),
+      prefix: String(ctx('chainPrefix') ?? ''),
+      gasPrice: String(ctx('chainGasPrice') ?? ''),
+    },
   };
 }
 

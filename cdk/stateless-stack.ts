@@ -17,6 +17,7 @@ export interface StatelessProps extends StackProps {
   readonly fenceShards: number;
   readonly retentionDays: number;
   readonly maintenanceWindows: string;
+  readonly chain: { rpcEndpoint: string; chainId: string; prefix: string; gasPrice: string };
 }
 
 export const STATE_MACHINE_NAME = 'upgrade-control-plane';
@@ -54,6 +55,16 @@ export class StatelessStack extends Stack {
       MAINTENANCE_WINDOWS: props.maintenanceWindows,
       POWERTOOLS_SERVICE_NAME: 'upgrade-control-plane',
       POWERTOOLS_LOG_LEVEL: 'INFO',
+      ...(props.chain.rpcEndpoint
+        ? {
+            CHAIN_RPC_ENDPOINT: props.chain.rpcEndpoint,
+            CHAIN_ID: props.chain.chainId,
+            CHAIN_PREFIX: props.chain.prefix,
+            CHAIN_GAS_PRICE: props.chain.gasPrice,
+            // The secret's ARN only: the mnemonic is read at run time and never enters the environment.
+            SIGNER_SECRET_ID: d.signerSecret.secretArn,
+          }
+        : {}),
     };
     const targets = {
       control: d.controlTable,
@@ -80,6 +91,13 @@ export class StatelessStack extends Stack {
           : Duration.minutes(1),
       });
       grantAccess(fn, TASK_ACCESS, targets);
+      // The signer secret, granted in the function's own policy (a key-policy grant would tie the stacks in a cycle).
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['secretsmanager:GetSecretValue'],
+          resources: [d.signerSecret.secretArn],
+        }),
+      );
       substitutions[`${placeholder}FunctionArn`] = fn.functionArn;
       taskFunctions.push(fn);
       this.functions[`workflow/${file}`] = fn;

@@ -24,6 +24,17 @@ export interface Config {
   /** EventBridge Scheduler group and the role it assumes (AWS); unset locally. */
   readonly scheduleGroup: string | undefined;
   readonly schedulerRoleArn: string | undefined;
+  /** The real chain for contract migrations on AWS (CHAIN_RPC_ENDPOINT set); unset locally, where it is simulated. */
+  readonly chain:
+    | {
+        rpcEndpoint: string;
+        chainId: string;
+        prefix: string;
+        gasPrice: string;
+        gasAdjustment: number;
+        signerSecretId: string;
+      }
+    | undefined;
   /** Weekly UTC windows when scheduled upgrades may start ("Sat 02:00-06:00, Wed 22:00-23:00"); empty: any time. */
   readonly maintenanceWindows: string | undefined;
 }
@@ -118,5 +129,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     scheduleGroup: env.SCHEDULE_GROUP || undefined,
     schedulerRoleArn: env.SCHEDULER_ROLE_ARN || undefined,
     maintenanceWindows: env.MAINTENANCE_WINDOWS || undefined,
+    chain: env.CHAIN_RPC_ENDPOINT
+      ? {
+          rpcEndpoint: env.CHAIN_RPC_ENDPOINT,
+          chainId: required(env, 'CHAIN_ID'),
+          prefix: required(env, 'CHAIN_PREFIX'),
+          gasPrice: required(env, 'CHAIN_GAS_PRICE'),
+          gasAdjustment: Number(env.CHAIN_GAS_ADJUSTMENT || 1.4),
+          signerSecretId: required(env, 'SIGNER_SECRET_ID'),
+        }
+      : undefined,
   };
 }

@@ -99,7 +99,7 @@ export function buildControlPlane(config: Config, clock: Clock = systemClock): C
       chain: () => {
         if (chainProvider) return chainProvider();
         throw new ConfigError(
-          'no chain is configured for contract migration: the embedded runtime provides a simulated chain; on AWS the CosmJS adapter is not wired yet',
+          'no chain is configured for contract migration: the embedded runtime provides a simulated one; on AWS deploy with -c chainRpcEndpoint=... (CHAIN_RPC_ENDPOINT)',
         );
       },
     },

@@ -1,8 +1,10 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { CosmjsChain } from '../../shared/adapters/chain/cosmjs-chain.ts';
+import { SecretsManagerSigner } from '../../shared/adapters/chain/secrets-manager-signer.ts';
 import { AwsScheduleStore } from '../../shared/adapters/scheduler/aws-schedule-store.ts';
 import { AwsWorkflowEngine } from '../../shared/adapters/sfn/aws-workflow-engine.ts';
 import { type Config, ConfigError, loadConfig } from '../../shared/config.ts';
-import { buildControlPlane, type ControlPlane } from '../../shared/control-plane.ts';
+import { buildControlPlane, type ControlPlane, useChain } from '../../shared/control-plane.ts';
 import { ScheduleService } from '../../shared/upgrade/schedule-service.ts';
 import type { ScheduleStore } from '../../shared/upgrade/schedules.ts';
 import { UpgradeService } from '../../shared/upgrade/upgrade-service.ts';
@@ -61,6 +63,21 @@ export function runtime(): Runtime {
   if (!cached) {
     const config = loadConfig();
     const cp = buildControlPlane(config);
+    if (config.chain) {
+      // On AWS: the real chain through CosmJS, signed with the mnemonic from Secrets Manager.
+      const c = config.chain;
+      const chain = new CosmjsChain(
+        {
+          rpcEndpoint: c.rpcEndpoint,
+          chainId: c.chainId,
+          prefix: c.prefix,
+          gasPrice: c.gasPrice,
+          gasAdjustment: c.gasAdjustment,
+        },
+        new SecretsManagerSigner(c.signerSecretId),
+      );
+      useChain(() => chain);
+    }
     cached = {
       config,
       cp,

@@ -20,7 +20,17 @@ beforeAll(() => {
   const app = new App({
     context: { 'aws:cdk:bundling-stacks': [], '@aws-cdk/core:defaultCrossStackReferences': 'strong' },
   });
-  const stacks = buildApp(app, { retentionDays: 21, fenceShards: 64, maintenanceWindows: 'Sat 02:00-06:00' });
+  const stacks = buildApp(app, {
+    retentionDays: 21,
+    fenceShards: 64,
+    maintenanceWindows: 'Sat 02:00-06:00',
+    chain: {
+      rpcEndpoint: 'https://rpc.example.org:443',
+      chainId: 'example-1',
+      prefix: 'wasm',
+      gasPrice: '0.025uatom',
+    },
+  });
   try {
     outdir = app.synth().directory;
   } catch (err) {
