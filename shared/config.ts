@@ -32,7 +32,8 @@ export interface Config {
         prefix: string;
         gasPrice: string;
         gasAdjustment: number;
-        signerSecretId: string;
+        signerSecretId: string | null;
+        dataDir: string;
       }
     | undefined;
   /** Weekly UTC windows when scheduled upgrades may start ("Sat 02:00-06:00, Wed 22:00-23:00"); empty: any time. */
@@ -136,7 +137,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           prefix: required(env, 'CHAIN_PREFIX'),
           gasPrice: required(env, 'CHAIN_GAS_PRICE'),
           gasAdjustment: Number(env.CHAIN_GAS_ADJUSTMENT || 1.4),
-          signerSecretId: required(env, 'SIGNER_SECRET_ID'),
+          // On AWS the mnemonic is in Secrets Manager; elsewhere in the data folder (signer.mnemonic).
+          signerSecretId: env.SIGNER_SECRET_ID || null,
+          dataDir: env.DATA_DIR || '.data',
         }
       : undefined,
   };

@@ -1,5 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { CosmjsChain } from '../../shared/adapters/chain/cosmjs-chain.ts';
+import { FileSignerSource } from '../../shared/adapters/chain/file-signer.ts';
 import { SecretsManagerSigner } from '../../shared/adapters/chain/secrets-manager-signer.ts';
 import { AwsScheduleStore } from '../../shared/adapters/scheduler/aws-schedule-store.ts';
 import { AwsWorkflowEngine } from '../../shared/adapters/sfn/aws-workflow-engine.ts';
@@ -64,7 +65,7 @@ export function runtime(): Runtime {
     const config = loadConfig();
     const cp = buildControlPlane(config);
     if (config.chain) {
-      // On AWS: the real chain through CosmJS, signed with the mnemonic from Secrets Manager.
+      // A real chain through CosmJS: signed with the mnemonic from Secrets Manager (AWS) or the data folder.
       const c = config.chain;
       const chain = new CosmjsChain(
         {
@@ -74,7 +75,7 @@ export function runtime(): Runtime {
           gasPrice: c.gasPrice,
           gasAdjustment: c.gasAdjustment,
         },
-        new SecretsManagerSigner(c.signerSecretId),
+        c.signerSecretId ? new SecretsManagerSigner(c.signerSecretId) : new FileSignerSource(c.dataDir),
       );
       useChain(() => chain);
     }
