@@ -250,15 +250,9 @@ export class UpgradeService {
       'upgrade.continue',
       { upgrade_id: id },
       async () => {
-        const record = await this.svc.upgrades.get(id);
-        if (!record) throw new NotFoundError(`no upgrade ${id}`);
-        const dep = record.deployment;
-        if (record.state !== 'running' || !dep?.task_token || dep.continued_by) {
-          throw new ConflictError(
-            'not_waiting',
-            `upgrade ${id} is not waiting for a deploy (state ${record.state}, step ${record.current_step ?? '-'})`,
-          );
-        }
+        const dep = await this.waitingFor(id, 'a deploy', (r) =>
+          r.deployment?.task_token && !r.deployment.continued_by ? r.deployment : null,
+        );
         await this.svc.upgrades.update(id, {
           deployment: { ...dep, continued_by: caller.actor },
           result: null,
@@ -283,15 +277,9 @@ export class UpgradeService {
       'upgrade.confirm_migration',
       { upgrade_id: id, tx_hash: txHash },
       async () => {
-        const record = await this.svc.upgrades.get(id);
-        if (!record) throw new NotFoundError(`no upgrade ${id}`);
-        const gov = record.governance;
-        if (record.state !== 'running' || !gov?.task_token || gov.confirmed_by) {
-          throw new ConflictError(
-            'not_waiting',
-            `upgrade ${id} is not waiting for a governance migration (state ${record.state}, step ${record.current_step ?? '-'})`,
-          );
-        }
+        const gov = await this.waitingFor(id, 'a governance migration', (r) =>
+          r.governance?.task_token && !r.governance.confirmed_by ? r.governance : null,
+        );
         await this.svc.upgrades.update(id, {
           governance: { ...gov, tx_hash: txHash, confirmed_by: caller.actor },
         });
@@ -300,6 +288,24 @@ export class UpgradeService {
       },
       () => `governance migration confirmed for ${id}`,
     );
+  }
+
+  /** The wait (deploy or governance) a running upgrade is in, or a 404/409 that says why there is none. */
+  private async waitingFor<W extends { task_token: string | null }>(
+    id: string,
+    what: string,
+    pick: (r: UpgradeRecord) => W | null,
+  ): Promise<W & { task_token: string }> {
+    const record = await this.svc.upgrades.get(id);
+    if (!record) throw new NotFoundError(`no upgrade ${id}`);
+    const wait = record.state === 'running' ? pick(record) : null;
+    if (!wait?.task_token) {
+      throw new ConflictError(
+        'not_waiting',
+        `upgrade ${id} is not waiting for ${what} (state ${record.state}, step ${record.current_step ?? '-'})`,
+      );
+    }
+    return wait as W & { task_token: string };
   }
 
   /** Whether the engine still runs this upgrade's execution (an unknown execution counts as not running). */
