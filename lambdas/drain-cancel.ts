@@ -4,7 +4,7 @@ import { EmptyBody } from './http/schemas.ts';
 
 /** POST /admin/drain/cancel: abandon a drain and admit intents again on the running version. */
 export const handler = httpHandler(
-  { access: 'admin', body: EmptyBody, bodyOptional: true },
+  { access: 'admin', initialises: true, body: EmptyBody, bodyOptional: true },
   async ({ caller, cp }) => {
     const status = await cp.drain.cancel(caller);
     emitDrainMetrics(status);

@@ -4,7 +4,7 @@ import { DrainForceBody } from './http/schemas.ts';
 
 /** POST /admin/drain/force {acknowledge_locked_funds?}: declare Drained with intents inflight (dangerous, audited). */
 export const handler = httpHandler(
-  { access: 'admin', body: DrainForceBody, bodyOptional: true },
+  { access: 'admin', initialises: true, body: DrainForceBody, bodyOptional: true },
   async ({ body, caller, cp, log }) => {
     const status = await cp.drain.force(caller, body.acknowledge_locked_funds === true);
     log.warn('Drain forced', { actor: caller.actor, inflight: status.inflight_count });

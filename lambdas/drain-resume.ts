@@ -4,7 +4,7 @@ import { DrainResumeBody } from './http/schemas.ts';
 
 /** POST /admin/drain/resume {version?}: admit intents again, on `version` when given. */
 export const handler = httpHandler(
-  { access: 'admin', body: DrainResumeBody, bodyOptional: true },
+  { access: 'admin', initialises: true, body: DrainResumeBody, bodyOptional: true },
   async ({ body, caller, cp }) => {
     const status = await cp.drain.resume(caller, body.version ?? null);
     emitDrainMetrics(status);

@@ -5,7 +5,7 @@ import { DrainStartBody } from './http/schemas.ts';
 
 /** POST /admin/drain/start {reason, drain_timeout_secs?}: stop admitting intents; inflight ones go on. */
 export const handler = httpHandler(
-  { access: 'admin', body: DrainStartBody },
+  { access: 'admin', initialises: true, body: DrainStartBody },
   async ({ body, caller, cp, log }) => {
     const status = await cp.drain.startDrain(
       caller,

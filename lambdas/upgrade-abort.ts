@@ -4,7 +4,7 @@ import { EmptyBody } from './http/schemas.ts';
 
 /** POST /admin/upgrade/abort: stop the running upgrade at its next safe point and resume the old version. */
 export const handler = httpHandler(
-  { access: 'admin', body: EmptyBody, bodyOptional: true },
+  { access: 'admin', initialises: true, body: EmptyBody, bodyOptional: true },
   async ({ caller }) => ({
     status: 202,
     body: await runtime().upgrades.abort(caller),

@@ -4,22 +4,25 @@ import { runtime } from './http/runtime.ts';
 import { UpgradeStartBody } from './http/schemas.ts';
 
 /** POST /admin/upgrade/start: 202 with the upgrade id and execution name; 409 naming a running upgrade. */
-export const handler = httpHandler({ access: 'admin', body: UpgradeStartBody }, async ({ body, caller }) => {
-  const { config, upgrades } = runtime();
-  const upgrade = withDefaults(body, config.pollIntervalSecs);
-  const record = await upgrades.start(caller, upgrade);
-  return {
-    status: 202,
-    body: {
-      upgrade_id: record.id,
-      execution_name: record.execution_name,
-      execution_arn: record.execution_arn,
-      from_version: record.from_version,
-      target_version: record.to_version,
-      dry_run: upgrade.dry_run,
-      status_url: '/admin/upgrade/status',
-      detail_url: `/admin/upgrades/${record.id}`,
-    },
-    headers: { location: `/admin/upgrades/${record.id}` },
-  };
-});
+export const handler = httpHandler(
+  { access: 'admin', initialises: true, body: UpgradeStartBody },
+  async ({ body, caller }) => {
+    const { config, upgrades } = runtime();
+    const upgrade = withDefaults(body, config.pollIntervalSecs);
+    const record = await upgrades.start(caller, upgrade);
+    return {
+      status: 202,
+      body: {
+        upgrade_id: record.id,
+        execution_name: record.execution_name,
+        execution_arn: record.execution_arn,
+        from_version: record.from_version,
+        target_version: record.to_version,
+        dry_run: upgrade.dry_run,
+        status_url: '/admin/upgrade/status',
+        detail_url: `/admin/upgrades/${record.id}`,
+      },
+      headers: { location: `/admin/upgrades/${record.id}` },
+    };
+  },
+);

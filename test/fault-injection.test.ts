@@ -122,8 +122,12 @@ async function endState(api: TestApi, body: Record<string, unknown>) {
   const events = await api.engine.history(run.execution.executionArn);
   const retried = new Set(events.filter((e) => e.type === 'StateRetried').map((e) => e.state));
   const mode = await api.cp.fence.readMode();
+  // Which upgrade froze a record differs between runs; whether it is still frozen must not.
   const records = (await intentItems()).map(
-    ({ created_at: _c, updated_at: _u, timeout_extended_until: _t, migrated_by: _m, ...r }) => r,
+    ({ created_at: _c, updated_at: _u, timeout_extended_until: _t, migrated_by: _m, frozen_by, ...r }) => ({
+      ...r,
+      frozen: frozen_by !== undefined,
+    }),
   );
   return {
     state: {

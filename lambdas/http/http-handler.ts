@@ -22,6 +22,11 @@ export interface HttpRequest<B, Q> {
 
 export interface RouteSpec<B, Q> extends RequestSpec<B, Q> {
   readonly access: Access;
+  /**
+   * An operator action that may create the mode record and fence gates when they are missing (its role can write
+   * the control table). Every other route only reads: a missing record answers 503 `not_initialised`.
+   */
+  readonly initialises?: boolean;
 }
 
 type Event = APIGatewayProxyEvent;
@@ -51,7 +56,7 @@ export function httpHandler<B = undefined, Q = undefined>(
         const actor = authenticate(event, spec.access, config.auth);
         const body = parseBody(event, spec);
         const query = parseQuery(event, spec);
-        await cp.init();
+        if (spec.initialises) await cp.init();
         const out = await run({
           body,
           query,

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { DomainError, NotAdmittingError } from '../../shared/domain/errors.ts';
+import { DomainError } from '../../shared/domain/errors.ts';
 
 /** What a handler returns: a status and a JSON-serialisable body. */
 export interface HttpResult {
@@ -28,7 +28,8 @@ export function errorResponse(
 ): { result: APIGatewayProxyResult; internal: boolean } {
   if (err instanceof DomainError) {
     const headers: Record<string, string> = { 'x-correlation-id': correlationId };
-    if (err instanceof NotAdmittingError) headers['retry-after'] = String(err.retryAfterSecs);
+    const retryAfter = err.details?.retry_after_secs;
+    if (err.status === 503 && typeof retryAfter === 'number') headers['retry-after'] = String(retryAfter);
     if (err.status === 401) headers['www-authenticate'] = 'Bearer';
     const body = { error: err.code, message: err.message, ...(err.details ?? {}) };
     return { result: json(err.status, body, headers), internal: false };

@@ -20,7 +20,6 @@ const summarise = (value: unknown): Record<string, unknown> | null => {
 export function workflowTask(label: string, step: StepFn, opts: { pollingStep?: boolean } = {}) {
   return async (event: WorkflowState): Promise<unknown> => {
     const { cp } = runtime();
-    await cp.init();
     const svc = cp.upgrade;
     const started = svc.clock.now();
     const seq = opts.pollingStep ? `~${label}` : `${new Date(started).toISOString()}#${label}`;

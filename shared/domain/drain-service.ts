@@ -51,7 +51,11 @@ export class DrainService {
   }
 
   cancel(caller: Caller): Promise<DrainStatus> {
-    return this.admin(caller, 'drain.cancel', {}, () => this.move({ kind: 'cancel' }, caller.actor));
+    return this.admin(caller, 'drain.cancel', {}, async () => {
+      const next = await this.move({ kind: 'cancel' }, caller.actor);
+      await this.d.intents.unfreezeAll(); // an upgrade that froze intents and then cancelled its drain
+      return next;
+    });
   }
 
   /** Declares the system drained with intents still inflight; refused while any holds locked funds unless acknowledged. */
@@ -60,7 +64,7 @@ export class DrainService {
     return this.admin(caller, 'drain.force', params, async () => {
       const mode = await this.d.fence.readMode();
       transition(mode, { kind: 'force' }, caller.actor, this.d.clock.now()); // refuse early if illegal
-      await this.setGates(false, mode.fenceRev);
+      await this.setGates(false, mode.fenceRev, mode.version);
       const locked = await this.d.intents.withLockedFunds(10);
       if (locked.length > 0 && !acknowledgeLockedFunds) {
         const ids = locked.map((i) => i.id).join(', ');
@@ -83,7 +87,9 @@ export class DrainService {
     }
     return this.admin(caller, 'drain.resume', { version }, async () => {
       const resuming = await this.move({ kind: 'begin_resume', version }, caller.actor);
-      await this.setGates(true, resuming.fenceRev); // also when finishing a resume that was interrupted
+      await this.setGates(true, resuming.fenceRev, resuming.version); // also when finishing an interrupted resume
+      // Writes to intents frozen by the upgrade are allowed again only now that the version switch is durable.
+      await this.d.intents.unfreezeAll();
       await this.move({ kind: 'finish_resume' }, caller.actor, resuming);
     });
   }
@@ -123,7 +129,7 @@ export class DrainService {
   private async settledSnapshot(): Promise<FenceSnapshot> {
     const snap = await this.d.fence.snapshot();
     if (staleGates(snap, this.d.shardCount)) {
-      await this.setGates(admitsIntents(snap.mode.mode), snap.mode.fenceRev);
+      await this.setGates(admitsIntents(snap.mode.mode), snap.mode.fenceRev, snap.mode.version);
       return this.d.fence.snapshot();
     }
     if (missingCloseCounts(snap)) {
@@ -138,12 +144,13 @@ export class DrainService {
     const current = from ?? (await this.d.fence.readMode());
     const next = transition(current, action, actor, this.d.clock.now());
     await this.d.fence.writeMode(next, current.rev);
-    if (next.fenceRev !== current.fenceRev) await this.setGates(admitsIntents(next.mode), next.fenceRev);
+    if (next.fenceRev !== current.fenceRev || next.version !== current.version)
+      await this.setGates(admitsIntents(next.mode), next.fenceRev, next.version);
     return next;
   }
 
-  private async setGates(open: boolean, fenceRev: number): Promise<void> {
-    await this.d.fence.setGates(open, fenceRev);
+  private async setGates(open: boolean, fenceRev: number, version: string): Promise<void> {
+    await this.d.fence.setGates(open, fenceRev, version);
     if (!open) await this.recordCloseCounts(fenceRev);
   }
 

@@ -30,7 +30,10 @@ export const fenceClosed = (snap: FenceSnapshot, shardCount: number): boolean =>
 export const staleGates = (snap: FenceSnapshot, shardCount: number): boolean => {
   const open = admitsIntents(snap.mode.mode);
   return (
-    snap.gates.length !== shardCount || snap.gates.some((g) => g.open !== open || g.rev < snap.mode.fenceRev)
+    snap.gates.length !== shardCount ||
+    snap.gates.some(
+      (g) => g.open !== open || g.rev < snap.mode.fenceRev || (open && g.version !== snap.mode.version),
+    )
   );
 };
 

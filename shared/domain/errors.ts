@@ -56,3 +56,32 @@ export class NotAdmittingError extends DomainError {
     super('not_admitting', 503, message, { mode, retry_after_secs: retryAfterSecs });
   }
 }
+
+/** The mode record and fence gates do not exist yet: no write happens on a cold start, so an operator creates them. */
+export class NotInitialisedError extends DomainError {
+  constructor() {
+    super(
+      'not_initialised',
+      503,
+      'the control plane is not initialised yet (no drain mode record or fence gates): an operator creates them ' +
+        'with any admin drain call, for example GET /admin/drain/status with the admin credential; then retry',
+      { retry_after_secs: 30 },
+    );
+  }
+}
+
+/** An intent is frozen by a running upgrade (between its checkpoint and its resume): writes wait. 503 + Retry-After. */
+export class IntentFrozenError extends DomainError {
+  constructor(
+    readonly retryAfterSecs: number,
+    id: string,
+    upgradeId: string,
+  ) {
+    super(
+      'upgrade_in_progress',
+      503,
+      `intent ${id} is frozen by upgrade ${upgradeId} until it resumes (so a rollback can never undo this write); retry after the Retry-After interval`,
+      { upgrade_id: upgradeId, retry_after_secs: retryAfterSecs },
+    );
+  }
+}

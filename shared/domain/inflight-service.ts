@@ -65,9 +65,13 @@ export class InflightService {
       updated_at: now,
       ...(req.smoke_test ? { smoke_test: true } : {}),
     };
+    // The cached version is a guess: the gate's own version is part of the admission's condition, so a stale
+    // guess is refused, the mode re-read, and the intent stamped again with what the gate says.
+    let running = versions.running;
+    let stamped = intent;
     for (let attempt = 0; ; attempt++) {
-      const outcome = await this.d.intents.register(intent);
-      if (outcome === 'registered') return intent;
+      const outcome = await this.d.intents.register(stamped, running);
+      if (outcome === 'registered') return stamped;
       if (outcome === 'duplicate') {
         throw new ConflictError(
           'duplicate_intent',
@@ -75,9 +79,15 @@ export class InflightService {
         );
       }
       const mode = await this.d.fence.readMode();
-      if (admitsIntents(mode.mode) && attempt === 0) {
-        // The mode admits but this gate is closed: a previous mode change was interrupted. Repair and retry once.
-        await this.d.fence.setGates(true, mode.fenceRev);
+      if (admitsIntents(mode.mode) && attempt < 2) {
+        this.cachedVersions = null;
+        if (mode.version !== running) {
+          running = mode.version;
+          stamped = { ...intent, protocol_version: req.protocol_version ?? running };
+          continue;
+        }
+        // The mode admits on this version but the gate disagrees: a mode change was interrupted. Repair, retry.
+        await this.d.fence.setGates(true, mode.fenceRev, mode.version);
         continue;
       }
       const why = mode.reason ? ` (${mode.reason})` : '';
@@ -108,6 +118,11 @@ export class InflightService {
     checkId(id);
     const completed = await this.d.intents.complete(id);
     return { id, completed };
+  }
+
+  /** Freezes every inflight intent for an upgrade (before its checkpoint); writes to them answer 503 until resume. */
+  freezeAll(upgradeId: string): Promise<number> {
+    return this.d.intents.freezeAll(upgradeId);
   }
 
   async get(id: string): Promise<InflightIntent> {

@@ -7,6 +7,8 @@ export interface GateState {
   readonly open: boolean;
   /** The fence rev this gate was last set for. */
   readonly rev: number;
+  /** The protocol version an intent admitted through this gate is stamped with (null on gates from before). */
+  readonly version: string | null;
   /** Inflight intents of this shard counted right after the gate closed for `closeCountRev`, or null. */
   readonly closeCount: number | null;
   readonly closeCountRev: number | null;
@@ -26,8 +28,8 @@ export interface FenceStore {
   snapshot(): Promise<FenceSnapshot>;
   /** Writes `next` only if the stored rev is still `expectedRev`; otherwise throws a ConflictError. */
   writeMode(next: ModeState, expectedRev: number): Promise<void>;
-  /** Brings every gate whose rev is below `fenceRev` to the desired state. Idempotent. */
-  setGates(open: boolean, fenceRev: number): Promise<void>;
+  /** Brings every gate whose rev is below `fenceRev` to the desired state and version. Idempotent. */
+  setGates(open: boolean, fenceRev: number, version: string): Promise<void>;
   /** Records each closed gate's inflight count for `fenceRev`, once (the first record wins). */
   recordCloseCounts(fenceRev: number, perShard: readonly number[]): Promise<void>;
 }
@@ -45,13 +47,23 @@ export type RegisterOutcome = 'registered' | 'duplicate' | 'fenced';
 
 /** Persistence of the inflight intents; each lives in its fence shard's partition. */
 export interface IntentStore {
-  /** One transaction: write the intent if its id is free and its shard's gate is open. */
-  register(intent: InflightIntent): Promise<RegisterOutcome>;
-  /** Returns the updated intent, or null when no such intent is inflight. */
+  /**
+   * One transaction: write the intent if its id is free and its shard's gate is open for `runningVersion` (so a
+   * stale idea of the running version can never stamp an intent: the gate's own version decides).
+   */
+  register(intent: InflightIntent, runningVersion: string): Promise<RegisterOutcome>;
+  /**
+   * Returns the updated intent, or null when no such intent is inflight. Throws IntentFrozenError while an upgrade
+   * holds it frozen (update and complete alike), so no write lands between a checkpoint and its rollback.
+   */
   update(id: string, patch: IntentPatch, now: number): Promise<InflightIntent | null>;
   /** True when this call completed the intent; false when it was not inflight (already completed or unknown). */
   complete(id: string): Promise<boolean>;
   get(id: string): Promise<InflightIntent | null>;
+  /** Freezes every inflight intent for this upgrade (idempotent); returns how many it froze now. */
+  freezeAll(upgradeId: string): Promise<number>;
+  /** Lifts every freeze; returns how many intents it released. */
+  unfreezeAll(): Promise<number>;
   list(query: InflightQuery): Promise<InflightPage>;
   /** Up to `limit` inflight intents with user or solver funds locked, read consistently. */
   withLockedFunds(limit: number): Promise<InflightIntent[]>;

@@ -35,13 +35,14 @@ export interface TestApi {
 export async function startTestApi(
   extra: Record<string, string> = {},
   engineOptions: LocalEngineOptions = { retryIntervalMs: 20 },
+  opts: { initialise?: boolean } = {},
 ): Promise<TestApi> {
   const env = freshEnv(extra);
   Object.assign(process.env, env);
   resetRuntime();
   const { config, cp } = runtime();
   await createTables(config);
-  await cp.init();
+  if (opts.initialise !== false) await cp.init();
   const engine = await LocalWorkflowEngine.create(engineOptions);
   useLocalWorkflowEngine(engine, new LocalScheduleStore(() => engine));
   const server: Server = await startApiGateway('127.0.0.1', 0);

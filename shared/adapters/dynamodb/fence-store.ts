@@ -8,7 +8,7 @@ import {
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { admitsIntents, type ModeState } from '../../domain/drain-mode.ts';
-import { ConflictError } from '../../domain/errors.ts';
+import { ConflictError, NotInitialisedError } from '../../domain/errors.ts';
 import type { FenceSnapshot, FenceStore, GateState } from '../../domain/ports.ts';
 import { modeFromItem, modeToAttributes } from './mode-item.ts';
 
@@ -36,6 +36,12 @@ export class DynamoFenceStore implements FenceStore {
   }
 
   async init(initial: ModeState): Promise<void> {
+    // Already initialised (the usual case): one consistent read of the mode and every gate, no write at all.
+    const existing = await this.readAll();
+    if (existing.modeItem && existing.gateItems.every(Boolean)) {
+      this.checkShardCount(existing.modeItem.shard_count);
+      return;
+    }
     try {
       await this.db.send(
         new PutCommand({
@@ -50,12 +56,7 @@ export class DynamoFenceStore implements FenceStore {
     const stored = await this.db.send(
       new GetCommand({ TableName: this.table, Key: MODE_KEY, ConsistentRead: true }),
     );
-    if (stored.Item?.shard_count !== this.shardCount) {
-      throw new Error(
-        `the control table was created with ${String(stored.Item?.shard_count)} fence shards but FENCE_SHARDS is ${this.shardCount}; ` +
-          'the shard count cannot change while intents may be inflight',
-      );
-    }
+    this.checkShardCount(stored.Item?.shard_count);
     // New gates start closed (rev 0): they can only open once a mode that admits sets them for its fence rev.
     await Promise.all(
       this.shardNumbers().map((n) =>
@@ -63,14 +64,7 @@ export class DynamoFenceStore implements FenceStore {
           .send(
             new PutCommand({
               TableName: this.table,
-              Item: {
-                ...shardKey(n),
-                gate: 'closed',
-                rev: 0,
-                inflight: 0,
-                completed_total: 0,
-                completed_base: 0,
-              },
+              Item: { ...shardKey(n), gate: 'closed', rev: 0, version: initial.version },
               ConditionExpression: 'attribute_not_exists(pk)',
             }),
           )
@@ -79,30 +73,48 @@ export class DynamoFenceStore implements FenceStore {
           }),
       ),
     );
-    const mode = modeFromItem(stored.Item);
-    await this.setGates(admitsIntents(mode.mode), mode.fenceRev);
+    const mode = modeFromItem(stored.Item as Record<string, unknown>);
+    await this.setGates(admitsIntents(mode.mode), mode.fenceRev, mode.version);
+  }
+
+  private checkShardCount(stored: unknown): void {
+    if (stored !== this.shardCount) {
+      throw new Error(
+        `the control table was created with ${String(stored)} fence shards but FENCE_SHARDS is ${this.shardCount}; ` +
+          'the shard count cannot change while intents may be inflight',
+      );
+    }
   }
 
   async readMode(): Promise<ModeState> {
     const out = await this.db.send(
       new GetCommand({ TableName: this.table, Key: MODE_KEY, ConsistentRead: true }),
     );
-    if (!out.Item) throw new Error('drain mode record missing: the control plane was not initialised');
+    if (!out.Item) throw new NotInitialisedError();
     return modeFromItem(out.Item);
   }
 
   async snapshot(): Promise<FenceSnapshot> {
+    const { modeItem, gateItems } = await this.readAll();
+    if (!modeItem) throw new NotInitialisedError();
+    const gates: GateState[] = [];
+    gateItems.forEach((item, n) => {
+      if (item) gates.push(gateFromItem(n, item));
+    });
+    return { mode: modeFromItem(modeItem), gates };
+  }
+
+  /** The mode record and every gate item (undefined where missing), in one TransactGetItems. */
+  private async readAll(): Promise<{
+    modeItem: Record<string, unknown> | undefined;
+    gateItems: (Record<string, unknown> | undefined)[];
+  }> {
     const keys = [MODE_KEY, ...this.shardNumbers().map(shardKey)];
     const out = await this.db.send(
       new TransactGetCommand({ TransactItems: keys.map((Key) => ({ Get: { TableName: this.table, Key } })) }),
     );
-    const [modeItem, ...shardItems] = (out.Responses ?? []).map((r) => r.Item);
-    if (!modeItem) throw new Error('drain mode record missing: the control plane was not initialised');
-    const gates: GateState[] = [];
-    shardItems.forEach((item, n) => {
-      if (item) gates.push(gateFromItem(n, item));
-    });
-    return { mode: modeFromItem(modeItem), gates };
+    const [modeItem, ...gateItems] = (out.Responses ?? []).map((r) => r.Item);
+    return { modeItem, gateItems };
   }
 
   async writeMode(next: ModeState, expectedRev: number): Promise<void> {
@@ -136,13 +148,15 @@ export class DynamoFenceStore implements FenceStore {
     }
   }
 
-  async setGates(open: boolean, fenceRev: number): Promise<void> {
-    // A condition failure means the gate is set for this fence rev or a newer one already.
+  async setGates(open: boolean, fenceRev: number, version: string): Promise<void> {
+    // A condition failure means the gate is set for a newer fence rev already, or for this rev and version.
+    // The same rev with another version (a gate written before gates carried versions) takes the version only.
     await this.updateEveryGate(() => ({
-      UpdateExpression: 'SET gate = :gate, #rev = :rev',
-      ConditionExpression: 'attribute_exists(pk) AND #rev < :rev',
+      UpdateExpression: 'SET gate = :gate, #rev = :rev, version = :version',
+      ConditionExpression:
+        'attribute_exists(pk) AND (#rev < :rev OR (#rev = :rev AND gate = :gate AND (attribute_not_exists(version) OR version <> :version)))',
       ExpressionAttributeNames: { '#rev': 'rev' },
-      ExpressionAttributeValues: { ':gate': open ? 'open' : 'closed', ':rev': fenceRev },
+      ExpressionAttributeValues: { ':gate': open ? 'open' : 'closed', ':rev': fenceRev, ':version': version },
     }));
   }
 
@@ -185,6 +199,7 @@ function gateFromItem(shard: number, item: Record<string, unknown>): GateState {
     shard,
     open: item.gate === 'open',
     rev: Number(item.rev ?? 0),
+    version: typeof item.version === 'string' ? item.version : null,
     closeCount: numOrNull('close_count'),
     closeCountRev: numOrNull('close_count_rev'),
   };

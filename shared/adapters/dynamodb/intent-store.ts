@@ -7,7 +7,9 @@ import {
   ScanCommand,
   TransactWriteCommand,
   UpdateCommand,
+  type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { IntentFrozenError } from '../../domain/errors.ts';
 import {
   hasLockedFunds,
   type InflightIntent,
@@ -25,6 +27,20 @@ import { cancellationCodes, retryOnConflict } from './transactions.ts';
 
 const PATCHABLE = ['phase', 'user_funds_locked', 'solver_funds_locked', 'ibc_in_flight'] as const;
 
+/** Retry-After for a write to a frozen intent: an upgrade's remaining steps take seconds to minutes. */
+export const FROZEN_RETRY_AFTER_SECS = 15;
+
+/** The write's own condition: the intent exists and no upgrade holds it frozen. */
+const WRITABLE = 'attribute_exists(id) AND attribute_not_exists(frozen_by)';
+
+/** A failed WRITABLE condition: the intent is missing (null), or frozen (throws, 503 with Retry-After). */
+function refusedWrite(err: unknown, id: string): null {
+  if (!(err instanceof ConditionalCheckFailedException)) throw err;
+  const frozenBy = (err.Item as Record<string, { S?: string }> | undefined)?.frozen_by?.S;
+  if (frozenBy) throw new IntentFrozenError(FROZEN_RETRY_AFTER_SECS, id, frozenBy);
+  return null;
+}
+
 /**
  * Inflight intents, one item each, keyed (shard, id) so every shard's intents share a partition that can be
  * counted with a strongly consistent Query. Registration is a transaction of the Put with a ConditionCheck that
@@ -37,7 +53,7 @@ export class DynamoIntentStore implements IntentStore {
     private readonly shardCount: number,
   ) {}
 
-  async register(intent: InflightIntent): Promise<RegisterOutcome> {
+  async register(intent: InflightIntent, runningVersion: string): Promise<RegisterOutcome> {
     const shard = shardOf(intent.id, this.shardCount);
     try {
       await retryOnConflict(() =>
@@ -55,8 +71,8 @@ export class DynamoIntentStore implements IntentStore {
                 ConditionCheck: {
                   TableName: this.tables.control,
                   Key: shardKey(shard),
-                  ConditionExpression: 'gate = :open',
-                  ExpressionAttributeValues: { ':open': 'open' },
+                  ConditionExpression: 'gate = :open AND version = :running',
+                  ExpressionAttributeValues: { ':open': 'open', ':running': runningVersion },
                 },
               },
             ],
@@ -80,7 +96,8 @@ export class DynamoIntentStore implements IntentStore {
           TableName: this.tables.intents,
           Key: this.key(id),
           UpdateExpression: `SET updated_at = :now${fields.map((f) => `, #${f} = :${f}`).join('')}`,
-          ConditionExpression: 'attribute_exists(id)',
+          ConditionExpression: WRITABLE,
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           ...(fields.length
             ? { ExpressionAttributeNames: Object.fromEntries(fields.map((f) => [`#${f}`, f])) }
             : {}),
@@ -93,8 +110,7 @@ export class DynamoIntentStore implements IntentStore {
       );
       return out.Attributes ? intentFromItem(out.Attributes) : null;
     } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return null;
-      throw err;
+      return refusedWrite(err, id);
     }
   }
 
@@ -104,14 +120,75 @@ export class DynamoIntentStore implements IntentStore {
         new DeleteCommand({
           TableName: this.tables.intents,
           Key: this.key(id),
-          ConditionExpression: 'attribute_exists(id)',
+          ConditionExpression: WRITABLE,
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
       return true;
     } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
-      throw err;
+      return refusedWrite(err, id) ?? false;
     }
+  }
+
+  async freezeAll(upgradeId: string): Promise<number> {
+    return this.forEachItem(
+      'attribute_not_exists(frozen_by) OR frozen_by <> :u',
+      { ':u': upgradeId },
+      (key) => ({
+        Key: key,
+        UpdateExpression: 'SET frozen_by = :u',
+        ConditionExpression: 'attribute_exists(id)',
+        ExpressionAttributeValues: { ':u': upgradeId },
+      }),
+    );
+  }
+
+  async unfreezeAll(): Promise<number> {
+    return this.forEachItem('attribute_exists(frozen_by)', {}, (key) => ({
+      Key: key,
+      UpdateExpression: 'REMOVE frozen_by',
+      ConditionExpression: 'attribute_exists(id)',
+    }));
+  }
+
+  /** A strongly consistent scan for `filter`, then one conditional update per match (a vanished item is skipped). */
+  private async forEachItem(
+    filter: string,
+    values: Record<string, unknown>,
+    update: (key: Record<string, unknown>) => Omit<UpdateCommandInput, 'TableName'>,
+  ): Promise<number> {
+    let changed = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(
+        new ScanCommand({
+          TableName: this.tables.intents,
+          ConsistentRead: true,
+          FilterExpression: filter,
+          ProjectionExpression: '#shard, id',
+          ExpressionAttributeNames: { '#shard': 'shard' },
+          ExclusiveStartKey: start,
+          ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
+        }),
+      );
+      for (const item of out.Items ?? []) {
+        const done = await this.db
+          .send(
+            new UpdateCommand({
+              TableName: this.tables.intents,
+              ...update({ shard: item.shard, id: item.id }),
+            }),
+          )
+          .then(() => true)
+          .catch((err) => {
+            if (err instanceof ConditionalCheckFailedException) return false;
+            throw err;
+          });
+        if (done) changed++;
+      }
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return changed;
   }
 
   async get(id: string): Promise<InflightIntent | null> {

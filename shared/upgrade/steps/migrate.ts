@@ -7,6 +7,9 @@ import { blocking, describeChecks, migrationChain, stepCaller } from './common.t
 
 /** Step 5: checkpoint inflight state to S3. A retry reuses a checkpoint this upgrade already wrote, once validated. */
 export async function checkpointState(svc: UpgradeServices, s: WorkflowState) {
+  // Freeze first: an update answered 2xx is then either in the checkpoint or refused (503) until resume, so a
+  // rollback can never overwrite an acknowledged write.
+  await svc.inflight.freezeAll(s.upgrade_id);
   const record = await svc.upgrades.get(s.upgrade_id);
   if (record?.checkpoint_id) {
     const check = await svc.checkpoints.validate(record.checkpoint_id);
