@@ -1,6 +1,6 @@
 import { emitDrainMetrics } from './http/drain-metrics.ts';
+import { EmptyBody } from './http/drain-schemas.ts';
 import { httpHandler } from './http/http-handler.ts';
-import { EmptyBody } from './http/schemas.ts';
 
 /** POST /admin/drain/cancel: abandon a drain and admit intents again on the running version. */
 export const handler = httpHandler(

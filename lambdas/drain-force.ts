@@ -1,6 +1,6 @@
 import { emitDrainMetrics } from './http/drain-metrics.ts';
+import { DrainForceBody } from './http/drain-schemas.ts';
 import { httpHandler } from './http/http-handler.ts';
-import { DrainForceBody } from './http/schemas.ts';
 
 /** POST /admin/drain/force {acknowledge_locked_funds?}: declare Drained with intents inflight (dangerous, audited). */
 export const handler = httpHandler(

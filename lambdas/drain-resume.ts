@@ -1,6 +1,6 @@
 import { emitDrainMetrics } from './http/drain-metrics.ts';
+import { DrainResumeBody } from './http/drain-schemas.ts';
 import { httpHandler } from './http/http-handler.ts';
-import { DrainResumeBody } from './http/schemas.ts';
 
 /** POST /admin/drain/resume {version?}: admit intents again, on `version` when given. */
 export const handler = httpHandler(

@@ -1,7 +1,7 @@
 import { DEFAULT_DRAIN_TIMEOUT_SECS } from '../shared/domain/drain-mode.ts';
 import { emitDrainMetrics } from './http/drain-metrics.ts';
+import { DrainStartBody } from './http/drain-schemas.ts';
 import { httpHandler } from './http/http-handler.ts';
-import { DrainStartBody } from './http/schemas.ts';
 
 /** POST /admin/drain/start {reason, drain_timeout_secs?}: stop admitting intents; inflight ones go on. */
 export const handler = httpHandler(

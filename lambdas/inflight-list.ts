@@ -1,6 +1,6 @@
+import { InflightQuery } from './http/drain-schemas.ts';
 import { httpHandler } from './http/http-handler.ts';
 import { presentIntent } from './http/present.ts';
-import { InflightQuery } from './http/schemas.ts';
 
 /** GET /admin/inflight?phase=&locked=&limit=&cursor=: one page of inflight intents and the total inflight count. */
 export const handler = httpHandler({ access: 'admin', query: InflightQuery }, async ({ query, cp }) => {

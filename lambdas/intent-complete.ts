@@ -1,5 +1,5 @@
+import { EmptyBody, intentIdFrom } from './http/drain-schemas.ts';
 import { httpHandler } from './http/http-handler.ts';
-import { EmptyBody, intentIdFrom } from './http/schemas.ts';
 
 /** POST /intents/{id}/complete: the intent reached a terminal state. Idempotent: repeating it changes nothing. */
 export const handler = httpHandler(

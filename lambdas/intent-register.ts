@@ -1,6 +1,6 @@
+import { RegisterIntentBody } from './http/drain-schemas.ts';
 import { httpHandler } from './http/http-handler.ts';
 import { presentIntent } from './http/present.ts';
-import { RegisterIntentBody } from './http/schemas.ts';
 
 /** POST /intents: admit an intent (201), or 503 with Retry-After while the system is not admitting. */
 export const handler = httpHandler({ access: 'intent', body: RegisterIntentBody }, async ({ body, cp }) => {

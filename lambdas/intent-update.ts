@@ -1,6 +1,6 @@
+import { intentIdFrom, PatchIntentBody } from './http/drain-schemas.ts';
 import { httpHandler } from './http/http-handler.ts';
 import { presentIntent } from './http/present.ts';
-import { intentIdFrom, PatchIntentBody } from './http/schemas.ts';
 
 /** PATCH /intents/{id}: change an inflight intent's phase or lock flags (allowed during a drain). */
 export const handler = httpHandler(

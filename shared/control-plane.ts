@@ -1,8 +1,4 @@
-import { DynamoAuditLog } from './adapters/dynamodb/audit-log.ts';
 import { DynamoCheckpointIndex } from './adapters/dynamodb/checkpoint-index.ts';
-import { makeDocumentClient } from './adapters/dynamodb/client.ts';
-import { DynamoFenceStore } from './adapters/dynamodb/fence-store.ts';
-import { DynamoIntentStore } from './adapters/dynamodb/intent-store.ts';
 import { DynamoRecordStore } from './adapters/dynamodb/record-store.ts';
 import { dynamoTableSource } from './adapters/dynamodb/table-source.ts';
 import { DynamoUpgradeStore } from './adapters/dynamodb/upgrade-store.ts';
@@ -11,25 +7,17 @@ import type { ChainPort } from './chain/chain-port.ts';
 import { CheckpointService } from './checkpoint/checkpoint-service.ts';
 import { httpSource } from './checkpoint/sources/http-source.ts';
 import { type Config, ConfigError } from './config.ts';
-import { initialModeState } from './domain/drain-mode.ts';
-import { DrainService } from './domain/drain-service.ts';
-import { InflightService } from './domain/inflight-service.ts';
-import { type AuditLog, type Clock, type FenceStore, systemClock } from './domain/ports.ts';
+import { buildCorePlane, type CoreParts, type CorePlane } from './core-plane.ts';
+import { type Clock, systemClock } from './domain/ports.ts';
 import { type HealthCheck, httpCheck, probeCheck } from './health/health.ts';
 import { MigrationRegistry } from './migration/migration.ts';
 import { PROTOCOL_MIGRATIONS } from './migration/protocol-migrations.ts';
 import type { CheckSpec } from './upgrade/upgrade-config.ts';
 import type { UpgradeServices } from './upgrade/upgrade-services.ts';
 
-/** The services the handlers call, wired to DynamoDB and S3. Built once per process (Lambda cold start or local start). */
-export interface ControlPlane {
-  readonly drain: DrainService;
-  readonly inflight: InflightService;
-  readonly fence: FenceStore;
-  readonly audit: AuditLog;
+/** The services the admin routes and workflow tasks call: the core plus the upgrade services (S3, checkpoints). */
+export interface ControlPlane extends CorePlane {
   readonly upgrade: UpgradeServices;
-  /** Creates the mode record and fence gates when missing. Safe to call on every start. */
-  init(): Promise<void>;
 }
 
 /** Where the contract steps get their chain: the embedded runtime registers a simulated one; AWS needs CHAIN_* settings. */
@@ -38,21 +26,13 @@ export function useChain(provider: (() => ChainPort) | null): void {
   chainProvider = provider;
 }
 
-export function buildControlPlane(config: Config, clock: Clock = systemClock): ControlPlane {
-  const db = makeDocumentClient({ endpoint: config.dynamoEndpoint, region: config.region });
-  const fence = new DynamoFenceStore(db, config.tables.control, config.shardCount);
-  const intents = new DynamoIntentStore(db, config.tables, config.shardCount);
-  const audit = new DynamoAuditLog(db, config.tables.control);
-  const shardCount = config.shardCount;
+export function buildControlPlane(
+  config: Config,
+  clock: Clock = systemClock,
+  core: CoreParts = buildCorePlane(config, clock),
+): ControlPlane {
+  const { db, drain, inflight, fence, audit } = core;
   const registry = new MigrationRegistry(PROTOCOL_MIGRATIONS);
-  const drain = new DrainService({ fence, intents, audit, clock, shardCount });
-  const inflight = new InflightService({
-    fence,
-    intents,
-    clock,
-    versionCacheMs: config.versionCacheMs,
-    knownVersions: registry.versions(),
-  });
   const objects = new S3ObjectStore({
     bucket: config.checkpointBucket,
     endpoint: config.s3Endpoint,
@@ -77,12 +57,12 @@ export function buildControlPlane(config: Config, clock: Clock = systemClock): C
       if (spec.type === 's3') return probeCheck(spec.name, () => objects.ping());
       return probeCheck(spec.name, () => fence.readMode());
     });
-  let initialised: Promise<void> | null = null;
   return {
     drain,
     inflight,
     fence,
     audit,
+    init: () => core.init(),
     upgrade: {
       drain,
       inflight,
@@ -102,13 +82,6 @@ export function buildControlPlane(config: Config, clock: Clock = systemClock): C
           'no chain is configured for contract migration: the embedded runtime provides a simulated one; on AWS deploy with -c chainRpcEndpoint=... (CHAIN_RPC_ENDPOINT)',
         );
       },
-    },
-    init() {
-      initialised ??= fence.init(initialModeState(config.initialVersion, clock.now())).catch((err) => {
-        initialised = null;
-        throw err;
-      });
-      return initialised;
     },
   };
 }

@@ -3,12 +3,13 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import type { ControlPlane } from '../../shared/control-plane.ts';
+import type { CorePlane } from '../../shared/core-plane.ts';
 import type { Caller } from '../../shared/domain/audited.ts';
 import { type Access, authenticate } from './authentication.ts';
+import { coreRuntime } from './core-runtime.ts';
+import { logger } from './logger.ts';
 import { parseBody, parseQuery, type RequestSpec } from './parse-request.ts';
 import { errorResponse, type HttpResult, json } from './responses.ts';
-import { logger, runtime } from './runtime.ts';
 
 /** What a route handler receives: validated input, the caller, a request-scoped logger and the services. */
 export interface HttpRequest<B, Q> {
@@ -17,7 +18,7 @@ export interface HttpRequest<B, Q> {
   readonly pathParameters: Record<string, string>;
   readonly caller: Caller;
   readonly log: Logger;
-  readonly cp: ControlPlane;
+  readonly cp: CorePlane;
 }
 
 export interface RouteSpec<B, Q> extends RequestSpec<B, Q> {
@@ -52,7 +53,7 @@ export function httpHandler<B = undefined, Q = undefined>(
       const started = Date.now();
       let result: Result;
       try {
-        const { config, cp } = runtime();
+        const { config, cp } = coreRuntime();
         const actor = authenticate(event, spec.access, config.auth);
         const body = parseBody(event, spec);
         const query = parseQuery(event, spec);

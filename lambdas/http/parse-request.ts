@@ -1,21 +1,29 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import type { z } from 'zod';
 import { badRequest, tooLarge, unsupportedMediaType } from './http-errors.ts';
 
 export const MAX_BODY_BYTES = 16 * 1024;
 
-/** What a route accepts. A route without a body schema refuses any body; without a query schema, any parameter. */
-export interface RequestSpec<B, Q> {
-  readonly body?: z.ZodType<B>;
-  /** When true, an empty body is read as `{}`. */
-  readonly bodyOptional?: boolean;
-  readonly query?: z.ZodType<Q>;
+/** A schema as zod builds them, classic or mini: what parsing needs of it. */
+export interface Schema<T> {
+  safeParse(
+    value: unknown,
+  ):
+    | { success: true; data: T }
+    | { success: false; error: { issues: readonly { path: PropertyKey[]; message: string }[] } };
 }
 
-const describe = (err: z.ZodError): string =>
+/** What a route accepts. A route without a body schema refuses any body; without a query schema, any parameter. */
+export interface RequestSpec<B, Q> {
+  readonly body?: Schema<B>;
+  /** When true, an empty body is read as `{}`. */
+  readonly bodyOptional?: boolean;
+  readonly query?: Schema<Q>;
+}
+
+const describe = (err: { issues: readonly { path: PropertyKey[]; message: string }[] }): string =>
   err.issues
     .slice(0, 3)
-    .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
+    .map((i) => (i.path.length ? `${i.path.map(String).join('.')}: ${i.message}` : i.message))
     .join('; ');
 
 function rawBody(event: APIGatewayProxyEvent): string {
@@ -66,7 +74,7 @@ export function parseQuery<Q>(event: APIGatewayProxyEvent, spec: RequestSpec<unk
   return validate(spec.query, params, 'query');
 }
 
-function validate<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
+function validate<T>(schema: Schema<T>, value: unknown, where: string): T {
   const out = schema.safeParse(value);
   if (!out.success) throw badRequest(`invalid ${where}: ${describe(out.error)}`);
   return out.data;

@@ -1,18 +1,17 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { CosmjsChain } from '../../shared/adapters/chain/cosmjs-chain.ts';
 import { FileSignerSource } from '../../shared/adapters/chain/file-signer.ts';
 import { SecretsManagerSigner } from '../../shared/adapters/chain/secrets-manager-signer.ts';
 import { AwsScheduleStore } from '../../shared/adapters/scheduler/aws-schedule-store.ts';
 import { AwsWorkflowEngine } from '../../shared/adapters/sfn/aws-workflow-engine.ts';
-import { type Config, ConfigError, loadConfig } from '../../shared/config.ts';
+import { type Config, ConfigError } from '../../shared/config.ts';
 import { buildControlPlane, type ControlPlane, useChain } from '../../shared/control-plane.ts';
 import { ScheduleService } from '../../shared/upgrade/schedule-service.ts';
 import type { ScheduleStore } from '../../shared/upgrade/schedules.ts';
 import { UpgradeService } from '../../shared/upgrade/upgrade-service.ts';
 import type { WorkflowEngine } from '../../shared/upgrade/workflow-engine.ts';
+import { coreRuntime, resetCoreRuntime } from './core-runtime.ts';
 
-/** The logger every handler shares (JSON lines; level from POWERTOOLS_LOG_LEVEL). */
-export const logger = new Logger({ serviceName: 'upgrade-control-plane' });
+export { logger } from './logger.ts';
 
 interface Runtime {
   readonly config: Config;
@@ -62,8 +61,9 @@ function scheduleStore(config: Config): ScheduleStore {
  */
 export function runtime(): Runtime {
   if (!cached) {
-    const config = loadConfig();
-    const cp = buildControlPlane(config);
+    const core = coreRuntime();
+    const config = core.config;
+    const cp = buildControlPlane(config, core.cp.clock, core.cp);
     if (config.chain) {
       // A real chain through CosmJS: signed with the mnemonic from Secrets Manager (AWS) or the data folder.
       const c = config.chain;
@@ -106,4 +106,5 @@ export function useLocalWorkflowEngine(
 /** Forgets the cached services (tests and the local runtime call this after changing the environment). */
 export function resetRuntime(): void {
   cached = null;
+  resetCoreRuntime();
 }

@@ -1,0 +1,65 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoAuditLog } from './adapters/dynamodb/audit-log.ts';
+import { makeDocumentClient } from './adapters/dynamodb/client.ts';
+import { DynamoFenceStore } from './adapters/dynamodb/fence-store.ts';
+import { DynamoIntentStore } from './adapters/dynamodb/intent-store.ts';
+import type { Config } from './config.ts';
+import { initialModeState } from './domain/drain-mode.ts';
+import { DrainService } from './domain/drain-service.ts';
+import { InflightService } from './domain/inflight-service.ts';
+import { type AuditLog, type Clock, type FenceStore, systemClock } from './domain/ports.ts';
+import { MigrationRegistry } from './migration/migration.ts';
+import { PROTOCOL_MIGRATIONS } from './migration/protocol-migrations.ts';
+
+/**
+ * The services of the drain and intent routes: the fence, the inflight tracker and the audit trail over DynamoDB.
+ * Nothing else (no S3, no workflow engine, no chain), so the busiest functions' bundles hold only this.
+ */
+export interface CorePlane {
+  readonly drain: DrainService;
+  readonly inflight: InflightService;
+  readonly fence: FenceStore;
+  readonly audit: AuditLog;
+  /**
+   * Creates the mode record and fence gates when missing (one consistent read when they exist). Only operator
+   * actions call it: every other path only reads, and a missing record is a 503 `not_initialised`.
+   */
+  init(): Promise<void>;
+}
+
+/** The core services plus what a fuller composition reuses (the document client). */
+export interface CoreParts extends CorePlane {
+  readonly db: DynamoDBDocumentClient;
+  readonly clock: Clock;
+}
+
+export function buildCorePlane(config: Config, clock: Clock = systemClock): CoreParts {
+  const db = makeDocumentClient({ endpoint: config.dynamoEndpoint, region: config.region });
+  const fence = new DynamoFenceStore(db, config.tables.control, config.shardCount);
+  const intents = new DynamoIntentStore(db, config.tables, config.shardCount);
+  const audit = new DynamoAuditLog(db, config.tables.control);
+  const drain = new DrainService({ fence, intents, audit, clock, shardCount: config.shardCount });
+  const inflight = new InflightService({
+    fence,
+    intents,
+    clock,
+    versionCacheMs: config.versionCacheMs,
+    knownVersions: new MigrationRegistry(PROTOCOL_MIGRATIONS).versions(),
+  });
+  let initialised: Promise<void> | null = null;
+  return {
+    db,
+    clock,
+    drain,
+    inflight,
+    fence,
+    audit,
+    init() {
+      initialised ??= fence.init(initialModeState(config.initialVersion, clock.now())).catch((err) => {
+        initialised = null;
+        throw err;
+      });
+      return initialised;
+    },
+  };
+}
