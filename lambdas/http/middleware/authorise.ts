@@ -1,0 +1,12 @@
+import { type Access, authenticate } from '../authentication.ts';
+import { coreRuntime } from '../core-runtime.ts';
+import type { HttpMiddleware } from './types.ts';
+
+/** Establishes the caller for the route's access level (401/403 otherwise); see authentication.ts. */
+export function authorise(access: Access): HttpMiddleware {
+  return {
+    before: (request) => {
+      request.context.facts.actor = authenticate(request.event, access, coreRuntime().config.auth);
+    },
+  };
+}

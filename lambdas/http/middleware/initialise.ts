@@ -1,0 +1,14 @@
+import { coreRuntime } from '../core-runtime.ts';
+import type { HttpMiddleware } from './types.ts';
+
+/**
+ * For operator actions only: creates the mode record and fence gates when missing (one read when they exist).
+ * Other routes never write at cold start; a missing record reaches them as 503 `not_initialised`.
+ */
+export function initialise(): HttpMiddleware {
+  return {
+    before: async () => {
+      await coreRuntime().cp.init();
+    },
+  };
+}
