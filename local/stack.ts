@@ -28,7 +28,8 @@ export interface LocalStack {
   readonly engine: LocalWorkflowEngine;
   /** The settlement contract (v1) and the uploaded v2 on the simulated chain. */
   readonly contracts: LocalContracts;
-  stop(): Promise<void>;
+  /** Stops at a state boundary (Tasks under way get `graceMs`), then the servers; interrupted upgrades resume at the next start. */
+  stop(graceMs?: number): Promise<void>;
 }
 
 /**
@@ -69,13 +70,14 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     log(
       `simulated CosmWasm chain (state in ${join(dataDir, 'chain.json')}); settlement contract ${contracts.settlement}`,
     );
-    engine = await LocalWorkflowEngine.create();
+    engine = await LocalWorkflowEngine.create({ dataDir });
     const localEngineRef = engine;
     useLocalWorkflowEngine(engine, new LocalScheduleStore(() => localEngineRef));
-    const orphan = await cp.upgrade.upgrades.lockHolder();
-    if (orphan) {
+    for (const r of engine.resumeInterrupted()) {
       log(
-        `upgrade ${orphan} was interrupted by a restart (local executions do not survive one): POST /admin/upgrade/abort recovers it`,
+        r.resumed
+          ? `upgrade ${r.name} was interrupted; resuming it at "${r.state}"`
+          : `upgrade ${r.name} was interrupted at "${r.state}" and cannot resume (${r.problem})`,
       );
     }
     server = await startApiGateway(opts.host, opts.port);
@@ -97,8 +99,10 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     s3Endpoint: localS3.endpoint,
     engine: localEngine,
     contracts: contracts as LocalContracts,
-    async stop() {
-      localEngine.stopAll();
+    async stop(graceMs = 3000) {
+      for (const r of await localEngine.shutdown(graceMs)) {
+        log(`upgrade ${r.name} interrupted at "${r.state}"; it resumes there at the next start`);
+      }
       useLocalWorkflowEngine(null);
       useChain(null);
       await new Promise<void>((r) => {
