@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LocalContracts } from '../../local/engines/local-chain.ts';
-import { ADMIN, INTENT, call, type StackProcess, startBackend, startStack } from './stack-process.ts';
+import { ADMIN, call, INTENT, type StackProcess, startBackend, startStack } from './stack-process.ts';
 
 /** One phase of the crash test: where the hook kills the stack, and how the upgrade must end. */
 export interface CrashPhase {
@@ -37,7 +37,7 @@ const SEEDED = 60;
 const ids = Array.from({ length: SEEDED }, (_, i) => `c-${String(i).padStart(3, '0')}`);
 const patched = ids.filter((_, i) => i % 7 === 0);
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
 
 async function seed(s: StackProcess): Promise<void> {
   for (let i = 0; i < ids.length; i += 20) {
@@ -72,7 +72,8 @@ async function afterRestart(s: StackProcess, crashAt: number) {
   for (;;) {
     status = (await call(s, 'GET', '/admin/upgrade/status', ADMIN)).body;
     if (status.state !== 'running') break;
-    if (Date.now() > until) throw new Error(`upgrade still running: ${JSON.stringify(status)}\n${s.output()}`);
+    if (Date.now() > until)
+      throw new Error(`upgrade still running: ${JSON.stringify(status)}\n${s.output()}`);
     await sleep(200);
   }
   await Promise.race([probe, sleep(30_000)]);
@@ -83,7 +84,10 @@ async function readChain(dataDir: string, address: string) {
   const { SimulatedChain } = await import('../../shared/adapters/chain/simulated-chain.ts');
   const { contractVersion } = await import('../../shared/upgrade/contract/settlement-queries.ts');
   const chain = await SimulatedChain.load(readFileSync(join(dataDir, 'chain.json'), 'utf8'));
-  return { codeId: (await chain.contractInfo(address)).codeId, version: await contractVersion(chain, address) };
+  return {
+    codeId: (await chain.contractInfo(address)).codeId,
+    version: await contractVersion(chain, address),
+  };
 }
 
 /**
@@ -123,7 +127,9 @@ async function crashOnce(phase: CrashPhase, signal: 'SIGKILL' | 'SIGTERM'): Prom
       UCP_CRASH_SIGNAL: signal,
       UCP_CRASH_DURING_MS: String(phase.duringMs ?? 40),
     });
-    const contracts = JSON.parse(readFileSync(join(dataDir, 'chain-contracts.json'), 'utf8')) as LocalContracts;
+    const contracts = JSON.parse(
+      readFileSync(join(dataDir, 'chain-contracts.json'), 'utf8'),
+    ) as LocalContracts;
     await seed(stack);
     const deploy =
       phase.deploy === 'hooks'
@@ -141,7 +147,10 @@ async function crashOnce(phase: CrashPhase, signal: 'SIGKILL' | 'SIGTERM'): Prom
         address: contracts.settlement,
         new_code_id: contracts.v2CodeId,
         expected_checksum: contracts.v2Checksum,
-        migrate_msg: { new_version: '2.0.0', config: { preserve_inflight: true, stuck_settlement_action: 'preserve' } },
+        migrate_msg: {
+          new_version: '2.0.0',
+          config: { preserve_inflight: true, stuck_settlement_action: 'preserve' },
+        },
       },
       ...(deploy ? { deploy } : {}),
     });
@@ -161,7 +170,9 @@ async function crashOnce(phase: CrashPhase, signal: 'SIGKILL' | 'SIGTERM'): Prom
     >[];
     const replicaVersions = backend
       ? await Promise.all(
-          backend.targets.map(async (t) => ((await (await fetch(t.version_url)).json()) as { version: string }).version),
+          backend.targets.map(
+            async (t) => ((await (await fetch(t.version_url)).json()) as { version: string }).version,
+          ),
         )
       : [];
     log += stack.output();
@@ -177,14 +188,19 @@ async function crashOnce(phase: CrashPhase, signal: 'SIGKILL' | 'SIGTERM'): Prom
       mode: String(drain.mode),
       version,
       intentVersions: [...new Set(list.map((i) => String(i.protocol_version)))],
-      offVersion: list.filter((i) => i.protocol_version !== version).map((i) => `${i.id}@${i.protocol_version}`),
+      offVersion: list
+        .filter((i) => i.protocol_version !== version)
+        .map((i) => `${i.id}@${i.protocol_version}`),
       intentIds: list.map((i) => String(i.id)).sort(),
       expectedIds: [...ids, 'probe'].sort(),
       updatesLost: patched.filter((id) => {
         const i = list.find((x) => x.id === id);
         return !i || i.phase !== 'Matched' || i.ibc_in_flight !== true;
       }),
-      contract: { ...contract, expectedCodeId: version === '2.0.0' ? contracts.v2CodeId : contracts.v1CodeId },
+      contract: {
+        ...contract,
+        expectedCodeId: version === '2.0.0' ? contracts.v2CodeId : contracts.v1CodeId,
+      },
       replicaVersions,
       refusedMs,
       log,

@@ -8,12 +8,21 @@ import { type CrashPhase, runCrash } from './crash-scenario.ts';
  * (control plane, intents, contract, replicas), no intent lost or duplicated, every acknowledged update kept.
  */
 const PHASES: CrashPhase[] = [
-  { name: 'during a drain with inflight intents', at: 'Wait before next drain check:before', expect: 'succeeded' },
-  { name: 'during the checkpoint', at: 'Checkpoint inflight state to S3:during', duringMs: 30, expect: 'succeeded' },
+  { name: 'during a drain with inflight intents', at: 'Check drain progress:before', expect: 'succeeded' },
+  {
+    name: 'during the checkpoint',
+    at: 'Checkpoint inflight state to S3:during',
+    duringMs: 30,
+    expect: 'succeeded',
+  },
   { name: 'just after the checkpoint', at: 'Checkpoint inflight state to S3:after', expect: 'succeeded' },
   { name: 'while migrating records', at: 'Migrate stored records:during', duringMs: 40, expect: 'succeeded' },
   { name: 'in the Resuming window', at: 'Resume on target version:during', duringMs: 8, expect: 'succeeded' },
-  { name: 'after resume, before the history record', at: 'Resume on target version:after', expect: 'succeeded' },
+  {
+    name: 'after resume, before the history record',
+    at: 'Resume on target version:after',
+    expect: 'succeeded',
+  },
   {
     name: 'while rolling out replicas',
     at: 'Roll out backend replicas:during',
@@ -32,28 +41,37 @@ const PHASES: CrashPhase[] = [
 
 const only = process.env.CRASH_PHASES?.split(',');
 const selected = PHASES.filter((p, i) => !only || only.includes(String(i + 1)));
-const signals = (process.env.CRASH_SIGNALS?.split(',') ?? ['SIGKILL', 'SIGTERM']) as ('SIGKILL' | 'SIGTERM')[];
+const signals = (process.env.CRASH_SIGNALS?.split(',') ?? ['SIGKILL', 'SIGTERM']) as (
+  | 'SIGKILL'
+  | 'SIGTERM'
+)[];
 const refused: string[] = [];
 
 afterAll(() => {
-  console.log(`intents refused after each crash (crash -> first 201 on POST /intents):\n${refused.join('\n')}`);
+  console.log(
+    `intents refused after each crash (crash -> first 201 on POST /intents):\n${refused.join('\n')}`,
+  );
 });
 
 describe.concurrent.each(signals)('%s of the local stack', (signal) => {
-  it.each(selected)('$name: ends as $expect, with one version everywhere', async (phase) => {
-    const r = await runCrash(phase, signal);
-    refused.push(`  ${signal} ${phase.name}: ${r.refusedMs} ms (${r.outcome})`);
-    const context = `${signal} ${phase.name}\n${r.log.slice(-6000)}`;
-    expect(r.crashed, context).toBe(true);
-    expect(r.outcome, context).toBe(phase.expect);
-    const version = phase.expect === 'succeeded' ? '2.0.0' : '1.0.0';
-    expect({ mode: r.mode, version: r.version }, context).toEqual({ mode: 'Active', version });
-    expect(r.intentIds, context).toEqual(r.expectedIds);
-    expect(r.offVersion, context).toEqual([]);
-    expect(r.intentVersions, context).toEqual([version]);
-    expect(r.updatesLost, context).toEqual([]);
-    expect(r.contract, context).toMatchObject({ codeId: r.contract.expectedCodeId, version });
-    for (const v of r.replicaVersions) expect(v, context).toBe(version);
-    expect(r.refusedMs, context).toBeGreaterThan(0);
-  }, 180_000);
+  it.each(selected)(
+    '$name: ends as $expect, with one version everywhere',
+    async (phase) => {
+      const r = await runCrash(phase, signal);
+      refused.push(`  ${signal} ${phase.name}: ${r.refusedMs} ms (${r.outcome})`);
+      const context = `${signal} ${phase.name}\n${r.log.slice(-6000)}`;
+      expect(r.crashed, context).toBe(true);
+      expect(r.outcome, context).toBe(phase.expect);
+      const version = phase.expect === 'succeeded' ? '2.0.0' : '1.0.0';
+      expect({ mode: r.mode, version: r.version }, context).toEqual({ mode: 'Active', version });
+      expect(r.intentIds, context).toEqual(r.expectedIds);
+      expect(r.offVersion, context).toEqual([]);
+      expect(r.intentVersions, context).toEqual([version]);
+      expect(r.updatesLost, context).toEqual([]);
+      expect(r.contract, context).toMatchObject({ codeId: r.contract.expectedCodeId, version });
+      for (const v of r.replicaVersions) expect(v, context).toBe(version);
+      expect(r.refusedMs, context).toBeGreaterThan(0);
+    },
+    180_000,
+  );
 });

@@ -91,7 +91,8 @@ export async function startBackend(): Promise<{
   });
   const until = Date.now() + 30_000;
   while (!/TARGETS (.+)\n/.test(out)) {
-    if (child.exitCode !== null || Date.now() > until) throw new Error(`sample backend did not start: ${out}`);
+    if (child.exitCode !== null || Date.now() > until)
+      throw new Error(`sample backend did not start: ${out}`);
     await new Promise((r) => setTimeout(r, 50));
   }
   const targets = JSON.parse(/TARGETS (.+)\n/.exec(out)?.[1] ?? '[]');
