@@ -80,6 +80,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
           : `upgrade ${r.name} was interrupted at "${r.state}" and cannot resume (${r.problem})`,
       );
     }
+    await recoverLost(engine, log);
     server = await startApiGateway(opts.host, opts.port);
   } catch (err) {
     await s3?.stop();
@@ -113,4 +114,28 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       await ddb.stop();
     },
   };
+}
+
+/**
+ * An upgrade that holds the lock with no execution running (its execution file lost, or it could not resume)
+ * is recovered in the background at start: rolled back, or forward if its switch was durable; no admin call.
+ */
+async function recoverLost(engine: LocalWorkflowEngine, log: (line: string) => void): Promise<void> {
+  const { cp } = runtime();
+  const holder = await cp.upgrade.upgrades.lockHolder();
+  if (!holder) return;
+  const record = await cp.upgrade.upgrades.get(holder);
+  // No arn yet: the start was interrupted between the execution's start and its record; look it up by name.
+  const arn = record?.execution_arn ?? `arn:aws:states:local:000000000000:execution:upgrade:${holder}`;
+  const status = await engine.describe(arn).then(
+    (d) => d.status,
+    () => 'missing',
+  );
+  if (status === 'RUNNING') return;
+  log(`upgrade ${holder} holds the lock but its execution is ${status}: recovering it in the background`);
+  await engine.startRecovery({
+    upgrade_id: holder,
+    reason: `the runtime restarted and its execution was ${status}`,
+    by_operator: false,
+  });
 }

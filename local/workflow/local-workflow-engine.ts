@@ -6,11 +6,13 @@ import { ConflictError, NotFoundError } from '../../shared/domain/errors.ts';
 import type {
   ExecutionDescription,
   ExecutionEvent,
+  RecoveryRequest,
   WorkflowEngine,
 } from '../../shared/upgrade/workflow-engine.ts';
 import { crashHook, crashNow } from './crash-hook.ts';
 import { ExecutionJournal } from './execution-journal.ts';
 import { adaptTimeoutPaths, type GuardedTask, type Run, type TaskFn, toEvent } from './execution-run.ts';
+import { LocalRecoveries } from './local-recovery.ts';
 import { originalStateName, resumeDefinition } from './resume-definition.ts';
 
 export interface LocalEngineOptions {
@@ -48,6 +50,8 @@ export class LocalWorkflowEngine implements WorkflowEngine {
   private stopping = false;
   private frozen = false;
   private activeTasks = 0;
+  /** Recoveries of upgrades whose execution cannot resume, run in the background. */
+  readonly recoveries = new LocalRecoveries();
 
   private constructor(
     private readonly definition: StateMachineDefinition,
@@ -257,6 +261,12 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     for (const { saved, events } of loaded) {
       this.runs.set(saved.arn, { ...saved, events, abort: () => {}, finished: Promise.resolve() });
     }
+  }
+
+  /** Starts the recovery of an upgrade whose execution cannot resume, in the background. */
+  async startRecovery(request: RecoveryRequest): Promise<void> {
+    if (this.stopping) throw new ConflictError('shutting_down', 'the local runtime is shutting down');
+    await this.recoveries.start(request);
   }
 
   async describe(executionArn: string): Promise<ExecutionDescription> {

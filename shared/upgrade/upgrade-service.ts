@@ -210,11 +210,22 @@ export class UpgradeService {
         if (!holder) throw new ConflictError('no_upgrade_running', 'no upgrade is running');
         const record = await this.svc.upgrades.get(holder);
         if (record && !(await this.executionRunning(record))) {
-          const done = await recoverOrphanedUpgrade(this.svc, record);
+          // Recovery may take long (rollbacks, replicas, the chain): in the background where the engine can.
+          const request = {
+            upgrade_id: holder,
+            reason: 'its execution was no longer running',
+            by_operator: true,
+          };
+          const engine = this.engine();
+          const done = engine.startRecovery
+            ? await engine
+                .startRecovery(request)
+                .then(() => 'recovery started; follow GET /admin/upgrade/status')
+            : (await recoverOrphanedUpgrade(this.svc, record, request.reason, true)).message;
           return {
             upgrade_id: holder,
             abort_requested: true as const,
-            message: `its execution was no longer running, so the control plane recovered it directly: ${done}`,
+            message: `its execution was no longer running, so the control plane recovers it: ${done}`,
           };
         }
         await this.svc.upgrades.update(holder, { abort_requested: true });
