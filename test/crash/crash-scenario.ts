@@ -12,6 +12,8 @@ export interface CrashPhase {
   readonly duringMs?: number;
   readonly deploy?: 'hooks' | 'manual';
   readonly expect: 'succeeded' | 'rolled_back';
+  /** The saved executions are deleted before the restart: the upgrade cannot resume and must be recovered. */
+  readonly lose?: boolean;
 }
 
 /** What the crash test saw after the restart, with no admin call. */
@@ -160,6 +162,7 @@ async function crashOnce(phase: CrashPhase, signal: 'SIGKILL' | 'SIGTERM'): Prom
     const crashAt = stack.crashedAt() ?? Date.now();
     let log = stack.output();
     if (!exit) stack.kill();
+    if (phase.lose) rmSync(join(dataDir, 'executions'), { recursive: true, force: true });
     // VERSION_CACHE_MS=0 until the lead's D6 change (the stamp from the fence gate) lands; then drop it.
     stack = await startStack(dataDir, { VERSION_CACHE_MS: '0' });
     const { status, refusedMs } = await afterRestart(stack, crashAt);

@@ -39,6 +39,25 @@ const PHASES: CrashPhase[] = [
   { name: 'during the contract migration', at: 'chain.migrate:after', expect: 'succeeded' },
 ];
 
+/** The same crashes with the saved executions lost: recovery, not resume, must end them (SIGKILL only). */
+const LOST: CrashPhase[] = [
+  { name: 'contract migrated, execution lost', at: 'chain.migrate:after', lose: true, expect: 'rolled_back' },
+  {
+    name: 'after resume, execution lost',
+    at: 'Resume on target version:after',
+    lose: true,
+    expect: 'succeeded',
+  },
+  {
+    name: 'rolling out replicas, execution lost',
+    at: 'Roll out backend replicas:during',
+    duringMs: 700,
+    deploy: 'hooks',
+    lose: true,
+    expect: 'rolled_back',
+  },
+];
+
 const only = process.env.CRASH_PHASES?.split(',');
 const selected = PHASES.filter((p, i) => !only || only.includes(String(i + 1)));
 const signals = (process.env.CRASH_SIGNALS?.split(',') ?? ['SIGKILL', 'SIGTERM']) as (
@@ -53,10 +72,15 @@ afterAll(() => {
   );
 });
 
-describe.concurrent.each(signals)('%s of the local stack', (signal) => {
-  it.each(selected)(
-    '$name: ends as $expect, with one version everywhere',
-    async (phase) => {
+const lost = LOST.filter((_, i) => !only || only.includes(`L${i + 1}`));
+const cases = signals.flatMap((signal) =>
+  [...selected, ...(signal === 'SIGKILL' ? lost : [])].map((phase) => ({ ...phase, signal })),
+);
+
+describe.concurrent('a crash of the local stack', () => {
+  it.each(cases)(
+    '$signal $name: ends as $expect, with one version everywhere',
+    async ({ signal, ...phase }) => {
       const r = await runCrash(phase, signal);
       refused.push(`  ${signal} ${phase.name}: ${r.refusedMs} ms (${r.outcome})`);
       const context = `${signal} ${phase.name}\n${r.log.slice(-6000)}`;
