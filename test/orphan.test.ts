@@ -17,7 +17,12 @@ async function loseExecutions(t: TestApi): Promise<void> {
 
 /** Waits for the background recovery the abort started. */
 async function recovered(t: TestApi): Promise<void> {
-  await eventually(async () => (await t.admin('GET', '/admin/upgrade/status')).body.state !== 'running');
+  await eventually(
+    async () =>
+      !['running', 'interrupted', 'recovering'].includes(
+        String((await t.admin('GET', '/admin/upgrade/status')).body.state),
+      ),
+  );
 }
 
 describe('aborting an upgrade whose execution was lost', () => {
@@ -27,6 +32,13 @@ describe('aborting an upgrade whose execution was lost', () => {
     await api.admin('POST', '/admin/upgrade/start', { target_version: '2.0.0', reason: 'lost' });
     await eventually(async () => (await api?.admin('GET', '/admin/drain/status'))?.body.mode === 'Draining');
     await loseExecutions(api);
+    const stuck = (await api.admin('GET', '/admin/upgrade/status')).body;
+    expect(stuck).toMatchObject({ state: 'interrupted', estimated_completion: null });
+    expect(stuck.next).toContain('cannot resume');
+    expect((await api.raw('GET', '/health')).body).toMatchObject({
+      status: 'Degraded',
+      upgrade: { state: 'interrupted' },
+    });
     const aborted = await api.admin('POST', '/admin/upgrade/abort');
     expect(aborted.status).toBe(202);
     expect(aborted.body.message).toContain('no longer running');

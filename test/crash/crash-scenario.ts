@@ -32,6 +32,8 @@ export interface CrashOutcome {
   readonly replicaVersions: string[];
   /** From the crash to the first 201 on POST /intents. */
   readonly refusedMs: number;
+  /** The first GET /admin/upgrade/status after the restart: says resumed, recovering, or has ended. */
+  readonly firstStatus: { state: string; next: string | null };
   readonly log: string;
 }
 
@@ -71,15 +73,17 @@ async function afterRestart(s: StackProcess, crashAt: number) {
   })();
   const until = Date.now() + 90_000;
   let status: Record<string, unknown> = {};
+  let first: Record<string, unknown> | null = null;
   for (;;) {
     status = (await call(s, 'GET', '/admin/upgrade/status', ADMIN)).body;
-    if (status.state !== 'running') break;
+    first ??= status;
+    if (!['running', 'interrupted', 'recovering'].includes(String(status.state))) break;
     if (Date.now() > until)
       throw new Error(`upgrade still running: ${JSON.stringify(status)}\n${s.output()}`);
     await sleep(200);
   }
   await Promise.race([probe, sleep(30_000)]);
-  return { status, refusedMs };
+  return { status, refusedMs, first: first ?? status };
 }
 
 async function readChain(dataDir: string, address: string) {
@@ -165,7 +169,7 @@ async function crashOnce(phase: CrashPhase, signal: 'SIGKILL' | 'SIGTERM'): Prom
     if (phase.lose) rmSync(join(dataDir, 'executions'), { recursive: true, force: true });
     // VERSION_CACHE_MS=0 until the lead's D6 change (the stamp from the fence gate) lands; then drop it.
     stack = await startStack(dataDir, { VERSION_CACHE_MS: '0' });
-    const { status, refusedMs } = await afterRestart(stack, crashAt);
+    const { status, refusedMs, first } = await afterRestart(stack, crashAt);
     const drain = (await call(stack, 'GET', '/admin/drain/status', ADMIN)).body;
     const list = (await call(stack, 'GET', '/admin/inflight?limit=1000', ADMIN)).body.intents as Record<
       string,
@@ -206,6 +210,7 @@ async function crashOnce(phase: CrashPhase, signal: 'SIGKILL' | 'SIGTERM'): Prom
       },
       replicaVersions,
       refusedMs,
+      firstStatus: { state: String(first.state), next: (first.next as string | null) ?? null },
       log,
     };
   } finally {

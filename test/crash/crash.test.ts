@@ -95,6 +95,9 @@ describe.concurrent('a crash of the local stack', () => {
       expect(r.contract, context).toMatchObject({ codeId: r.contract.expectedCodeId, version });
       for (const v of r.replicaVersions) expect(v, context).toBe(version);
       expect(r.refusedMs, context).toBeGreaterThan(0);
+      // Never a stale "running": a running upgrade after a restart says it was resumed (or is recovering).
+      if (['running', 'interrupted', 'recovering'].includes(r.firstStatus.state))
+        expect(r.firstStatus.next, context).toMatch(/resumed at|recovery|cannot resume/);
     },
     180_000,
   );
