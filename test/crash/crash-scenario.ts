@@ -141,7 +141,7 @@ async function crashOnce(phase: CrashPhase, signal: 'SIGKILL' | 'SIGTERM'): Prom
       phase.deploy === 'hooks'
         ? { mode: 'hooks', targets: backend?.targets, stabilize_secs: 0 }
         : phase.deploy === 'manual'
-          ? { mode: 'manual', deploy_timeout_secs: 8 }
+          ? { mode: 'manual', deploy_timeout_secs: 6 }
           : undefined;
     const started = await call(stack, 'POST', '/admin/upgrade/start', ADMIN, {
       target_version: '2.0.0',

@@ -188,6 +188,14 @@ export async function rollBackContract(svc: UpgradeServices, s: WorkflowState) {
   if (!before || !(record?.contract_migrated || record?.contract_migration))
     return { skipped: true, reason: 'the contract was not migrated' };
   const info = await chain.contractInfo(before.address);
+  if (info.codeId === before.code_id && !record.contract_migrated) {
+    // Only the intent was recorded: the migrate was refused or never reached the chain. Nothing to undo.
+    await svc.upgrades.update(s.upgrade_id, { contract_migration: null });
+    return {
+      skipped: true,
+      reason: `the contract is still on code ${before.code_id}: the migrate never took effect`,
+    };
+  }
   if (info.codeId !== before.code_id && info.admin !== (await chain.signerAddress())) {
     throw new StepFailure(
       'ContractRollbackNeedsGovernance',
