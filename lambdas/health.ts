@@ -1,14 +1,31 @@
 import { httpHandler } from './http/http-handler.ts';
+import { runtime } from './http/runtime.ts';
 
-/** GET /health: whether the control plane can reach its state store; public, no secrets in the answer. */
+/** The upgrade holding the lock, as it really stands (interrupted, recovering, resumed), or null. */
+async function upgradeNow(): Promise<{ upgrade_id: string; state: string; next: string | null } | null> {
+  const { upgrades, cp } = runtime();
+  const holder = await cp.upgrade.upgrades.lockHolder();
+  const record = holder ? await cp.upgrade.upgrades.get(holder) : null;
+  if (!record) return null;
+  const live = await upgrades.liveness(record);
+  return { upgrade_id: record.id, state: live.state, next: live.next };
+}
+
+/**
+ * GET /health: whether the control plane can reach its state store, and the upgrade under way if any (Degraded
+ * while one is interrupted: it is fenced until recovery ends it); public, no secrets in the answer.
+ */
 export const handler = httpHandler({ access: 'public' }, async ({ cp }) => {
   const started = Date.now();
   try {
     const mode = await cp.fence.readMode();
     const check = { name: 'dynamodb', status: 'Healthy', latency_ms: Date.now() - started };
+    const upgrade = await upgradeNow().catch(() => null);
+    const stuck = upgrade?.state === 'interrupted';
+    const status = stuck ? 'Degraded' : 'Healthy';
     return {
       status: 200,
-      body: { status: 'Healthy', mode: mode.mode, version: mode.version, checks: [check] },
+      body: { status, mode: mode.mode, version: mode.version, checks: [check], upgrade },
     };
   } catch (err) {
     const check = { name: 'dynamodb', status: 'Unhealthy', reason: (err as Error).message };

@@ -73,9 +73,11 @@ let stopping = false;
 const shutdown = async (signal: string) => {
   if (stopping) return;
   stopping = true;
-  say(`${signal}: shutting down`);
+  say(
+    `${signal}: shutting down (an upgrade under way stops at its next state and resumes at the next start)`,
+  );
+  await stack.stop(Number(process.env.SHUTDOWN_GRACE_MS ?? 3000));
   await backend?.stop();
-  await stack.stop();
   say('stopped cleanly');
   process.exit(0);
 };

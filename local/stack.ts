@@ -28,7 +28,8 @@ export interface LocalStack {
   readonly engine: LocalWorkflowEngine;
   /** The settlement contract (v1) and the uploaded v2 on the simulated chain. */
   readonly contracts: LocalContracts;
-  stop(): Promise<void>;
+  /** Stops at a state boundary (Tasks under way get `graceMs`), then the servers; interrupted upgrades resume at the next start. */
+  stop(graceMs?: number): Promise<void>;
 }
 
 /**
@@ -69,15 +70,17 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     log(
       `simulated CosmWasm chain (state in ${join(dataDir, 'chain.json')}); settlement contract ${contracts.settlement}`,
     );
-    engine = await LocalWorkflowEngine.create();
+    engine = await LocalWorkflowEngine.create({ dataDir });
     const localEngineRef = engine;
     useLocalWorkflowEngine(engine, new LocalScheduleStore(() => localEngineRef));
-    const orphan = await cp.upgrade.upgrades.lockHolder();
-    if (orphan) {
+    for (const r of engine.resumeInterrupted()) {
       log(
-        `upgrade ${orphan} was interrupted by a restart (local executions do not survive one): POST /admin/upgrade/abort recovers it`,
+        r.resumed
+          ? `upgrade ${r.name} was interrupted; resuming it at "${r.state}"`
+          : `upgrade ${r.name} was interrupted at "${r.state}" and cannot resume (${r.problem})`,
       );
     }
+    await recoverLost(engine, log);
     server = await startApiGateway(opts.host, opts.port);
   } catch (err) {
     await s3?.stop();
@@ -97,8 +100,10 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     s3Endpoint: localS3.endpoint,
     engine: localEngine,
     contracts: contracts as LocalContracts,
-    async stop() {
-      localEngine.stopAll();
+    async stop(graceMs = 3000) {
+      for (const r of await localEngine.shutdown(graceMs)) {
+        log(`upgrade ${r.name} interrupted at "${r.state}"; it resumes there at the next start`);
+      }
       useLocalWorkflowEngine(null);
       useChain(null);
       await new Promise<void>((r) => {
@@ -109,4 +114,28 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       await ddb.stop();
     },
   };
+}
+
+/**
+ * An upgrade that holds the lock with no execution running (its execution file lost, or it could not resume)
+ * is recovered in the background at start: rolled back, or forward if its switch was durable; no admin call.
+ */
+async function recoverLost(engine: LocalWorkflowEngine, log: (line: string) => void): Promise<void> {
+  const { cp } = runtime();
+  const holder = await cp.upgrade.upgrades.lockHolder();
+  if (!holder) return;
+  const record = await cp.upgrade.upgrades.get(holder);
+  // No arn yet: the start was interrupted between the execution's start and its record; look it up by name.
+  const arn = record?.execution_arn ?? `arn:aws:states:local:000000000000:execution:upgrade:${holder}`;
+  const status = await engine.describe(arn).then(
+    (d) => d.status,
+    () => 'missing',
+  );
+  if (status === 'RUNNING') return;
+  log(`upgrade ${holder} holds the lock but its execution is ${status}: recovering it in the background`);
+  await engine.startRecovery({
+    upgrade_id: holder,
+    reason: `the runtime restarted and its execution was ${status}`,
+    by_operator: false,
+  });
 }

@@ -15,6 +15,16 @@ async function loseExecutions(t: TestApi): Promise<void> {
   useLocalWorkflowEngine(await LocalWorkflowEngine.create());
 }
 
+/** Waits for the background recovery the abort started. */
+async function recovered(t: TestApi): Promise<void> {
+  await eventually(
+    async () =>
+      !['running', 'interrupted', 'recovering'].includes(
+        String((await t.admin('GET', '/admin/upgrade/status')).body.state),
+      ),
+  );
+}
+
 describe('aborting an upgrade whose execution was lost', () => {
   it('during the drain: the drain is cancelled and the old version admits again', async () => {
     api = await startTestApi();
@@ -22,9 +32,17 @@ describe('aborting an upgrade whose execution was lost', () => {
     await api.admin('POST', '/admin/upgrade/start', { target_version: '2.0.0', reason: 'lost' });
     await eventually(async () => (await api?.admin('GET', '/admin/drain/status'))?.body.mode === 'Draining');
     await loseExecutions(api);
+    const stuck = (await api.admin('GET', '/admin/upgrade/status')).body;
+    expect(stuck).toMatchObject({ state: 'interrupted', estimated_completion: null });
+    expect(stuck.next).toContain('cannot resume');
+    expect((await api.raw('GET', '/health')).body).toMatchObject({
+      status: 'Degraded',
+      upgrade: { state: 'interrupted' },
+    });
     const aborted = await api.admin('POST', '/admin/upgrade/abort');
     expect(aborted.status).toBe(202);
     expect(aborted.body.message).toContain('no longer running');
+    await recovered(api);
     expect((await api.admin('GET', '/admin/drain/status')).body).toMatchObject({
       mode: 'Active',
       version: '1.0.0',
@@ -59,7 +77,11 @@ describe('aborting an upgrade whose execution was lost', () => {
     expect((await intentItems())[0]?.protocol_version).toBe('2.0.0');
     await loseExecutions(api);
     const aborted = await api.admin('POST', '/admin/upgrade/abort');
-    expect(aborted.body.message).toContain('rolled back to checkpoint');
+    expect(aborted.body.message).toContain('recovery started');
+    await recovered(api);
+    const status = (await api.admin('GET', '/admin/upgrade/status')).body;
+    expect(status).toMatchObject({ state: 'rolled_back' });
+    expect(status.error).toContain('rolled back to checkpoint');
     release();
     await slow.close();
     expect(await intentItems()).toEqual(before);

@@ -3,6 +3,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SimulatedChain } from '../../shared/adapters/chain/simulated-chain.ts';
 import type { ChainPort } from '../../shared/chain/chain-port.ts';
+import { crashPoint } from '../workflow/crash-hook.ts';
 
 const wasm = (version: 1 | 2) =>
   readFileSync(join(import.meta.dirname, `../../contracts/settlement/build/settlement-v${version}.wasm`));
@@ -66,7 +67,11 @@ export async function startLocalChain(
     upload: (w) => sim.upload(w).finally(persist),
     instantiate: (c, m, l, o) => sim.instantiate(c, m, l, o).finally(persist),
     execute: (a, m, f) => sim.execute(a, m, f).finally(persist),
-    migrate: (a, c, m) => sim.migrate(a, c, m).finally(persist),
+    migrate: async (a, c, m) => {
+      const tx = await sim.migrate(a, c, m).finally(persist);
+      crashPoint('chain.migrate', 'after'); // test hook only (see crash-hook.ts)
+      return tx;
+    },
     query: (a, m) => sim.query(a, m),
     codeDetails: (c) => sim.codeDetails(c),
     contractInfo: (a) => sim.contractInfo(a),

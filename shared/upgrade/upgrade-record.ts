@@ -46,6 +46,12 @@ export interface UpgradeRecord {
   readonly contract_before?: ContractBefore | null;
   /** True while the contract runs the new code (set after migrate, cleared by the contract rollback). */
   readonly contract_migrated?: boolean;
+  /** Recorded before the migrate transaction (the intent), cleared once the contract is rolled back. */
+  readonly contract_migration?: {
+    readonly from_code_id: number;
+    readonly to_code_id: number;
+    readonly started_at: string;
+  } | null;
   /** Governance mode: the wait for the operator's confirmation of the on-chain migration. */
   readonly governance?: GovernanceWait | null;
 }

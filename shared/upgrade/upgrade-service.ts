@@ -14,7 +14,10 @@ import type { WorkflowState } from './workflow-state.ts';
 export interface UpgradeStatus {
   readonly upgrade_id: string;
   readonly execution_name: string;
-  readonly state: UpgradeRecord['state'];
+  /** The record's state, or, for a running upgrade whose execution stopped, `interrupted` / `recovering`. */
+  readonly state: UpgradeRecord['state'] | 'interrupted' | 'recovering';
+  /** What happens next, in words, when it is not simply the next step (resumed, interrupted, recovering). */
+  readonly next: string | null;
   readonly current_step: string | null;
   readonly from_version: string;
   readonly target_version: string;
@@ -173,14 +176,17 @@ export class UpgradeService {
     const drain = await this.svc.drain.status();
     const now = this.svc.clock.now();
     const elapsed = now - record.started_at;
+    const live =
+      record.state === 'running' ? await this.liveness(record) : { state: record.state, next: null };
     const eta =
-      record.state === 'running' && record.progress_pct > 0
+      live.state === 'running' && !live.next && record.progress_pct > 0
         ? record.started_at + (elapsed * 100) / record.progress_pct
         : null;
     return {
       upgrade_id: record.id,
       execution_name: record.execution_name,
-      state: record.state,
+      state: live.state,
+      next: live.next,
       current_step: record.current_step,
       from_version: record.from_version,
       target_version: record.to_version,
@@ -210,11 +216,22 @@ export class UpgradeService {
         if (!holder) throw new ConflictError('no_upgrade_running', 'no upgrade is running');
         const record = await this.svc.upgrades.get(holder);
         if (record && !(await this.executionRunning(record))) {
-          const done = await recoverOrphanedUpgrade(this.svc, record);
+          // Recovery may take long (rollbacks, replicas, the chain): in the background where the engine can.
+          const request = {
+            upgrade_id: holder,
+            reason: 'its execution was no longer running',
+            by_operator: true,
+          };
+          const engine = this.engine();
+          const done = engine.startRecovery
+            ? await engine
+                .startRecovery(request)
+                .then(() => 'recovery started; follow GET /admin/upgrade/status')
+            : (await recoverOrphanedUpgrade(this.svc, record, request.reason, true)).message;
           return {
             upgrade_id: holder,
             abort_requested: true as const,
-            message: `its execution was no longer running, so the control plane recovered it directly: ${done}`,
+            message: `its execution was no longer running, so the control plane recovers it: ${done}`,
           };
         }
         await this.svc.upgrades.update(holder, { abort_requested: true });
@@ -306,6 +323,39 @@ export class UpgradeService {
       );
     }
     return wait as W & { task_token: string };
+  }
+
+  /**
+   * A running upgrade as it really stands: its execution may have been resumed after a restart, have stopped
+   * (interrupted: recovery will end it), or be replaced by a recovery under way. Never a stale "running".
+   */
+  async liveness(record: UpgradeRecord): Promise<{ state: UpgradeStatus['state']; next: string | null }> {
+    if (record.current_step === 'Recovering')
+      return {
+        state: 'recovering',
+        next: 'its execution could not resume: recovery is rolling it back (or forward, if the switch to the target version was durable); no action needed',
+      };
+    if (!(await this.executionRunning(record))) {
+      const auto = this.engine().startRecovery
+        ? 'recovery starts by itself (the local runtime at its next start; on AWS the rule on failed executions)'
+        : 'POST /admin/upgrade/abort recovers it';
+      return {
+        state: 'interrupted',
+        next: `its execution stopped at "${record.current_step ?? '-'}" and cannot resume: ${auto}`,
+      };
+    }
+    const events = record.execution_arn
+      ? await this.engine()
+          .history(record.execution_arn)
+          .catch(() => [])
+      : [];
+    const resumed = events.filter((e) => e.type === 'ExecutionResumed').pop();
+    return resumed
+      ? {
+          state: 'running',
+          next: `resumed at "${resumed.state ?? '-'}" after a restart (${resumed.timestamp}); it goes on from there`,
+        }
+      : { state: 'running', next: null };
   }
 
   /** Whether the engine still runs this upgrade's execution (an unknown execution counts as not running). */

@@ -35,4 +35,18 @@ export interface WorkflowEngine {
   sendTaskSuccess(taskToken: string, output: unknown): Promise<void>;
   /** Fails such a step with an error name its Catch matches. */
   sendTaskFailure(taskToken: string, error: string, cause: string): Promise<void>;
+  /**
+   * Starts, in the background, the recovery of an upgrade whose execution can no longer resume (see
+   * recover-orphan.ts): never inside an API call, whose time is limited. Absent: the caller recovers in-line.
+   */
+  startRecovery?(request: RecoveryRequest): Promise<void>;
+}
+
+/** What the recovery Task (lambdas/workflow/recover-upgrade.ts) is started with. */
+export interface RecoveryRequest {
+  readonly upgrade_id: string;
+  /** Why the execution cannot resume (recorded with the outcome). */
+  readonly reason: string;
+  /** An operator asked for it (POST /admin/upgrade/abort): the outcome is then "aborted" where it applies. */
+  readonly by_operator: boolean;
 }

@@ -127,7 +127,11 @@ export async function verifyContract(
   return { preserved, refunded };
 }
 
-/** Step 6c: migrate the contract, then verify every claim. */
+/**
+ * Step 6c: migrate the contract, then verify every claim. Safe to run again: the intent ("migrating to code N")
+ * is recorded before the transaction, and a contract found on the new code already (a crash after the
+ * transaction) is not migrated twice, only verified.
+ */
 export async function migrateContract(svc: UpgradeServices, s: WorkflowState) {
   const c = spec(s);
   const chain = svc.chain();
@@ -135,14 +139,26 @@ export async function migrateContract(svc: UpgradeServices, s: WorkflowState) {
   const before = record?.contract_before;
   if (!before)
     throw new StepFailure('ContractMigrationFailed', 'no contract snapshot was taken before migrating');
-  const tx = await chain
-    .migrate(c.address, c.new_code_id, c.migrate_msg as unknown as Record<string, unknown>)
-    .catch((e: Error) => {
-      throw new StepFailure(
-        'ContractMigrationFailed',
-        `migrate of ${c.address} to code ${c.new_code_id} refused: ${e.message}`,
-      );
+  const onChain = await chain.contractInfo(c.address);
+  let txHash: string | null = null;
+  if (onChain.codeId !== c.new_code_id) {
+    await svc.upgrades.update(s.upgrade_id, {
+      contract_migration: {
+        from_code_id: before.code_id,
+        to_code_id: c.new_code_id,
+        started_at: new Date(svc.clock.now()).toISOString(),
+      },
     });
+    const tx = await chain
+      .migrate(c.address, c.new_code_id, c.migrate_msg as unknown as Record<string, unknown>)
+      .catch((e: Error) => {
+        throw new StepFailure(
+          'ContractMigrationFailed',
+          `migrate of ${c.address} to code ${c.new_code_id} refused: ${e.message}`,
+        );
+      });
+    txHash = tx.transactionHash;
+  }
   await svc.upgrades.update(s.upgrade_id, { contract_migrated: true });
   const action = c.migrate_msg.config?.stuck_settlement_action;
   const verified = await verifyContract(chain, c.address, {
@@ -151,18 +167,35 @@ export async function migrateContract(svc: UpgradeServices, s: WorkflowState) {
     before: before.inflight_ids,
     refundAllowed: action === 'refund_and_cancel',
   });
-  return { transaction_hash: tx.transactionHash, code_id: c.new_code_id, ...verified };
+  return {
+    transaction_hash: txHash,
+    already_migrated: txHash === null,
+    code_id: c.new_code_id,
+    ...verified,
+  };
 }
 
-/** Rollback: migrate back to the code id recorded before, with the rollback message, and verify the same way. */
+/**
+ * Rollback: migrate back to the code id recorded before, with the rollback message, and verify the same way.
+ * Judged from the recorded intent as well as the flag, and checked on chain: a crash right after the migrate
+ * transaction (before it was recorded as done) still rolls the contract back; one already back is only verified.
+ */
 export async function rollBackContract(svc: UpgradeServices, s: WorkflowState) {
   if (!s.config.contract) return { skipped: true };
   const record = await svc.upgrades.get(s.upgrade_id);
   const before = record?.contract_before;
   const chain = svc.chain();
-  if (!before || !record?.contract_migrated)
+  if (!before || !(record?.contract_migrated || record?.contract_migration))
     return { skipped: true, reason: 'the contract was not migrated' };
   const info = await chain.contractInfo(before.address);
+  if (info.codeId === before.code_id && !record.contract_migrated) {
+    // Only the intent was recorded: the migrate was refused or never reached the chain. Nothing to undo.
+    await svc.upgrades.update(s.upgrade_id, { contract_migration: null });
+    return {
+      skipped: true,
+      reason: `the contract is still on code ${before.code_id}: the migrate never took effect`,
+    };
+  }
   if (info.codeId !== before.code_id && info.admin !== (await chain.signerAddress())) {
     throw new StepFailure(
       'ContractRollbackNeedsGovernance',
@@ -182,7 +215,7 @@ export async function rollBackContract(svc: UpgradeServices, s: WorkflowState) {
     before: before.inflight_ids,
     refundAllowed: spec(s).migrate_msg.config?.stuck_settlement_action === 'refund_and_cancel',
   });
-  await svc.upgrades.update(s.upgrade_id, { contract_migrated: false });
+  await svc.upgrades.update(s.upgrade_id, { contract_migrated: false, contract_migration: null });
   return { code_id: before.code_id, version: before.version, ...verified };
 }
 

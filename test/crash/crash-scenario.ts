@@ -1,0 +1,221 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { LocalContracts } from '../../local/engines/local-chain.ts';
+import { ADMIN, call, INTENT, type StackProcess, startBackend, startStack } from './stack-process.ts';
+
+/** One phase of the crash test: where the hook kills the stack, and how the upgrade must end. */
+export interface CrashPhase {
+  readonly name: string;
+  /** UCP_CRASH_AT (see local/workflow/crash-hook.ts). */
+  readonly at: string;
+  readonly duringMs?: number;
+  readonly deploy?: 'hooks' | 'manual';
+  readonly expect: 'succeeded' | 'rolled_back';
+  /** The saved executions are deleted before the restart: the upgrade cannot resume and must be recovered. */
+  readonly lose?: boolean;
+}
+
+/** What the crash test saw after the restart, with no admin call. */
+export interface CrashOutcome {
+  readonly crashed: boolean;
+  readonly outcome: string;
+  readonly mode: string;
+  readonly version: string;
+  readonly intentVersions: string[];
+  /** Intents not on the control plane's version. */
+  readonly offVersion: string[];
+  readonly intentIds: string[];
+  readonly expectedIds: string[];
+  readonly updatesLost: string[];
+  readonly contract: { codeId: number; version: string; expectedCodeId: number };
+  readonly replicaVersions: string[];
+  /** From the crash to the first 201 on POST /intents. */
+  readonly refusedMs: number;
+  /** The first GET /admin/upgrade/status after the restart: says resumed, recovering, or has ended. */
+  readonly firstStatus: { state: string; next: string | null };
+  readonly log: string;
+}
+
+const SEEDED = 60;
+const ids = Array.from({ length: SEEDED }, (_, i) => `c-${String(i).padStart(3, '0')}`);
+const patched = ids.filter((_, i) => i % 7 === 0);
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
+
+async function seed(s: StackProcess): Promise<void> {
+  for (let i = 0; i < ids.length; i += 20) {
+    await Promise.all(
+      ids.slice(i, i + 20).map(async (id) => {
+        const r = await call(s, 'POST', '/intents', INTENT, { id, phase: 'Pending' });
+        if (r.status !== 201) throw new Error(`seed ${id}: ${r.status} ${JSON.stringify(r.body)}`);
+      }),
+    );
+  }
+  for (const id of patched) {
+    const r = await call(s, 'PATCH', `/intents/${id}`, INTENT, { phase: 'Matched', ibc_in_flight: true });
+    if (r.status !== 200) throw new Error(`patch ${id}: ${r.status}`);
+  }
+}
+
+/** Polls until the upgrade has ended (reads only) and the first new intent is admitted. */
+async function afterRestart(s: StackProcess, crashAt: number) {
+  let refusedMs = -1;
+  const probe = (async () => {
+    for (;;) {
+      const r = await call(s, 'POST', '/intents', INTENT, { id: 'probe' }).catch(() => ({ status: 0 }));
+      if (r.status === 201) {
+        refusedMs = Date.now() - crashAt;
+        return;
+      }
+      await sleep(100);
+    }
+  })();
+  const until = Date.now() + 90_000;
+  let status: Record<string, unknown> = {};
+  let first: Record<string, unknown> | null = null;
+  for (;;) {
+    status = (await call(s, 'GET', '/admin/upgrade/status', ADMIN)).body;
+    first ??= status;
+    if (!['running', 'interrupted', 'recovering'].includes(String(status.state))) break;
+    if (Date.now() > until)
+      throw new Error(`upgrade still running: ${JSON.stringify(status)}\n${s.output()}`);
+    await sleep(200);
+  }
+  await Promise.race([probe, sleep(30_000)]);
+  return { status, refusedMs, first: first ?? status };
+}
+
+async function readChain(dataDir: string, address: string) {
+  const { SimulatedChain } = await import('../../shared/adapters/chain/simulated-chain.ts');
+  const { contractVersion } = await import('../../shared/upgrade/contract/settlement-queries.ts');
+  const chain = await SimulatedChain.load(readFileSync(join(dataDir, 'chain.json'), 'utf8'));
+  return {
+    codeId: (await chain.contractInfo(address)).codeId,
+    version: await contractVersion(chain, address),
+  };
+}
+
+/**
+ * Starts the stack with the crash hook, seeds intents (some updated), starts an upgrade (with the settlement
+ * contract, and replicas when asked), waits for the crash, restarts on the same data folder without the hook and,
+ * with no admin call, waits for the upgrade to end; then reads where everything stands.
+ */
+export async function runCrash(phase: CrashPhase, signal: 'SIGKILL' | 'SIGTERM'): Promise<CrashOutcome> {
+  await slot();
+  try {
+    return await crashOnce(phase, signal);
+  } finally {
+    release();
+  }
+}
+
+/** At most CRASH_PARALLEL (default 3) runs at once: each has a JVM, and the machine has two cores. */
+const parallel = Number(process.env.CRASH_PARALLEL ?? 3);
+let running = 0;
+const queue: (() => void)[] = [];
+const slot = () =>
+  running < parallel
+    ? Promise.resolve(void running++)
+    : new Promise<void>((r) => queue.push(() => r(void running++)));
+const release = () => {
+  running--;
+  queue.shift()?.();
+};
+
+async function crashOnce(phase: CrashPhase, signal: 'SIGKILL' | 'SIGTERM'): Promise<CrashOutcome> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'ucp-crash-'));
+  const backend = phase.deploy === 'hooks' ? await startBackend() : null;
+  let stack: StackProcess | null = null;
+  try {
+    stack = await startStack(dataDir, {
+      UCP_CRASH_AT: phase.at,
+      UCP_CRASH_SIGNAL: signal,
+      UCP_CRASH_DURING_MS: String(phase.duringMs ?? 40),
+    });
+    const contracts = JSON.parse(
+      readFileSync(join(dataDir, 'chain-contracts.json'), 'utf8'),
+    ) as LocalContracts;
+    await seed(stack);
+    const deploy =
+      phase.deploy === 'hooks'
+        ? { mode: 'hooks', targets: backend?.targets, stabilize_secs: 0 }
+        : phase.deploy === 'manual'
+          ? { mode: 'manual', deploy_timeout_secs: 6 }
+          : undefined;
+    const started = await call(stack, 'POST', '/admin/upgrade/start', ADMIN, {
+      target_version: '2.0.0',
+      reason: `crash test: ${phase.name}`,
+      drain_timeout_secs: 2,
+      force_after_timeout: true,
+      rollback_retry_delay_secs: 0,
+      contract: {
+        address: contracts.settlement,
+        new_code_id: contracts.v2CodeId,
+        expected_checksum: contracts.v2Checksum,
+        migrate_msg: {
+          new_version: '2.0.0',
+          config: { preserve_inflight: true, stuck_settlement_action: 'preserve' },
+        },
+      },
+      ...(deploy ? { deploy } : {}),
+    });
+    if (started.status !== 202) throw new Error(`start: ${started.status} ${JSON.stringify(started.body)}`);
+    const exit = await Promise.race([stack.exited, sleep(60_000).then(() => null)]);
+    const crashed = exit !== null && stack.crashedAt() !== null;
+    const crashAt = stack.crashedAt() ?? Date.now();
+    let log = stack.output();
+    if (!exit) stack.kill();
+    if (phase.lose) rmSync(join(dataDir, 'executions'), { recursive: true, force: true });
+    // VERSION_CACHE_MS=0 until the lead's D6 change (the stamp from the fence gate) lands; then drop it.
+    stack = await startStack(dataDir, { VERSION_CACHE_MS: '0' });
+    const { status, refusedMs, first } = await afterRestart(stack, crashAt);
+    const drain = (await call(stack, 'GET', '/admin/drain/status', ADMIN)).body;
+    const list = (await call(stack, 'GET', '/admin/inflight?limit=1000', ADMIN)).body.intents as Record<
+      string,
+      unknown
+    >[];
+    const replicaVersions = backend
+      ? await Promise.all(
+          backend.targets.map(
+            async (t) => ((await (await fetch(t.version_url)).json()) as { version: string }).version,
+          ),
+        )
+      : [];
+    log += stack.output();
+    const ended = stack.exited;
+    stack.child.kill('SIGTERM');
+    await ended;
+    stack = null;
+    const contract = await readChain(dataDir, contracts.settlement);
+    const version = String(drain.version);
+    return {
+      crashed,
+      outcome: String(status.state),
+      mode: String(drain.mode),
+      version,
+      intentVersions: [...new Set(list.map((i) => String(i.protocol_version)))],
+      offVersion: list
+        .filter((i) => i.protocol_version !== version)
+        .map((i) => `${i.id}@${i.protocol_version}`),
+      intentIds: list.map((i) => String(i.id)).sort(),
+      expectedIds: [...ids, 'probe'].sort(),
+      updatesLost: patched.filter((id) => {
+        const i = list.find((x) => x.id === id);
+        return !i || i.phase !== 'Matched' || i.ibc_in_flight !== true;
+      }),
+      contract: {
+        ...contract,
+        expectedCodeId: version === '2.0.0' ? contracts.v2CodeId : contracts.v1CodeId,
+      },
+      replicaVersions,
+      refusedMs,
+      firstStatus: { state: String(first.state), next: (first.next as string | null) ?? null },
+      log,
+    };
+  } finally {
+    stack?.kill();
+    backend?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,104 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { type CrashPhase, runCrash } from './crash-scenario.ts';
+
+/**
+ * The crash matrix: the local stack's process group is killed (SIGKILL) or stopped (SIGTERM) at each phase of an
+ * upgrade by the runtime's test hook (local/workflow/crash-hook.ts), then restarted on the same data folder. With
+ * no admin call, the upgrade must end as succeeded or rolled back, the mode Active, one version everywhere
+ * (control plane, intents, contract, replicas), no intent lost or duplicated, every acknowledged update kept.
+ */
+const PHASES: CrashPhase[] = [
+  { name: 'during a drain with inflight intents', at: 'Check drain progress:before', expect: 'succeeded' },
+  {
+    name: 'during the checkpoint',
+    at: 'Checkpoint inflight state to S3:during',
+    duringMs: 30,
+    expect: 'succeeded',
+  },
+  { name: 'just after the checkpoint', at: 'Checkpoint inflight state to S3:after', expect: 'succeeded' },
+  { name: 'while migrating records', at: 'Migrate stored records:during', duringMs: 40, expect: 'succeeded' },
+  { name: 'in the Resuming window', at: 'Resume on target version:during', duringMs: 8, expect: 'succeeded' },
+  {
+    name: 'after resume, before the history record',
+    at: 'Resume on target version:after',
+    expect: 'succeeded',
+  },
+  {
+    name: 'while rolling out replicas',
+    at: 'Roll out backend replicas:during',
+    duringMs: 700,
+    deploy: 'hooks',
+    expect: 'succeeded',
+  },
+  {
+    name: 'while waiting for a manual deploy',
+    at: 'Wait for operator deploy:after',
+    deploy: 'manual',
+    expect: 'rolled_back',
+  },
+  { name: 'during the contract migration', at: 'chain.migrate:after', expect: 'succeeded' },
+];
+
+/** The same crashes with the saved executions lost: recovery, not resume, must end them (SIGKILL only). */
+const LOST: CrashPhase[] = [
+  { name: 'contract migrated, execution lost', at: 'chain.migrate:after', lose: true, expect: 'rolled_back' },
+  {
+    name: 'after resume, execution lost',
+    at: 'Resume on target version:after',
+    lose: true,
+    expect: 'succeeded',
+  },
+  {
+    name: 'rolling out replicas, execution lost',
+    at: 'Roll out backend replicas:during',
+    duringMs: 700,
+    deploy: 'hooks',
+    lose: true,
+    expect: 'rolled_back',
+  },
+];
+
+const only = process.env.CRASH_PHASES?.split(',');
+const selected = PHASES.filter((p, i) => !only || only.includes(String(i + 1)));
+const signals = (process.env.CRASH_SIGNALS?.split(',') ?? ['SIGKILL', 'SIGTERM']) as (
+  | 'SIGKILL'
+  | 'SIGTERM'
+)[];
+const refused: string[] = [];
+
+afterAll(() => {
+  console.log(
+    `intents refused after each crash (crash -> first 201 on POST /intents):\n${refused.join('\n')}`,
+  );
+});
+
+const lost = LOST.filter((_, i) => !only || only.includes(`L${i + 1}`));
+const cases = signals.flatMap((signal) =>
+  [...selected, ...(signal === 'SIGKILL' ? lost : [])].map((phase) => ({ ...phase, signal })),
+);
+
+describe.concurrent('a crash of the local stack', () => {
+  it.each(cases)(
+    '$signal $name: ends as $expect, with one version everywhere',
+    async ({ signal, ...phase }) => {
+      const r = await runCrash(phase, signal);
+      refused.push(`  ${signal} ${phase.name}: ${r.refusedMs} ms (${r.outcome})`);
+      const context = `${signal} ${phase.name}\n${r.log.slice(-6000)}`;
+      expect(r.crashed, context).toBe(true);
+      expect(r.outcome, context).toBe(phase.expect);
+      const version = phase.expect === 'succeeded' ? '2.0.0' : '1.0.0';
+      expect({ mode: r.mode, version: r.version }, context).toEqual({ mode: 'Active', version });
+      expect(r.intentIds, context).toEqual(r.expectedIds);
+      expect(r.offVersion, context).toEqual([]);
+      expect(r.intentVersions, context).toEqual([version]);
+      expect(r.updatesLost, context).toEqual([]);
+      expect(r.contract, context).toMatchObject({ codeId: r.contract.expectedCodeId, version });
+      for (const v of r.replicaVersions) expect(v, context).toBe(version);
+      expect(r.refusedMs, context).toBeGreaterThan(0);
+      // Never a stale "running": a running upgrade after a restart says it was resumed (or is recovering).
+      if (['running', 'interrupted', 'recovering'].includes(r.firstStatus.state))
+        expect(r.firstStatus.next, context).toMatch(/resumed at|recovery|cannot resume/);
+    },
+    180_000,
+  );
+});
