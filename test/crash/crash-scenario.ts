@@ -167,8 +167,8 @@ async function crashOnce(phase: CrashPhase, signal: 'SIGKILL' | 'SIGTERM'): Prom
     let log = stack.output();
     if (!exit) stack.kill();
     if (phase.lose) rmSync(join(dataDir, 'executions'), { recursive: true, force: true });
-    // VERSION_CACHE_MS=0 until the lead's D6 change (the stamp from the fence gate) lands; then drop it.
-    stack = await startStack(dataDir, { VERSION_CACHE_MS: '0' });
+    // The default version cache (10 s): the stamp must come from the fence gate, not from the cache.
+    stack = await startStack(dataDir);
     const { status, refusedMs, first } = await afterRestart(stack, crashAt);
     const drain = (await call(stack, 'GET', '/admin/drain/status', ADMIN)).body;
     const list = (await call(stack, 'GET', '/admin/inflight?limit=1000', ADMIN)).body.intents as Record<
