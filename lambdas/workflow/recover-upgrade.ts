@@ -5,8 +5,7 @@ import { workflowTask } from './workflow-task.ts';
 const task = workflowTask('Recover interrupted upgrade', async (svc, state) => {
   const request = state as unknown as RecoveryRequest;
   const record = await svc.upgrades.get(request.upgrade_id);
-  if (!record || record.state !== 'running')
-    return { skipped: true, reason: 'the upgrade has ended already' };
+  if (record?.state !== 'running') return { skipped: true, reason: 'the upgrade has ended already' };
   return recoverOrphanedUpgrade(svc, record, request.reason, request.by_operator);
 });
 

@@ -202,7 +202,7 @@ async function crashOnce(phase: CrashPhase, signal: 'SIGKILL' | 'SIGTERM'): Prom
       expectedIds: [...ids, 'probe'].sort(),
       updatesLost: patched.filter((id) => {
         const i = list.find((x) => x.id === id);
-        return !i || i.phase !== 'Matched' || i.ibc_in_flight !== true;
+        return i?.phase !== 'Matched' || i.ibc_in_flight !== true;
       }),
       contract: {
         ...contract,

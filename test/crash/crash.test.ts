@@ -59,7 +59,7 @@ const LOST: CrashPhase[] = [
 ];
 
 const only = process.env.CRASH_PHASES?.split(',');
-const selected = PHASES.filter((p, i) => !only || only.includes(String(i + 1)));
+const selected = PHASES.filter((_p, i) => !only || only.includes(String(i + 1)));
 const signals = (process.env.CRASH_SIGNALS?.split(',') ?? ['SIGKILL', 'SIGTERM']) as (
   | 'SIGKILL'
   | 'SIGTERM'
