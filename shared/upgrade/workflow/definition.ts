@@ -13,9 +13,10 @@ export const WORKFLOW: WorkflowDefinition = {
   comment:
     'Coordinated upgrade of the intent-settlement system: pre-checks, drain, checkpoint, migrate, post-checks, resume; rollback on failure. Generated from shared/upgrade/workflow/ by `npm run asl`: edit the table, not this file.',
   startAt: 'Started by a schedule?',
-  // 60 days: the longest drain, deploy and governance waits the API accepts, every rollback attempt and every
-  // state's timeout fit (test/workflow-budget.test.ts). An execution timeout cannot be caught, so it must never hit.
-  executionTimeoutSecs: 60 * 86_400,
+  // 24 days: the longest drain, deploy and governance waits UPGRADE_LIMITS allow, every rollback attempt and every
+  // state's timeout fit (test/workflow-budget.test.ts). An execution timeout cannot be caught, so it must never
+  // hit. (Standard allows a year; the local interpreter's timers hold at most 24.8 days.)
+  executionTimeoutSecs: 24 * 86_400,
   states: { ...DRAIN_STATES, ...UPGRADE_STATES, ...ROLLBACK_STATES },
 };
 
