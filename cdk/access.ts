@@ -3,6 +3,7 @@ import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Key } from 'aws-cdk-lib/aws-kms';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
+import type { TaskAccess } from '../shared/upgrade/workflow/types.ts';
 
 /** What one function may touch. Each level names exact actions: no `*` action on data. */
 export interface Access {
@@ -109,5 +110,28 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   'checkpoint-get': { control: 'read', checkpoints: 'read' },
 };
 
-/** Every workflow Task reads and writes the state it steps through. */
-export const TASK_ACCESS: Access = { control: 'write', intents: 'write', checkpoints: 'write' };
+/**
+ * A workflow Task's grants, from its entry in the workflow table (shared/upgrade/workflow/): its tables and
+ * checkpoints as `grantAccess` does, and the signer secret only when the entry says it signs.
+ */
+export function grantTaskAccess(
+  fn: IGrantable,
+  access: TaskAccess,
+  t: AccessTargets,
+  signerSecretArn: string,
+): void {
+  grantAccess(
+    fn,
+    {
+      control: access.control,
+      ...(access.intents === 'none' ? {} : { intents: access.intents }),
+      ...(access.checkpoints === 'none' ? {} : { checkpoints: access.checkpoints }),
+    },
+    t,
+  );
+  // In the function's own policy (a key-policy grant would tie the stacks in a cycle).
+  if (access.signer)
+    fn.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [signerSecretArn] }),
+    );
+}

@@ -5,8 +5,8 @@ import { CfnScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { DefinitionBody, LogLevel, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { ROUTES } from '../lambdas/routes.ts';
-import { WORKFLOW_TASKS } from '../lambdas/workflow/tasks.ts';
-import { grantAccess, ROUTE_ACCESS, TASK_ACCESS } from './access.ts';
+import { WORKFLOW, WORKFLOW_TASK_ENTRIES } from '../shared/upgrade/workflow/definition.ts';
+import { grantAccess, grantTaskAccess, ROUTE_ACCESS } from './access.ts';
 import { ControlPlaneAlarms } from './alarms.ts';
 import { ControlPlaneApi } from './api.ts';
 import { PROJECT_ROOT, ProjectFunction } from './project-function.ts';
@@ -80,27 +80,18 @@ export class StatelessStack extends Stack {
     // One function per workflow Task; the state machine gets their ARNs through definitionSubstitutions.
     const substitutions: Record<string, string> = {};
     const taskFunctions: ProjectFunction[] = [];
-    for (const [placeholder, file] of Object.entries(WORKFLOW_TASKS)) {
-      const fn = new ProjectFunction(this, `Task${placeholder}`, {
-        entry: `lambdas/workflow/${file}.ts`,
-        description: `upgrade workflow task ${file}`,
+    for (const task of WORKFLOW_TASK_ENTRIES) {
+      const fn = new ProjectFunction(this, `Task${task.fn}`, {
+        entry: `lambdas/workflow/${task.handler}.ts`,
+        description: `upgrade workflow task ${task.handler}`,
         environment,
-        memorySize: ['checkpoint', 'migrate-records', 'roll-back'].includes(file) ? 512 : 256,
-        timeout: ['checkpoint', 'migrate-records', 'roll-back', 'extend-timeouts'].includes(file)
-          ? Duration.minutes(15)
-          : Duration.minutes(1),
+        memorySize: task.memoryMb,
+        timeout: Duration.seconds(task.timeoutSecs),
       });
-      grantAccess(fn, TASK_ACCESS, targets);
-      // The signer secret, granted in the function's own policy (a key-policy grant would tie the stacks in a cycle).
-      fn.addToRolePolicy(
-        new PolicyStatement({
-          actions: ['secretsmanager:GetSecretValue'],
-          resources: [d.signerSecret.secretArn],
-        }),
-      );
-      substitutions[`${placeholder}FunctionArn`] = fn.functionArn;
+      grantTaskAccess(fn, task.access, targets, d.signerSecret.secretArn);
+      substitutions[`${task.fn}FunctionArn`] = fn.functionArn;
       taskFunctions.push(fn);
-      this.functions[`workflow/${file}`] = fn;
+      this.functions[`workflow/${task.handler}`] = fn;
     }
     const logs = new LogGroup(this, 'UpgradeExecutions', { retention: RetentionDays.ONE_YEAR });
     this.stateMachine = new StateMachine(this, 'Upgrade', {
@@ -109,7 +100,7 @@ export class StatelessStack extends Stack {
       definitionSubstitutions: substitutions,
       logs: { destination: logs, level: LogLevel.ALL, includeExecutionData: true },
       tracingEnabled: true,
-      timeout: Duration.days(1),
+      timeout: Duration.seconds(WORKFLOW.executionTimeoutSecs),
     });
     // Exactly the Task functions (unqualified ARNs, as the ASL names them): nothing else, no ":*" versions.
     this.stateMachine.addToRolePolicy(

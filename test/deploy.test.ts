@@ -70,7 +70,9 @@ describe('manual deploy', () => {
         expect((await t.admin('POST', '/admin/upgrade/abort')).status).toBe(202);
       },
     );
-    expect(run.execution).toMatchObject({ status: 'FAILED', error: 'UpgradeRolledBack' });
+    // An operator's abort is planned: rolled back, but not a failed execution.
+    expect(run.execution).toMatchObject({ status: 'SUCCEEDED', output: { outcome: 'aborted' } });
+    expect(run.endState).toBe('Upgrade aborted and rolled back');
     expect(run.upgrade.state).toBe('aborted');
     expect(await status()).toMatchObject({ mode: 'Active', version: '1.0.0' });
   });

@@ -82,7 +82,11 @@ describe('statemachines/upgrade.asl.json', () => {
     for (const name of [...after, 'Roll out backend replicas', 'Wait for operator deploy']) {
       expect(definition.States[name]?.Catch?.[0]?.Next).toBe('Roll back backend replicas');
     }
-    expect(definition.States['Roll back backend replicas']?.Next).toBe('Roll back contract');
+    // One replica per Task: the rollback loops through a Choice until every touched replica is back.
+    expect(definition.States['Roll back backend replicas']?.Next).toBe('More replicas to roll back?');
+    expect(definition.States['More replicas to roll back?']?.Default).toBe('Roll back backend replicas');
+    expect(definition.States['More replicas to roll back?']?.Choices?.[0]?.Next).toBe('Roll back contract');
+    expect(definition.States['Roll back backend replicas']?.Catch?.[0]?.Next).toBe('Roll back contract');
     expect(definition.States['Roll back contract']?.Next).toBe('Roll back to checkpoint');
     const before = [
       'Start drain',

@@ -79,7 +79,12 @@ describe("the seeds' upgrade scenarios, through the API on the local stack", () 
     await api.intent('POST', '/intents', { id: 'stuck-locked', user_funds_locked: true });
     await api.intent('POST', '/intents', { id: 'stuck-free' });
     const run = await runUpgrade(api, { target_version: '2.0.0', reason: 'timeout', drain_timeout_secs: 2 });
-    expect(run.execution).toMatchObject({ status: 'FAILED', error: 'DrainTimedOut' });
+    // A planned outcome, not a failed execution (the ExecutionsFailed alarm stays quiet).
+    expect(run.execution).toMatchObject({
+      status: 'SUCCEEDED',
+      output: { reason: 'drain_timeout', remaining: 2 },
+    });
+    expect(run.endState).toBe('Drain timed out');
     expect(run.upgrade.state).toBe('failed');
     expect(run.upgrade.error).toContain('2 intents inflight (1 with locked funds)');
     expect(run.upgrade.result).toMatchObject({ with_locked_funds: ['stuck-locked'] });
@@ -94,7 +99,8 @@ describe("the seeds' upgrade scenarios, through the API on the local stack", () 
       drain_timeout_secs: 2,
       force_after_timeout: true,
     });
-    expect(run.execution).toMatchObject({ status: 'FAILED', error: 'DrainTimedOut' });
+    expect(run.execution).toMatchObject({ status: 'SUCCEEDED', output: { reason: 'drain_timeout' } });
+    expect(run.endState).toBe('Drain timed out');
     expect(run.steps.map((s) => s.name)).not.toContain('Force drain');
     expect(await status()).toMatchObject({ mode: 'Active', version: '1.0.0' });
   });
@@ -210,7 +216,8 @@ describe("the seeds' upgrade scenarios, through the API on the local stack", () 
         migrate_msg: { new_version: '2.0.0' },
       },
     });
-    expect(run.execution).toMatchObject({ status: 'FAILED', error: 'UpgradeRefused' });
+    expect(run.execution.status).toBe('SUCCEEDED'); // refused: planned, not a failed execution
+    expect(run.endState).toBe('Upgrade refused before drain');
     expect(run.upgrade.error).toContain('no chain is configured');
     expect(run.steps.map((s) => s.name)).not.toContain('Start drain');
     expect(await status()).toMatchObject({ mode: 'Active', version: '1.0.0' });
@@ -226,7 +233,8 @@ describe('operator controls', () => {
       expect(aborted.status).toBe(202);
       expect(aborted.body.message).toContain('next safe point');
     });
-    expect(run.execution).toMatchObject({ status: 'FAILED', error: 'UpgradeAborted' });
+    expect(run.execution).toMatchObject({ status: 'SUCCEEDED', output: { reason: 'aborted' } });
+    expect(run.endState).toBe('Upgrade aborted by operator');
     expect(run.upgrade.state).toBe('aborted');
     expect(await status()).toMatchObject({ mode: 'Active', version: '1.0.0', inflight_count: 1 });
     expect((await api.admin('POST', '/admin/upgrade/abort')).status).toBe(409);
@@ -273,7 +281,8 @@ describe('operator controls', () => {
       pre_checks: [{ name: 'relayer', type: 'http', url: down.url }],
     });
     await down.close();
-    expect(run.execution).toMatchObject({ status: 'FAILED', error: 'UpgradeRefused' });
+    expect(run.execution.status).toBe('SUCCEEDED'); // refused: planned, not a failed execution
+    expect(run.endState).toBe('Upgrade refused before drain');
     expect(run.upgrade.error).toContain('relayer Unhealthy');
     expect(run.steps.map((s) => s.name)).not.toContain('Start drain');
   });

@@ -30,6 +30,27 @@ export type DeploySpec =
 
 export const NO_DEPLOY: DeploySpec = { mode: 'none' };
 
+type Hooks = Extract<DeploySpec, { mode: 'hooks' }>;
+
+/**
+ * The most one replica's deploy (or rollback) may take, so that one batch fits its Task's function (900 s) with
+ * room for the record writes: see replicaWorstCaseSecs.
+ */
+export const REPLICA_BUDGET_SECS = 840;
+
+/** One HTTP call to a replica, retries and their backoff (200 ms, doubling) included. */
+export const replicaCallWorstCaseSecs = (spec: Pick<Hooks, 'request_timeout_secs' | 'retries'>): number =>
+  spec.request_timeout_secs * (spec.retries + 1) + 0.2 * (2 ** spec.retries - 1);
+
+/**
+ * The longest one replica's deploy can run (shared/upgrade/deploy/rollout.ts deployReplica): the version read
+ * before it, the deploy call, the wait for health and version (the last look may start just before the deadline),
+ * the stabilization, and the health call after it.
+ */
+export const replicaWorstCaseSecs = (
+  spec: Pick<Hooks, 'request_timeout_secs' | 'retries' | 'replica_timeout_secs' | 'stabilize_secs'>,
+): number => 4 * replicaCallWorstCaseSecs(spec) + spec.replica_timeout_secs + 1 + spec.stabilize_secs;
+
 /** What happened to one replica during the rollout (and its rollback), as the history shows it. */
 export interface ReplicaRecord {
   readonly name: string;
@@ -37,7 +58,8 @@ export interface ReplicaRecord {
   readonly to: string;
   readonly started_at: string;
   readonly healthy_at: string | null;
-  readonly outcome: 'deployed' | 'failed' | 'rolled_back' | 'rollback_failed';
+  /** `deploying` / `rolling_back`: recorded before the hook is called, replaced once the outcome is known. */
+  readonly outcome: 'deploying' | 'deployed' | 'failed' | 'rolling_back' | 'rolled_back' | 'rollback_failed';
   readonly cause: string | null;
   readonly duration_ms: number;
 }

@@ -1,5 +1,12 @@
+import { ValidationError } from '../domain/errors.ts';
 import type { ContractSpec } from './contract/contract-spec.ts';
-import { type DeploySpec, NO_DEPLOY, type ReplicaTarget } from './deploy-spec.ts';
+import {
+  type DeploySpec,
+  NO_DEPLOY,
+  REPLICA_BUDGET_SECS,
+  type ReplicaTarget,
+  replicaWorstCaseSecs,
+} from './deploy-spec.ts';
 
 /** A health check an upgrade runs before draining (pre) or after migrating (post). */
 export type CheckSpec =
@@ -121,8 +128,65 @@ function deployWithDefaults(d: DeployRequest | undefined): DeploySpec {
   };
 }
 
-/** An UpgradeConfig from a request: every field the request leaves out takes the seeds' default. */
+/**
+ * The most an upgrade may ask for, so that its worst case fits the execution's timeout (24 days: the local
+ * interpreter's timers hold at most 24.8) and its history stays far under 25,000 events
+ * (test/workflow-budget.test.ts). Tighter than some API schemas: withDefaults refuses the rest with a 400.
+ */
+export const UPGRADE_LIMITS = {
+  drain_timeout_secs: 3 * 86_400,
+  deploy_timeout_secs: 3 * 86_400,
+  governance_timeout_secs: 14 * 86_400,
+  max_rollback_attempts: 10,
+  rollback_retry_delay_secs: 3600,
+  poll_interval_secs: 300,
+  check_timeout_secs: 300,
+  replica_targets: 100,
+} as const;
+
+/** What in `c` exceeds UPGRADE_LIMITS (or makes one replica's deploy outgrow its Task), as messages. */
+export function limitProblems(c: UpgradeConfig): string[] {
+  const L = UPGRADE_LIMITS;
+  const over = (field: string, value: number, max: number) =>
+    value > max ? [`${field} must be at most ${max} (got ${value})`] : [];
+  const d = c.deploy;
+  return [
+    ...over('drain_timeout_secs', c.drain_timeout_secs, L.drain_timeout_secs),
+    ...over('max_rollback_attempts', c.max_rollback_attempts, L.max_rollback_attempts),
+    ...over('rollback_retry_delay_secs', c.rollback_retry_delay_secs, L.rollback_retry_delay_secs),
+    ...over('poll_interval_secs', c.poll_interval_secs, L.poll_interval_secs),
+    ...over('check_timeout_secs', c.check_timeout_secs, L.check_timeout_secs),
+    ...over(
+      'contract.governance.timeout_secs',
+      c.contract_governance_timeout_secs,
+      L.governance_timeout_secs,
+    ),
+    ...(d.mode === 'manual'
+      ? over('deploy.deploy_timeout_secs', d.deploy_timeout_secs, L.deploy_timeout_secs)
+      : []),
+    ...(d.mode === 'hooks' ? over('deploy.targets (count)', d.targets.length, L.replica_targets) : []),
+    ...(d.mode === 'hooks' && replicaWorstCaseSecs(d) > REPLICA_BUDGET_SECS
+      ? [
+          `deploy: one replica could take ${Math.ceil(replicaWorstCaseSecs(d))} s, more than ${REPLICA_BUDGET_SECS} s: ` +
+            'lower replica_timeout_secs, stabilize_secs, request_timeout_secs or retries ' +
+            '(4 × request_timeout_secs × (retries + 1) + replica_timeout_secs + stabilize_secs)',
+        ]
+      : []),
+  ];
+}
+
+/**
+ * An UpgradeConfig from a request: every field the request leaves out takes the seeds' default. Throws a
+ * ValidationError naming each field over UPGRADE_LIMITS.
+ */
 export function withDefaults(request: UpgradeRequest, pollIntervalSecs: number): UpgradeConfig {
+  const config = fillDefaults(request, pollIntervalSecs);
+  const problems = limitProblems(config);
+  if (problems.length) throw new ValidationError(problems.join('; '), { limits: UPGRADE_LIMITS });
+  return config;
+}
+
+function fillDefaults(request: UpgradeRequest, pollIntervalSecs: number): UpgradeConfig {
   return {
     ...UPGRADE_DEFAULTS,
     poll_interval_secs: pollIntervalSecs,

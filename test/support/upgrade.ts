@@ -11,6 +11,8 @@ export interface UpgradeRun {
   readonly execution: ExecutionDescription;
   readonly detail: Record<string, unknown>;
   readonly upgrade: Record<string, unknown>;
+  /** The state the execution ended in (its last state in the history). */
+  readonly endState: string | null;
   readonly steps: {
     name: string;
     outcome: string;
@@ -31,9 +33,11 @@ export async function runUpgrade(
   await during?.();
   const execution = await api.engine.finished(arn);
   const detail = (await api.admin('GET', `/admin/upgrades/${started.body.upgrade_id as string}`)).body;
+  const history = await api.engine.history(arn);
   return {
     started,
     execution,
+    endState: history.findLast((e) => e.state !== null)?.state ?? null,
     detail,
     upgrade: detail.upgrade as Record<string, unknown>,
     steps: detail.steps as UpgradeRun['steps'],

@@ -68,59 +68,57 @@ export async function deployReplica(
   );
 }
 
-export interface RolloutResult {
-  readonly replicas: ReplicaRecord[];
-  readonly rollback: ReplicaRecord[];
-  readonly failed: ReplicaRecord | null;
-}
+/** The next targets to deploy: the first `max_parallel` with no record yet. */
+export const nextTargets = (spec: HooksSpec, replicas: readonly ReplicaRecord[]): ReplicaTarget[] => {
+  const seen = new Set(replicas.map((r) => r.name));
+  return spec.targets.filter((t) => !seen.has(t.name)).slice(0, spec.max_parallel);
+};
+
+/** A replica as recorded before its deploy hook is called: if the record still says so later, it was cut off. */
+export const startedRecord = (
+  name: string,
+  from: string | null,
+  to: string,
+  outcome: 'deploying' | 'rolling_back',
+): ReplicaRecord => ({
+  name,
+  from,
+  to,
+  started_at: new Date().toISOString(),
+  healthy_at: null,
+  outcome,
+  cause: null,
+  duration_ms: 0,
+});
 
 /**
- * Rolls `version` across the replicas in order, `max_parallel` at a time. At the first failure it stops, and
- * rolls every replica it touched (the failed one too) back to the version it ran before, verified the same way.
+ * The replica to roll back next: the newest one touched by the rollout (deployed, failed, or cut off while
+ * deploying) whose rollback has not ended (never started, or itself cut off).
  */
-export async function rollOut(
-  client: ReplicaClient,
-  spec: HooksSpec,
-  version: string,
-  onProgress: (replicas: ReplicaRecord[]) => Promise<void>,
-): Promise<RolloutResult> {
-  const replicas: ReplicaRecord[] = [];
-  for (let i = 0; i < spec.targets.length; i += spec.max_parallel) {
-    const batch = spec.targets.slice(i, i + spec.max_parallel);
-    const results = await Promise.all(
-      batch.map(async (t) =>
-        deployReplica(client, t, version, spec, await client.version(t).catch(() => null)),
-      ),
-    );
-    replicas.push(...results);
-    await onProgress(replicas);
-    const failed = results.find((r) => r.outcome === 'failed');
-    if (failed) return { replicas, rollback: await rollBackReplicas(client, spec, replicas), failed };
-  }
-  return { replicas, rollback: [], failed: null };
+export function nextToRollBack(
+  replicas: readonly ReplicaRecord[],
+  rollback: readonly ReplicaRecord[],
+): { next: ReplicaRecord | null; left: number } {
+  const ended = new Set(
+    rollback.filter((r) => r.outcome === 'rolled_back' || r.outcome === 'rollback_failed').map((r) => r.name),
+  );
+  const pending = [...replicas]
+    .reverse()
+    .filter((r) => r.outcome !== 'rolled_back' && r.outcome !== 'rollback_failed' && !ended.has(r.name));
+  return { next: pending[0] ?? null, left: pending.length };
 }
 
-/** Puts each touched replica back on the version it ran before, newest first, verifying each. */
-export async function rollBackReplicas(
+/** Puts one touched replica back on the version it ran before, verified like a deploy. Never throws. */
+export async function rollBackReplica(
   client: ReplicaClient,
   spec: HooksSpec,
-  touched: readonly ReplicaRecord[],
-): Promise<ReplicaRecord[]> {
-  const out: ReplicaRecord[] = [];
-  for (const r of [...touched].reverse()) {
-    const target = spec.targets.find((t) => t.name === r.name);
-    if (!target) continue;
-    if (r.from === null) {
-      out.push({
-        ...r,
-        outcome: 'rollback_failed',
-        cause: 'its previous version was unknown',
-        duration_ms: 0,
-      });
-      continue;
-    }
-    const back = await deployReplica(client, target, r.from, spec, r.to);
-    out.push({ ...back, outcome: back.outcome === 'deployed' ? 'rolled_back' : 'rollback_failed' });
+  r: ReplicaRecord,
+): Promise<ReplicaRecord> {
+  const target = spec.targets.find((t) => t.name === r.name);
+  if (!target || r.from === null) {
+    const cause = target ? 'its previous version was unknown' : 'no such target in the deploy section';
+    return { ...r, outcome: 'rollback_failed', cause, duration_ms: 0 };
   }
-  return out;
+  const back = await deployReplica(client, target, r.from, spec, r.to);
+  return { ...back, outcome: back.outcome === 'deployed' ? 'rolled_back' : 'rollback_failed' };
 }

@@ -1,6 +1,12 @@
 import { httpReplicaClient } from '../deploy/replica-client.ts';
-import { rollBackReplicas, rollOut } from '../deploy/rollout.ts';
-import type { DeploymentRecord, DeploySpec } from '../deploy-spec.ts';
+import {
+  deployReplica,
+  nextTargets,
+  nextToRollBack,
+  rollBackReplica,
+  startedRecord,
+} from '../deploy/rollout.ts';
+import type { DeploymentRecord, DeploySpec, ReplicaRecord } from '../deploy-spec.ts';
 import type { UpgradeServices } from '../upgrade-services.ts';
 import { StepFailure, type WorkflowState } from '../workflow-state.ts';
 
@@ -28,30 +34,46 @@ async function deployment(svc: UpgradeServices, s: WorkflowState): Promise<Deplo
 const client = (spec: Hooks) =>
   httpReplicaClient({ requestTimeoutSecs: spec.request_timeout_secs, retries: spec.retries });
 
-/** Hooks mode: deploy the target version replica by replica, verified; a failure rolls the touched replicas back. */
+const withReplica = (list: readonly ReplicaRecord[], r: ReplicaRecord): ReplicaRecord[] =>
+  list.some((x) => x.name === r.name) ? list.map((x) => (x.name === r.name ? r : x)) : [...list, r];
+
+/**
+ * Hooks mode, one Task per batch of `max_parallel` replicas (the workflow loops until `done`): each replica is
+ * recorded as deploying before its hook is called and with its outcome after, so a replica whose Task was cut
+ * off is known and rolled back. A failure (or a replica found cut off) fails the step: the rollback undoes every
+ * replica touched, the failed one too.
+ */
 export async function rollOutReplicas(svc: UpgradeServices, s: WorkflowState) {
   const spec = s.config.deploy as Hooks;
-  const base = await deployment(svc, s);
-  const result = await rollOut(client(spec), spec, s.config.target_version, (replicas) =>
-    svc.upgrades.update(s.upgrade_id, { deployment: { ...base, replicas } }),
+  const save = (d: DeploymentRecord) => svc.upgrades.update(s.upgrade_id, { deployment: d });
+  let dep = await deployment(svc, s);
+  const cut = dep.replicas.find((r) => r.outcome === 'deploying');
+  if (cut) {
+    const cause = 'its deploy was cut off before the outcome was recorded';
+    await save({ ...dep, replicas: withReplica(dep.replicas, { ...cut, outcome: 'failed', cause }) });
+    throw new StepFailure('DeployFailed', `replica ${cut.name} failed: ${cause}; rolling the replicas back`);
+  }
+  const batch = nextTargets(spec, dep.replicas);
+  const c = client(spec);
+  const version = s.config.target_version;
+  const started = await Promise.all(
+    batch.map(async (t) => ({ t, from: await c.version(t).catch(() => null) })),
   );
-  await svc.upgrades.update(s.upgrade_id, {
-    deployment: { ...base, replicas: result.replicas, rollback: result.rollback },
-  });
-  if (result.failed) {
-    const back = result.rollback.map((r) => `${r.name} ${r.outcome}`).join(', ');
+  for (const { t, from } of started)
+    dep = { ...dep, replicas: withReplica(dep.replicas, startedRecord(t.name, from, version, 'deploying')) };
+  if (batch.length) await save(dep);
+  const results = await Promise.all(started.map(({ t, from }) => deployReplica(c, t, version, spec, from)));
+  for (const r of results) dep = { ...dep, replicas: withReplica(dep.replicas, r) };
+  if (batch.length) await save(dep);
+  const failed = results.find((r) => r.outcome === 'failed');
+  if (failed)
     throw new StepFailure(
       'DeployFailed',
-      `replica ${result.failed.name} failed: ${result.failed.cause}; replicas rolled back: ${back}`,
+      `replica ${failed.name} failed: ${failed.cause}; rolling the replicas back`,
     );
-  }
   return {
-    replicas: result.replicas.map((r) => ({
-      name: r.name,
-      from: r.from,
-      to: r.to,
-      duration_ms: r.duration_ms,
-    })),
+    done: dep.replicas.length >= spec.targets.length,
+    replicas: results.map((r) => ({ name: r.name, from: r.from, to: r.to, duration_ms: r.duration_ms })),
   };
 }
 
@@ -71,27 +93,30 @@ export async function waitForDeploy(svc: UpgradeServices, s: WorkflowState, task
   return { waiting: true, message };
 }
 
-/** First step of every rollback after the checkpoint: put replicas back on the version they ran (hooks mode). */
+/**
+ * First step of every rollback after the checkpoint, one replica per Task (the workflow loops until `done`): the
+ * newest replica touched and not yet rolled back goes back on the version it ran, recorded as rolling back
+ * before its hook is called and with its outcome after.
+ */
 export async function rollBackDeployedReplicas(svc: UpgradeServices, s: WorkflowState) {
   const spec = s.config.deploy;
-  const base = await deployment(svc, s);
-  if (spec.mode === 'manual' && (base.continued_by || base.waiting_since)) {
+  let dep = await deployment(svc, s);
+  if (spec.mode === 'manual' && (dep.continued_by || dep.waiting_since)) {
     return {
+      done: true,
       note: `manual deploy: redeploy backend version ${s.from_version} yourself; the data is being rolled back`,
     };
   }
-  if (spec.mode !== 'hooks') return { skipped: true };
-  const undone = new Set(base.rollback.map((r) => r.name));
-  const touched = base.replicas.filter((r) => r.outcome === 'deployed' && !undone.has(r.name));
-  if (!touched.length) return { rolled_back: 0 };
-  const rollback = await rollBackReplicas(client(spec), spec, touched);
-  await svc.upgrades.update(s.upgrade_id, {
-    deployment: { ...base, rollback: [...base.rollback, ...rollback] },
-  });
-  return {
-    rolled_back: rollback.filter((r) => r.outcome === 'rolled_back').length,
-    failed: rollback.filter((r) => r.outcome !== 'rolled_back').map((r) => r.name),
-  };
+  if (spec.mode !== 'hooks') return { done: true, skipped: true };
+  const { next, left } = nextToRollBack(dep.replicas, dep.rollback);
+  if (!next) return { done: true, rolled_back: 0 };
+  const save = (d: DeploymentRecord) => svc.upgrades.update(s.upgrade_id, { deployment: d });
+  const back = startedRecord(next.name, next.to, next.from ?? 'unknown', 'rolling_back');
+  dep = { ...dep, rollback: withReplica(dep.rollback, back) };
+  await save(dep);
+  const result = await rollBackReplica(client(spec), spec, next);
+  await save({ ...dep, rollback: withReplica(dep.rollback, result) });
+  return { done: left <= 1, replica: next.name, outcome: result.outcome, cause: result.cause };
 }
 
 /**

@@ -1,6 +1,7 @@
 import { hasLockedFunds } from '../../domain/inflight.ts';
 import { extendContractTimeouts } from '../contract/contract-steps.ts';
 import type { UpgradeServices } from '../upgrade-services.ts';
+import { nextDrainWaitSecs } from '../workflow/drain-backoff.ts';
 import { causeOf, type WorkflowState } from '../workflow-state.ts';
 import { drainReason, finishUpgrade, stepCaller } from './common.ts';
 
@@ -11,13 +12,23 @@ export async function startUpgradeDrain(svc: UpgradeServices, s: WorkflowState) 
   return svc.drain.startDrain(stepCaller(s), drainReason(s), s.config.drain_timeout_secs);
 }
 
-/** Step 3: one look at the drain, with whether an operator asked to abort. */
+/**
+ * Step 3: one look at the drain, with whether an operator asked to abort, and how long to wait before the next
+ * look (`wait_secs`, growing with the drain's age: see nextDrainWaitSecs).
+ */
 export async function checkDrain(svc: UpgradeServices, s: WorkflowState) {
   const [status, record] = await Promise.all([svc.drain.status(), svc.upgrades.get(s.upgrade_id)]);
   const total = s.drain?.inflight_count ?? status.inflight_count;
   const drained = total ? 1 - status.inflight_count / total : 1;
   await svc.upgrades.update(s.upgrade_id, { progress_pct: 10 + Math.floor(30 * Math.max(0, drained)) });
-  return { ...status, abort_requested: record?.abort_requested === true };
+  const now = svc.clock.now();
+  const wait_secs = nextDrainWaitSecs({
+    elapsedSecs: status.started_at ? (now - Date.parse(status.started_at)) / 1000 : 0,
+    remainingSecs: status.deadline ? (Date.parse(status.deadline) - now) / 1000 : null,
+    pollIntervalSecs: s.config.poll_interval_secs,
+    drainTimeoutSecs: s.config.drain_timeout_secs,
+  });
+  return { ...status, abort_requested: record?.abort_requested === true, wait_secs };
 }
 
 /** Drain timed out with `force_after_timeout` and no locked funds: declare Drained. */

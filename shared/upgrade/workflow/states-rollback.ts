@@ -1,0 +1,129 @@
+import { CONTROL_AND_COUNTS, CONTROL_ONLY, type StateEntry } from './types.ts';
+
+const NEEDS_OPERATOR = { next: 'Record failure needing an operator', resultPath: '$.error' } as const;
+
+/**
+ * Undoing a failed upgrade after the checkpoint: replicas (one per Task), the contract, the stored records from
+ * the checkpoint (retried max_rollback_attempts times), then resume on the previous version.
+ *
+ * Ends: a rollback after a real failure IS a failure (Fail "Upgrade rolled back"), as is a rollback that failed
+ * (Fail "Upgrade needs an operator"); a rollback an operator asked for (abort) is a planned outcome (Succeed).
+ */
+export const ROLLBACK_STATES: Record<string, StateEntry> = {
+  'Roll back backend replicas': {
+    Type: 'Task',
+    fn: 'RollBackReplicas',
+    handler: 'roll-back-replicas',
+    timeoutSecs: 900, // one replica: see replicaWorstCaseSecs
+    memoryMb: 256,
+    access: CONTROL_ONLY,
+    idempotent: false,
+    comment:
+      'First undo of a failed upgrade (hooks mode): the newest replica not yet rolled back (deployed, failed or interrupted while deploying) back on the version it ran, verified. One replica per Task.',
+    resultPath: '$.replica_rollback',
+    catch: { next: 'Roll back contract', resultPath: '$.replica_rollback_error' },
+    next: 'More replicas to roll back?',
+  },
+  'More replicas to roll back?': {
+    Type: 'Choice',
+    Choices: [{ Variable: '$.replica_rollback.done', BooleanEquals: true, Next: 'Roll back contract' }],
+    Default: 'Roll back backend replicas',
+  },
+  'Roll back contract': {
+    Type: 'Task',
+    fn: 'RollBackContract',
+    handler: 'roll-back-contract',
+    timeoutSecs: 900,
+    memoryMb: 256,
+    access: { ...CONTROL_ONLY, chain: true, signer: true },
+    idempotent: false, // an attempt cut off may have sent its migrate transaction
+    comment:
+      'Migrates the contract back to the code id recorded before the upgrade, with the rollback message, and verifies every settlement.',
+    resultPath: '$.contract_rollback',
+    catch: { next: 'Count rollback attempt', resultPath: '$.rollback_error' },
+    next: 'Roll back to checkpoint',
+  },
+  'Roll back to checkpoint': {
+    Type: 'Task',
+    fn: 'RollBack',
+    handler: 'roll-back',
+    timeoutSecs: 900,
+    memoryMb: 512,
+    access: { ...CONTROL_ONLY, intents: 'write', checkpoints: 'read' },
+    idempotent: true, // restores the same records to the same values
+    comment: 'Restores every checkpointed record (validated first); retried up to max_rollback_attempts.',
+    resultPath: '$.rollback',
+    catch: { next: 'Count rollback attempt', resultPath: '$.rollback_error' },
+    next: 'Resume on previous version',
+  },
+  'Count rollback attempt': {
+    Type: 'Pass',
+    Parameters: { 'count.$': 'States.MathAdd($.rollback_attempts.count, 1)' },
+    ResultPath: '$.rollback_attempts',
+    Next: 'Rollback attempts left?',
+  },
+  'Rollback attempts left?': {
+    Type: 'Choice',
+    Choices: [
+      {
+        Variable: '$.rollback_attempts.count',
+        NumericLessThanPath: '$.config.max_rollback_attempts',
+        Next: 'Wait before retrying rollback',
+      },
+    ],
+    Default: 'Record failure needing an operator',
+  },
+  'Wait before retrying rollback': {
+    Type: 'Wait',
+    SecondsPath: '$.config.rollback_retry_delay_secs',
+    Next: 'Roll back contract',
+  },
+  'Resume on previous version': {
+    Type: 'Task',
+    fn: 'ResumePrevious',
+    handler: 'resume-previous',
+    timeoutSecs: 60,
+    memoryMb: 256,
+    access: CONTROL_AND_COUNTS,
+    idempotent: true,
+    resultPath: '$.outcome',
+    catch: NEEDS_OPERATOR,
+    next: 'Aborted by an operator?',
+  },
+  'Aborted by an operator?': {
+    Type: 'Choice',
+    Choices: [
+      { Variable: '$.outcome.outcome', StringEquals: 'aborted', Next: 'Upgrade aborted and rolled back' },
+    ],
+    Default: 'Upgrade rolled back',
+  },
+  'Upgrade aborted and rolled back': {
+    Type: 'Succeed',
+    Comment:
+      'Planned outcome: an operator aborted the upgrade after the checkpoint; records were restored and the old version resumed.',
+    OutputPath: '$.outcome',
+  },
+  'Upgrade rolled back': {
+    Type: 'Fail',
+    Error: 'UpgradeRolledBack',
+    Cause:
+      'A step after the checkpoint failed; records were restored from the checkpoint and the old version resumed. The cause is in GET /admin/upgrades/{id}.',
+  },
+  'Record failure needing an operator': {
+    Type: 'Task',
+    fn: 'RecordNeedsOperator',
+    handler: 'record-needs-operator',
+    timeoutSecs: 60,
+    memoryMb: 256,
+    access: CONTROL_ONLY,
+    idempotent: true,
+    resultPath: '$.outcome',
+    next: 'Upgrade needs an operator',
+  },
+  'Upgrade needs an operator': {
+    Type: 'Fail',
+    Error: 'UpgradeNeedsOperator',
+    Cause:
+      'Rollback or drain cancellation failed; the system is left fenced (not admitting intents). See GET /admin/upgrades/{id}.',
+  },
+};

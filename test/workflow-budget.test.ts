@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { REPLICA_BUDGET_SECS } from '../shared/upgrade/deploy-spec.ts';
+import { UPGRADE_LIMITS, withDefaults } from '../shared/upgrade/upgrade-config.ts';
+import { WORKFLOW, WORKFLOW_TASK_ENTRIES } from '../shared/upgrade/workflow/definition.ts';
+import { nextDrainWaitSecs } from '../shared/upgrade/workflow/drain-backoff.ts';
+import { RETRY_BACKOFF, STATE_TIMEOUT_MARGIN_SECS } from '../shared/upgrade/workflow/generate-asl.ts';
+import type { TaskEntry } from '../shared/upgrade/workflow/types.ts';
+
+/**
+ * Static budgets of the upgrade workflow for the worst case the inputs allow (UPGRADE_LIMITS, which withDefaults
+ * enforces): AWS's execution timeout and 25,000-event history can't be caught, so they must never be reached.
+ */
+const L = UPGRADE_LIMITS;
+const retries = RETRY_BACKOFF.MaxAttempts;
+const retryWaits = Array.from({ length: retries }, (_, i) => 2 * 2 ** i).reduce((a, b) => a + b, 0);
+const task = (state: string): TaskEntry & { state: string } => {
+  const t = WORKFLOW_TASK_ENTRIES.find((x) => x.state === state);
+  if (!t) throw new Error(`no Task ${state}`);
+  return t;
+};
+/** One visit of a Task: idempotent ones may time out on every attempt; others once, then fail fast. */
+const taskSecs = (t: TaskEntry): number => {
+  const state = t.timeoutSecs + STATE_TIMEOUT_MARGIN_SECS;
+  return t.idempotent ? (retries + 1) * state + retryWaits : state + retries * 60 + retryWaits;
+};
+/** Every drain check the longest drain makes (poll at the smallest interval allowed, 1 s). */
+const drainChecks = (() => {
+  let t = 0;
+  let checks = 0;
+  while (t < L.drain_timeout_secs) {
+    checks++;
+    t += nextDrainWaitSecs({
+      elapsedSecs: t,
+      remainingSecs: L.drain_timeout_secs - t,
+      pollIntervalSecs: 1,
+      drainTimeoutSecs: L.drain_timeout_secs,
+    });
+  }
+  return checks + 1;
+})();
+const LOOPS = new Set([
+  'Check drain progress',
+  'Roll out backend replicas',
+  'Roll back backend replicas',
+  'Roll back contract',
+  'Roll back to checkpoint',
+]);
+
+describe('workflow budgets, worst case the inputs allow', () => {
+  it('the limits are what withDefaults accepts, and one more is refused', () => {
+    const base = { target_version: '2.0.0', reason: 'budget' };
+    expect(() => withDefaults({ ...base, drain_timeout_secs: L.drain_timeout_secs }, 5)).not.toThrow();
+    expect(() => withDefaults({ ...base, drain_timeout_secs: L.drain_timeout_secs + 1 }, 5)).toThrow(
+      /drain_timeout_secs must be at most/,
+    );
+    expect(() =>
+      withDefaults(
+        { ...base, deploy: { mode: 'manual', deploy_timeout_secs: L.deploy_timeout_secs + 1 } },
+        5,
+      ),
+    ).toThrow(/deploy_timeout_secs/);
+    const hooks = { mode: 'hooks' as const, targets: [] };
+    expect(() => withDefaults({ ...base, deploy: { ...hooks, replica_timeout_secs: 600 } }, 5)).not.toThrow();
+    expect(() => withDefaults({ ...base, deploy: { ...hooks, replica_timeout_secs: 3600 } }, 5)).toThrow(
+      /one replica could take/,
+    );
+  });
+
+  it("one replica's deploy or rollback fits its Task's function", () => {
+    for (const state of ['Roll out backend replicas', 'Roll back backend replicas'])
+      expect(REPLICA_BUDGET_SECS + 30, state).toBeLessThanOrEqual(task(state).timeoutSecs);
+    expect(L.check_timeout_secs + 60).toBeLessThanOrEqual(task('Run post-checks').timeoutSecs);
+    expect(L.check_timeout_secs + 60).toBeLessThanOrEqual(task('Run pre-checks').timeoutSecs);
+  });
+
+  it('drain + deploy + governance + rollback attempts × delays + state timeouts fit the execution timeout', () => {
+    const once = WORKFLOW_TASK_ENTRIES.filter((t) => !LOOPS.has(t.state) && !t.callback);
+    const replicaTasks =
+      L.replica_targets *
+      (taskSecs(task('Roll out backend replicas')) + taskSecs(task('Roll back backend replicas')));
+    const total =
+      once.reduce((n, t) => n + taskSecs(t), 0) +
+      L.drain_timeout_secs +
+      taskSecs(task('Check drain progress')) +
+      Math.max(L.deploy_timeout_secs, replicaTasks) +
+      L.governance_timeout_secs +
+      L.max_rollback_attempts *
+        (taskSecs(task('Roll back contract')) +
+          taskSecs(task('Roll back to checkpoint')) +
+          L.rollback_retry_delay_secs);
+    expect(total).toBeLessThan(WORKFLOW.executionTimeoutSecs);
+    expect(WORKFLOW.executionTimeoutSecs).toBeLessThanOrEqual(365 * 86_400);
+  });
+
+  it('worst-case history events stay under 20,000 (AWS fails the execution at 25,000)', () => {
+    const TASK = 5; // entered, scheduled, started, succeeded, exited
+    const RETRY = 3; // scheduled, started, failed again
+    const OTHER = 2; // entered, exited
+    const states = Object.entries(WORKFLOW.states);
+    const once = states
+      .filter(([name]) => !LOOPS.has(name))
+      .reduce((n, [, s]) => n + (s.Type === 'Task' ? TASK + retries * RETRY : OTHER), 2);
+    const drain = drainChecks * (TASK + OTHER + OTHER); // check, choice, wait
+    const replicas = 2 * L.replica_targets * (TASK + OTHER); // roll out and roll back, each with its choice
+    const rollback = L.max_rollback_attempts * (2 * (TASK + retries * RETRY) + 3 * OTHER);
+    const loopRetries = 100 * RETRY; // an allowance for retried attempts inside the loops
+    const total = once + drain + replicas + rollback + loopRetries;
+    expect(drainChecks).toBeLessThan(1200);
+    expect(total).toBeLessThan(20_000);
+  });
+
+  it('every Task state times out after its function does', () => {
+    for (const t of WORKFLOW_TASK_ENTRIES.filter((x) => !x.callback))
+      expect(t.timeoutSecs + STATE_TIMEOUT_MARGIN_SECS, t.state).toBeGreaterThan(t.timeoutSecs);
+  });
+});
