@@ -1,14 +1,16 @@
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 
-/** The busiest routes: what a producer calls for every intent, and what the drain watchers poll. */
+/**
+ * The busiest routes: what a producer calls for every intent, and what the drain watchers poll. (GET /health is
+ * not among them: it asks the workflow engine whether an upgrade's execution still runs.)
+ */
 const LEAN_ROUTES = [
   'intent-register',
   'intent-update',
   'intent-complete',
   'drain-status',
   'drain-start',
-  'health',
   'inflight-list',
 ];
 /** Packages those routes never need: the chain, the classic zod build, checkpoint hashing, S3, SFN, Scheduler. */

@@ -188,12 +188,13 @@ export class LocalWorkflowEngine implements WorkflowEngine {
       for await (const e of exec.eventLogs) this.onEvent(run, e as unknown as Record<string, unknown>);
     };
     const logged = consume().catch(() => {});
-    run.finished = exec.result
-      .then((output) => {
-        if (run.status === 'RUNNING' && output !== null) this.end(run, { status: 'SUCCEEDED', output });
-        else if (run.status === 'RUNNING' && !this.frozen) this.end(run, { status: 'ABORTED' });
-      })
-      .catch((err: Error & { cause?: Error }) => {
+    // The end is recorded once the interpreter's last events (the final state entered) are in the history.
+    const result = exec.result.then(
+      (output) => ({ output, err: null }),
+      (err: Error & { cause?: Error }) => ({ output: null, err }),
+    );
+    run.finished = Promise.all([result, logged]).then(([{ output, err }]) => {
+      if (err) {
         const inner = err.cause ?? err;
         if (!this.frozen)
           this.end(run, {
@@ -201,8 +202,9 @@ export class LocalWorkflowEngine implements WorkflowEngine {
             error: inner.name ?? 'Error',
             cause: inner.message ?? String(err),
           });
-      })
-      .then(() => logged);
+      } else if (run.status === 'RUNNING' && output !== null) this.end(run, { status: 'SUCCEEDED', output });
+      else if (run.status === 'RUNNING' && !this.frozen) this.end(run, { status: 'ABORTED' });
+    });
   }
 
   /** Each interpreter event goes to the history; entering a state saves the execution (where a resume starts). */

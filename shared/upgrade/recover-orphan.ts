@@ -1,6 +1,6 @@
 import { rollBackContract } from './contract/contract-steps.ts';
 import { httpReplicaClient } from './deploy/replica-client.ts';
-import { rollBackReplicas } from './deploy/rollout.ts';
+import { rollBackReplica } from './deploy/rollout.ts';
 import type { DeploymentRecord, DeploySpec, ReplicaRecord } from './deploy-spec.ts';
 import { smokeTest } from './steps/deploy.ts';
 import { cancelUpgradeDrain } from './steps/drain.ts';
@@ -106,7 +106,9 @@ export async function recoverOrphanedUpgrade(
         requestTimeoutSecs: spec.request_timeout_secs,
         retries: spec.retries,
       });
-      const back = await rollBackReplicas(client, spec, onTarget);
+      // Newest first, one at a time, as the workflow's own replica rollback does.
+      const back: ReplicaRecord[] = [];
+      for (const r of [...onTarget].reverse()) back.push(await rollBackReplica(client, spec, r));
       const dep = (record.deployment ?? null) as DeploymentRecord | null;
       if (dep)
         await svc.upgrades.update(record.id, {
