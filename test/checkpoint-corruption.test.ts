@@ -186,47 +186,69 @@ describe('a corrupt checkpoint', () => {
     expect(await intentItems()).toEqual(now);
   });
 
-  it('a part damaged after validation, before the restore reads it, is refused before any record is written', async () => {
-    const { key, bytes } = original.get('inflight_intents') as { key: string; bytes: Buffer };
-    const real = new S3ObjectStore({ bucket: BUCKET, endpoint: inject('s3Endpoint') });
-    let reads = 0;
-    // The real store, except that the second read of the intents part (the restore's) finds it damaged in S3.
-    const racing: ObjectStore = {
-      put: (k, b, t) => real.put(k, b, t),
-      ping: () => real.ping(),
-      async get(k: string): Promise<Readable> {
-        if (k === key && ++reads === 2) {
-          await put(key, flip(bytes, Math.floor(bytes.length * 0.6), 0x10));
-        }
-        return real.get(k);
-      },
-    };
-    const { config } = runtime();
-    const service = new CheckpointService({
-      objects: racing,
-      index: new DynamoCheckpointIndex(
-        makeDocumentClient({ endpoint: config.dynamoEndpoint }),
-        config.tables.control,
-      ),
-      records: api.cp.upgrade.records,
-      sources: [],
-      clock: systemClock,
-      retentionDays: 1,
+  for (const damage of ['flipped', 'deleted'] as const) {
+    it(`a part ${damage} after validation, before the restore reads it, is refused before any record is written`, async () => {
+      const { key, bytes } = original.get('inflight_intents') as { key: string; bytes: Buffer };
+      let reads = 0;
+      // The real store, except that the second read of the intents part (the restore's) finds it damaged in S3.
+      const service = serviceOver(realStore(), async (k) => {
+        if (k !== key || ++reads !== 2) return;
+        if (damage === 'flipped') await put(key, flip(bytes, Math.floor(bytes.length * 0.6), 0x10));
+        else await s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: key }));
+      });
+      await api.intent('PATCH', '/intents/cc-2', { phase: `Changed-${damage}` });
+      const now = await intentItems();
+      await expect(service.restore(manifest.id)).rejects.toMatchObject({
+        code: 'checkpoint_invalid',
+        message: expect.stringContaining('inflight_intents changed after validation'),
+      });
+      expect(reads).toBe(2);
+      expect(await intentItems()).toEqual(now);
+      // Intact, the same service restores every record.
+      await put(key, bytes);
+      expect(await service.restore(manifest.id)).toMatchObject({ restored: 40, gone: 0 });
     });
-    await api.intent('PATCH', '/intents/cc-2', { phase: 'Changed' });
-    const now = await intentItems();
-    await expect(service.restore(manifest.id)).rejects.toMatchObject({
+  }
+
+  it('a restore of a checkpoint the index does not know is refused as invalid (so a rollback reverses instead)', async () => {
+    await expect(api.cp.upgrade.checkpoints.restore('ckpt-20260101T000000-000000')).rejects.toMatchObject({
       code: 'checkpoint_invalid',
-      message: expect.stringContaining('inflight_intents changed after validation'),
     });
-    expect(reads).toBe(2);
-    expect(await intentItems()).toEqual(now);
-    // Intact, the same service restores every record.
-    await put(key, bytes);
-    reads = 10;
-    expect(await service.restore(manifest.id)).toMatchObject({ restored: 40, gone: 0 });
+  });
+
+  it('a checkpoint whose upload fails rejects, and leaves no stream behind to fail later', async () => {
+    const service = serviceOver(
+      new S3ObjectStore({ bucket: 'no-such-bucket', endpoint: inject('s3Endpoint') }),
+    );
+    await expect(service.create({ upgradeId: null, protocolVersion: '1.0.0', config: {} })).rejects.toThrow();
+    await new Promise((r) => setTimeout(r, 200)); // anything left dangling would fail now
   });
 });
+
+/** The checkpoint service of the test's tables over `objects`; `beforeGet` runs before each read. */
+function serviceOver(objects: ObjectStore, beforeGet?: (key: string) => Promise<void>) {
+  const { config } = runtime();
+  return new CheckpointService({
+    objects: {
+      put: (k, b, t) => objects.put(k, b, t),
+      ping: () => objects.ping(),
+      async get(k: string): Promise<Readable> {
+        await beforeGet?.(k);
+        return objects.get(k);
+      },
+    },
+    index: new DynamoCheckpointIndex(
+      makeDocumentClient({ endpoint: config.dynamoEndpoint }),
+      config.tables.control,
+    ),
+    records: api.cp.upgrade.records,
+    sources: [],
+    clock: systemClock,
+    retentionDays: 1,
+  });
+}
+
+const realStore = () => new S3ObjectStore({ bucket: BUCKET, endpoint: inject('s3Endpoint') });
 
 describe('a rollback over a checkpoint with a byte flipped mid-part', () => {
   it('reverses the migrations instead and ends rolled back with every intent on the old version', async () => {

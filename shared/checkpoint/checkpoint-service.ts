@@ -194,10 +194,14 @@ export class CheckpointService {
   /**
    * Puts every checkpointed intent back as it was, if still inflight. Refuses a checkpoint that fails validation,
    * and writes no record from bytes whose hash it has not checked first (the part is verified as a whole before the
-   * first write), so a corrupt checkpoint is never half restored.
+   * first write), so a corrupt checkpoint is never half restored. A checkpoint that is corrupt, missing or changed
+   * after validation gives a CheckpointInvalidError (the rollback then reverses the migrations instead).
    */
   async restore(id: string): Promise<{ restored: number; gone: number }> {
-    const check = await this.validate(id);
+    const check = await this.validate(id).catch((err: unknown) => {
+      if (err instanceof NotFoundError) throw new CheckpointInvalidError(id, [err.message]);
+      throw err;
+    });
     if (!check.valid || !check.manifest) throw new CheckpointInvalidError(id, check.problems);
     const part = check.manifest.parts.find((p) => p.name === 'inflight_intents');
     if (!part) throw new CheckpointInvalidError(id, ['no inflight_intents part']);
@@ -205,7 +209,8 @@ export class CheckpointService {
     try {
       await withVerifiedPart(this.d.objects, part, (open) => this.putBack(open(), counts));
     } catch (err) {
-      if (err instanceof CorruptPartError)
+      // Either is found before the first write (the part is verified whole first): nothing has been restored.
+      if (err instanceof CorruptPartError || err instanceof NotFoundError)
         throw new CheckpointInvalidError(id, [
           `part inflight_intents changed after validation: ${err.message}`,
         ]);
