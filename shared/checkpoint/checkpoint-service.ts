@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import { ConflictError, NotFoundError } from '../domain/errors.ts';
 import type { Clock } from '../domain/ports.ts';
 import type { StoredRecord } from '../migration/migration.ts';
 import type { RecordStore } from '../migration/record-store.ts';
-import { JsonLinesGzipWriter, readGzipJsonLines } from './jsonl-gzip.ts';
+import { JsonLinesGzipWriter } from './jsonl-gzip.ts';
 import {
   CHECKPOINT_FORMAT_VERSION,
   type CheckpointIndex,
@@ -11,8 +12,10 @@ import {
   type CheckpointPart,
   type CheckpointSource,
   type CheckpointSummary,
+  parseManifest,
 } from './manifest.ts';
 import type { ObjectStore } from './object-store.ts';
+import { CorruptPartError, readGzipJsonLines, statsProblems, withVerifiedPart } from './part-reader.ts';
 
 export interface CheckpointDeps {
   readonly objects: ObjectStore;
@@ -69,42 +72,26 @@ export class CheckpointService {
     const id = `ckpt-${new Date(now).toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`;
     const prefix = `checkpoints/${id}`;
     const parts: CheckpointPart[] = [];
-    /** Opens a part: its writer, and the upload that consumes it. */
+    const opened = new Set<JsonLinesGzipWriter>();
+    /** Opens a part: its writer, and the upload that consumes it (a failed upload stops the writer). */
     const open = (name: string) => {
       const key = `${prefix}/${name}.jsonl.gz`;
       const writer = new JsonLinesGzipWriter();
+      opened.add(writer);
       const upload = this.d.objects.put(key, writer.stream, 'application/gzip');
-      upload.catch(() => {}); // awaited in close()
+      upload.catch((err: Error) => writer.abort(err)); // also awaited in close()
       const close = async () => {
         const [stats] = await Promise.all([writer.end(), upload]);
+        opened.delete(writer);
         parts.push({ name, key, ...stats });
       };
       return { writer, close };
     };
-    // One pass over the intents feeds both the intents part and the pending IBC packets part.
-    const intents = open('inflight_intents');
-    const ibc = open('pending_ibc_packets');
-    for await (const page of this.d.records.pages(this.d.scanSegments ?? 1)) {
-      await intents.writer.write(page);
-      await ibc.writer.write(page.filter((r) => r.ibc_in_flight === true).map(ibcPacket));
-    }
-    await intents.close();
-    await ibc.close();
-    const config = open('config');
-    await config.writer.write([input.config]);
-    await config.close();
-    for (const source of [...this.d.sources, ...(input.extraSources ?? [])]) {
-      const part = open(source.name);
-      let batch: unknown[] = [];
-      for await (const r of source.records()) {
-        batch.push(r);
-        if (batch.length >= 500) {
-          await part.writer.write(batch);
-          batch = [];
-        }
-      }
-      await part.writer.write(batch);
-      await part.close();
+    try {
+      await this.writeParts(open, input.config, input.extraSources ?? []);
+    } catch (err) {
+      for (const w of opened) w.abort(new Error(`checkpoint ${id} abandoned: ${(err as Error).message}`));
+      throw err;
     }
     const manifest: CheckpointManifest = {
       format_version: CHECKPOINT_FORMAT_VERSION,
@@ -131,6 +118,39 @@ export class CheckpointService {
     return manifest;
   }
 
+  /** Streams every part: the intents and pending IBC packets (one pass), the configuration, then each source. */
+  private async writeParts(
+    open: (name: string) => { writer: JsonLinesGzipWriter; close: () => Promise<void> },
+    config: unknown,
+    extraSources: readonly CheckpointSource[],
+  ): Promise<void> {
+    // One pass over the intents feeds both the intents part and the pending IBC packets part.
+    const intents = open('inflight_intents');
+    const ibc = open('pending_ibc_packets');
+    for await (const page of this.d.records.pages(this.d.scanSegments ?? 1)) {
+      await intents.writer.write(page);
+      await ibc.writer.write(page.filter((r) => r.ibc_in_flight === true).map(ibcPacket));
+    }
+    await intents.close();
+    await ibc.close();
+    const configPart = open('config');
+    await configPart.writer.write([config]);
+    await configPart.close();
+    for (const source of [...this.d.sources, ...extraSources]) {
+      const part = open(source.name);
+      let batch: unknown[] = [];
+      for await (const r of source.records()) {
+        batch.push(r);
+        if (batch.length >= 500) {
+          await part.writer.write(batch);
+          batch = [];
+        }
+      }
+      await part.writer.write(batch);
+      await part.close();
+    }
+  }
+
   async summary(id: string): Promise<CheckpointSummary> {
     const s = await this.d.index.get(id);
     if (!s) throw new NotFoundError(`no checkpoint ${id}`);
@@ -141,7 +161,10 @@ export class CheckpointService {
     return this.d.index.list(limit, Math.floor(this.d.clock.now() / 1000));
   }
 
-  /** Recomputes every hash and count against the manifest, and the manifest's hash against the index. */
+  /**
+   * Recomputes every hash and count against the manifest, and the manifest's hash against the index. Never throws
+   * for a damaged or missing object: each problem names its part and says why.
+   */
   async validate(id: string): Promise<ValidationResult> {
     const summary = await this.summary(id);
     const problems: string[] = [];
@@ -151,56 +174,87 @@ export class CheckpointService {
       for await (const c of await this.d.objects.get(summary.manifest_key)) chunks.push(c as Buffer);
       const body = Buffer.concat(chunks);
       if (createHash('sha256').update(body).digest('hex') !== summary.manifest_sha256)
-        problems.push('manifest hash differs from the index');
-      manifest = JSON.parse(body.toString('utf8')) as CheckpointManifest;
+        problems.push('manifest: sha256 differs from the index');
+      manifest = parseManifest(body, summary.manifest_key);
     } catch (err) {
-      problems.push(`manifest unreadable: ${(err as Error).message}`);
+      problems.push(`manifest: unreadable (${(err as Error).message})`);
     }
     for (const part of manifest?.parts ?? []) {
       try {
         const got = await readGzipJsonLines(await this.d.objects.get(part.key), () => {});
-        if (got.sha256 !== part.sha256) problems.push(`part ${part.name}: sha256 differs`);
-        if (got.records !== part.records)
-          problems.push(`part ${part.name}: ${got.records} records, manifest says ${part.records}`);
+        for (const p of statsProblems(part, got)) problems.push(`part ${part.name}: ${p}`);
       } catch (err) {
-        problems.push(`part ${part.name}: unreadable (${(err as Error).message})`);
+        const why = err instanceof CorruptPartError ? 'corrupt' : 'unreadable';
+        problems.push(`part ${part.name}: ${why} (${(err as Error).message})`);
       }
     }
     return { id, valid: problems.length === 0, problems, manifest };
   }
 
-  /** Puts every checkpointed intent back as it was, if still inflight. Refuses a checkpoint that fails validation. */
+  /**
+   * Puts every checkpointed intent back as it was, if still inflight. Refuses a checkpoint that fails validation,
+   * and writes no record from bytes whose hash it has not checked first (the part is verified as a whole before the
+   * first write), so a corrupt checkpoint is never half restored. A checkpoint that is corrupt, missing or changed
+   * after validation gives a CheckpointInvalidError (the rollback then reverses the migrations instead).
+   */
   async restore(id: string): Promise<{ restored: number; gone: number }> {
-    const check = await this.validate(id);
+    const check = await this.validate(id).catch((err: unknown) => {
+      if (err instanceof NotFoundError) throw new CheckpointInvalidError(id, [err.message]);
+      throw err;
+    });
     if (!check.valid || !check.manifest) throw new CheckpointInvalidError(id, check.problems);
     const part = check.manifest.parts.find((p) => p.name === 'inflight_intents');
     if (!part) throw new CheckpointInvalidError(id, ['no inflight_intents part']);
-    let restored = 0;
-    let gone = 0;
-    let batch: Promise<void>[] = [];
-    const got = await readGzipJsonLines(await this.d.objects.get(part.key), async (record) => {
-      batch.push(
-        this.d.records.putIfPresent(record as StoredRecord).then((r) => {
-          if (r === 'restored') restored++;
-          else gone++;
-        }),
-      );
-      if (batch.length >= 25) {
-        await Promise.all(batch);
-        batch = [];
-      }
-    });
-    await Promise.all(batch);
-    if (got.sha256 !== part.sha256)
-      throw new CheckpointInvalidError(id, ['inflight_intents changed while restoring']);
-    return { restored, gone };
+    const counts = { restored: 0, gone: 0 };
+    try {
+      await withVerifiedPart(this.d.objects, part, (open) => this.putBack(open(), counts));
+    } catch (err) {
+      // Either is found before the first write (the part is verified whole first): nothing has been restored.
+      if (err instanceof CorruptPartError || err instanceof NotFoundError)
+        throw new CheckpointInvalidError(id, [
+          `part inflight_intents changed after validation: ${err.message}`,
+        ]);
+      throw err;
+    }
+    return counts;
   }
 
-  /** Every record of one part, for tests and inspection. */
+  /** Writes each record of a verified part back, 25 at a time; every write settles before this does. */
+  private async putBack(body: Readable, counts: { restored: number; gone: number }): Promise<void> {
+    let pending: Promise<void>[] = [];
+    let failure: { err: unknown } | null = null;
+    const flush = async () => {
+      await Promise.all(pending);
+      pending = [];
+      if (failure) throw failure.err;
+    };
+    try {
+      await readGzipJsonLines(body, async (record) => {
+        pending.push(
+          this.d.records.putIfPresent(record as StoredRecord).then(
+            (r) => {
+              counts[r === 'restored' ? 'restored' : 'gone']++;
+            },
+            (err: unknown) => {
+              failure ??= { err };
+            },
+          ),
+        );
+        if (pending.length >= 25) await flush();
+      });
+    } finally {
+      await Promise.all(pending); // each write has its own handler: none can reject unheard
+    }
+    await flush();
+  }
+
+  /** Every record of one part, for tests and inspection; a part that fails validation is refused. */
   async readPart(id: string, name: string): Promise<unknown[]> {
     const check = await this.validate(id);
     const part = check.manifest?.parts.find((p) => p.name === name);
     if (!part) throw new NotFoundError(`checkpoint ${id} has no part ${name}`);
+    const bad = check.problems.filter((p) => p.startsWith(`part ${name}:`) || p.startsWith('manifest:'));
+    if (bad.length) throw new CheckpointInvalidError(id, bad);
     const out: unknown[] = [];
     await readGzipJsonLines(await this.d.objects.get(part.key), (r) => {
       out.push(r);

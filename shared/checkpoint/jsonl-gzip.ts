@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { createInterface } from 'node:readline';
-import { PassThrough, type Readable, Transform } from 'node:stream';
+import { PassThrough, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip, createGzip } from 'node:zlib';
+import { createGzip } from 'node:zlib';
 
 /** Counts bytes and hashes them as they pass. */
 export class HashTap extends Transform {
@@ -53,34 +52,23 @@ export class JsonLinesGzipWriter {
   /** Writes a batch of records as one chunk (zlib works per chunk: one line at a time would be slow). */
   async write(records: readonly unknown[]): Promise<void> {
     if (records.length === 0) return;
+    if (this.gzip.destroyed) {
+      await this.done; // rejects with the reason it was destroyed
+      throw new Error('checkpoint part writer already closed');
+    }
     this.records += records.length;
     let chunk = '';
     for (const r of records) chunk += `${JSON.stringify(r)}\n`;
     if (!this.gzip.write(chunk)) await once(this.gzip, 'drain');
   }
 
+  /** Stops the part (its upload failed, or another part did): `done` and any waiting `write` reject with `err`. */
+  abort(err: Error): void {
+    this.gzip.destroy(err);
+  }
+
   async end(): Promise<PartStats> {
     this.gzip.end();
     return this.done;
   }
-}
-
-/** Reads gzip JSON Lines back, hashing the compressed bytes; `onRecord` sees each parsed record in order. */
-export async function readGzipJsonLines(
-  body: Readable,
-  onRecord: (record: unknown) => Promise<void> | void,
-): Promise<PartStats> {
-  const tap = new HashTap();
-  const gunzip = createGunzip();
-  const piped = pipeline(body, tap, gunzip);
-  piped.catch(() => {}); // the same error also ends the loop below; it is rethrown by `await piped`
-  let records = 0;
-  const rl = createInterface({ input: gunzip, crlfDelay: Number.POSITIVE_INFINITY });
-  for await (const line of rl) {
-    if (line === '') continue;
-    records++;
-    await onRecord(JSON.parse(line));
-  }
-  await piped;
-  return { records, sha256: tap.digest(), bytes: tap.bytes };
 }

@@ -45,3 +45,26 @@ export interface CheckpointSource {
   readonly name: string;
   records(): AsyncIterable<unknown>;
 }
+
+/**
+ * Parses a stored manifest and checks its shape, so a damaged one is reported rather than trusted: every part
+ * named, with a key under the manifest's own folder, a hex SHA-256 and whole counts. Throws saying what is wrong.
+ */
+export function parseManifest(body: Buffer, manifestKey: string): CheckpointManifest {
+  const m = JSON.parse(body.toString('utf8')) as Partial<CheckpointManifest> | null;
+  if (typeof m !== 'object' || m === null || !Array.isArray(m.parts)) throw new Error('no parts list');
+  const folder = manifestKey.slice(0, manifestKey.lastIndexOf('/') + 1);
+  for (const [i, p] of m.parts.entries()) {
+    const ok =
+      typeof p === 'object' &&
+      p !== null &&
+      typeof p.name === 'string' &&
+      p.key === `${folder}${p.name}.jsonl.gz` &&
+      typeof p.sha256 === 'string' &&
+      /^[0-9a-f]{64}$/.test(p.sha256) &&
+      Number.isInteger(p.records) &&
+      Number.isInteger(p.bytes);
+    if (!ok) throw new Error(`part ${i + 1} of the parts list is malformed`);
+  }
+  return m as CheckpointManifest;
+}

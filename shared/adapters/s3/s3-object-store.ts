@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { GetObjectCommand, HeadBucketCommand, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { ObjectStore } from '../../checkpoint/object-store.ts';
@@ -47,7 +47,10 @@ export class S3ObjectStore implements ObjectStore {
   async get(key: string): Promise<Readable> {
     try {
       const out = await this.s3.send(new GetObjectCommand({ Bucket: this.opts.bucket, Key: key }));
-      return out.Body as Readable;
+      if (!(out.Body instanceof Readable))
+        throw new Error(`object ${key}: S3 answered without a readable body`);
+      // The caller owns the stream from here (it pipes it, which handles and forwards its errors).
+      return out.Body;
     } catch (err) {
       if (err instanceof NoSuchKey) throw new NotFoundError(`no object ${key} in bucket ${this.opts.bucket}`);
       throw err;
