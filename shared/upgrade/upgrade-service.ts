@@ -253,11 +253,13 @@ export class UpgradeService {
         const dep = await this.waitingFor(id, 'a deploy', (r) =>
           r.deployment?.task_token && !r.deployment.continued_by ? r.deployment : null,
         );
+        // The engine first: only a wait it still holds may be recorded as continued (a restart or a timeout ends it).
+        await this.release(id, 'a deploy', dep.task_token, { continued_by: caller.actor });
+        const fresh = (await this.svc.upgrades.get(id))?.deployment ?? dep;
         await this.svc.upgrades.update(id, {
-          deployment: { ...dep, continued_by: caller.actor },
+          deployment: { ...fresh, continued_by: caller.actor },
           result: null,
         });
-        await this.engine().sendTaskSuccess(dep.task_token, { continued_by: caller.actor });
         return { upgrade_id: id, continued: true as const };
       },
       () => `deploy confirmed for ${id}`,
@@ -280,10 +282,14 @@ export class UpgradeService {
         const gov = await this.waitingFor(id, 'a governance migration', (r) =>
           r.governance?.task_token && !r.governance.confirmed_by ? r.governance : null,
         );
-        await this.svc.upgrades.update(id, {
-          governance: { ...gov, tx_hash: txHash, confirmed_by: caller.actor },
+        await this.release(id, 'a governance migration', gov.task_token, {
+          tx_hash: txHash,
+          confirmed_by: caller.actor,
         });
-        await this.engine().sendTaskSuccess(gov.task_token, { tx_hash: txHash, confirmed_by: caller.actor });
+        const fresh = (await this.svc.upgrades.get(id))?.governance ?? gov;
+        await this.svc.upgrades.update(id, {
+          governance: { ...fresh, tx_hash: txHash, confirmed_by: caller.actor },
+        });
         return { upgrade_id: id, confirmed: true as const };
       },
       () => `governance migration confirmed for ${id}`,
@@ -306,6 +312,22 @@ export class UpgradeService {
       );
     }
     return wait as W & { task_token: string };
+  }
+
+  /**
+   * Ends the wait in the engine. A token the engine no longer holds (the wait timed out, was aborted, or the
+   * process restarted) is a 409 `not_waiting`, and the caller writes nothing.
+   */
+  private async release(id: string, what: string, token: string, output: unknown): Promise<void> {
+    try {
+      await this.engine().sendTaskSuccess(token, output);
+    } catch (err) {
+      if (!(err instanceof NotFoundError || err instanceof ConflictError)) throw err;
+      throw new ConflictError(
+        'not_waiting',
+        `upgrade ${id} is no longer waiting for ${what}: ${err.message}. Follow GET /admin/upgrade/status`,
+      );
+    }
   }
 
   /** Whether the engine still runs this upgrade's execution (an unknown execution counts as not running). */
