@@ -71,7 +71,12 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     );
     engine = await LocalWorkflowEngine.create();
     const localEngineRef = engine;
-    useLocalWorkflowEngine(engine, new LocalScheduleStore(() => localEngineRef));
+    // Schedules are kept in the data folder and re-armed here: a restart does not lose them.
+    const schedules = new LocalScheduleStore(() => localEngineRef, {
+      file: join(dataDir, 'schedules.json'),
+      log,
+    });
+    useLocalWorkflowEngine(engine, schedules);
     const orphan = await cp.upgrade.upgrades.lockHolder();
     if (orphan) {
       log(

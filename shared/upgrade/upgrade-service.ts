@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { audited, type Caller } from '../domain/audited.ts';
 import type { DrainStatus } from '../domain/drain-status.ts';
-import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.ts';
+import { ConflictError, DomainError, NotFoundError, ValidationError } from '../domain/errors.ts';
 import { VERSION_PATTERN } from '../domain/inflight.ts';
 import { recoverOrphanedUpgrade } from './recover-orphan.ts';
+import { recordScheduledRefusal } from './scheduled-refusal.ts';
 import type { UpgradeConfig } from './upgrade-config.ts';
 import type { StepRecord, UpgradeRecord } from './upgrade-record.ts';
 import type { UpgradeServices } from './upgrade-services.ts';
@@ -84,12 +85,14 @@ export class UpgradeService {
 
   /**
    * An execution started by an EventBridge schedule registers itself (its first Task): the same checks, lock and
-   * record as a start through the API, under the execution's own name.
+   * record as a start through the API, under the execution's own name. Refused (another upgrade running, too
+   * soon, not Active), it leaves a `refused` record saying why in the history, then throws as before.
    */
   async registerScheduled(
     executionName: string,
     executionArn: string | null,
     config: UpgradeConfig,
+    scheduleName: string | null = null,
   ): Promise<WorkflowState> {
     const caller: Caller = { actor: `scheduler:${executionName}`, correlationId: executionName };
     return audited(
@@ -97,14 +100,46 @@ export class UpgradeService {
       this.svc.clock,
       caller,
       'upgrade.start',
-      { ...config, scheduled: true },
+      { ...config, scheduled: true, schedule_name: scheduleName },
       async () => {
-        const { input } = await this.register(caller, config, executionName);
-        await this.svc.upgrades.update(executionName, { execution_arn: executionArn });
-        return input;
+        try {
+          const mine = (await this.svc.upgrades.lockHolder()) === executionName;
+          const done = mine ? await this.svc.upgrades.get(executionName) : null;
+          if (done) {
+            // A retried Task whose first attempt registered already: the same answer, nothing written twice.
+            const { from_version } = done;
+            return {
+              scheduled: false,
+              upgrade_id: executionName,
+              from_version,
+              config,
+              rollback_attempts: { count: 0 },
+            };
+          }
+          const { input } = await this.register(caller, config, executionName);
+          await this.svc.upgrades.update(executionName, {
+            execution_arn: executionArn,
+            schedule_name: scheduleName,
+          });
+          return input;
+        } catch (err) {
+          if (!(err instanceof DomainError)) throw err;
+          const ref = { executionName, executionArn, scheduleName };
+          await recordScheduledRefusal(this.svc, ref, config, err.message);
+          throw err;
+        }
       },
       (s) => `scheduled upgrade ${s.upgrade_id} registered`,
     );
+  }
+
+  /** A scheduled execution whose request is invalid: recorded as refused, like the other refusals. */
+  async refuseScheduled(
+    ref: { executionName: string; executionArn: string | null; scheduleName: string | null },
+    config: UpgradeConfig,
+    reason: string,
+  ): Promise<void> {
+    await recordScheduledRefusal(this.svc, ref, config, reason);
   }
 
   private async register(
