@@ -6,7 +6,7 @@ import type { ScheduleStore, UpgradeSchedule } from './schedules.ts';
 import type { UpgradeStore } from './upgrade-record.ts';
 
 /** How many recent upgrades are searched for each schedule's last firing. */
-const HISTORY_WINDOW = 200;
+const HISTORY_WINDOW = 50;
 
 const NAME_PATTERN = /^[A-Za-z0-9_-]{1,48}$/;
 
