@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../shared/config.ts';
 import { httpCheck } from '../shared/health/health.ts';
 import { safeExcerpt } from '../shared/net/excerpt.ts';
 import { guardedRequest } from '../shared/net/guarded-request.ts';
@@ -112,6 +113,26 @@ async function serve(handler: (req: IncomingMessage, res: ServerResponse) => voi
   servers.push({ close: () => server.close() });
   return { port: (server.address() as { port: number }).port, hits };
 }
+
+describe('checkpoint sources', () => {
+  it('a CHECKPOINT_SOURCES url to a metadata or (on AWS) internal address stops the configuration, naming it', () => {
+    const env = { ADMIN_TOKEN: 'a', INTENT_TOKEN: 'i' };
+    const sources = (url: string) => JSON.stringify([{ name: 'order_book', type: 'http', url }]);
+    expect(() => loadConfig({ ...env, CHECKPOINT_SOURCES: sources('http://0251.0376.0251.0376/') })).toThrow(
+      /CHECKPOINT_SOURCES: the url of order_book 169\.254\.169\.254 is a link-local/,
+    );
+    expect(() =>
+      loadConfig({ ...env, CHECKPOINT_SOURCES: sources('http://127.0.0.1:7000/book') }),
+    ).not.toThrow();
+    const aws = {
+      ...env,
+      AWS_LAMBDA_FUNCTION_NAME: 'fn',
+      CHECKPOINT_SOURCES: sources('http://10.0.0.7/book'),
+    };
+    expect(() => loadConfig(aws)).toThrow(ConfigError);
+    expect(() => loadConfig({ ...aws, OUTBOUND_ALLOW: '10.0.0.0/24' })).not.toThrow();
+  });
+});
 
 describe('outbound URLs, checked at connect time', () => {
   it('checks every address a name resolves to, and connects to the checked one (no rebinding)', async () => {

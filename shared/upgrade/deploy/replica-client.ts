@@ -1,3 +1,4 @@
+import { VERSION_PATTERN } from '../../domain/inflight.ts';
 import type { HealthStatus } from '../../health/health.ts';
 import { safeExcerpt } from '../../net/excerpt.ts';
 import { guardedRequest, OutboundError } from '../../net/guarded-request.ts';
@@ -12,6 +13,12 @@ export interface ReplicaClient {
   /** The version the replica reports running. */
   version(target: ReplicaTarget): Promise<string>;
 }
+
+/** What a version URL said: a version as is, anything else only as a short sanitised excerpt. */
+const asVersion = (text: string) => {
+  const v = text.trim();
+  return VERSION_PATTERN.test(v) ? v : safeExcerpt(v, 64);
+};
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -73,11 +80,11 @@ export function httpReplicaClient(opts: { requestTimeoutSecs: number; retries: n
       if (res.status >= 300) throw new Error(`${describeUrl(target.version_url)} answered ${res.status}`);
       try {
         const v = (JSON.parse(res.text) as { version?: unknown }).version;
-        if (typeof v === 'string') return safeExcerpt(v, 64);
+        if (typeof v === 'string') return asVersion(v);
       } catch {
         // plain text
       }
-      return safeExcerpt(res.text, 64);
+      return asVersion(res.text);
     },
   };
 }
