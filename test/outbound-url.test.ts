@@ -158,6 +158,18 @@ describe('outbound URLs, checked at connect time', () => {
     expect(hits).toEqual(['GET /x']);
   });
 
+  it('caps what it reads of an answer, and an answer cut off by the timeout is an error, not a short body', async () => {
+    const { port } = await serve((req, res) => {
+      if (req.url === '/big') return res.end('b'.repeat(1_000_000));
+      res.write('{"status":"Heal');
+    });
+    const big = await guardedRequest(`http://127.0.0.1:${port}/big`, { timeoutMs: 2000, maxBytes: 1000 });
+    expect(big.text).toBe('b'.repeat(1000));
+    await expect(guardedRequest(`http://127.0.0.1:${port}/hang`, { timeoutMs: 300 })).rejects.toThrow(
+      /cut off before its end/,
+    );
+  });
+
   it('does not follow a redirect, and says so', async () => {
     const { port, hits } = await serve((req, res) => {
       if (req.url === '/start') {

@@ -59,7 +59,7 @@ function vettedLookup(policy: OutboundPolicy, resolve: Resolver): LookupFunction
   };
 }
 
-const resolve = (location: string, base: URL): string => {
+const absolute = (location: string, base: URL): string => {
   try {
     return new URL(location, base).href;
   } catch {
@@ -67,7 +67,8 @@ const resolve = (location: string, base: URL): string => {
   }
 };
 
-function readCapped(res: IncomingMessage, maxBytes: number): Promise<string> {
+/** Reads at most `maxBytes` of the answer; an answer cut off before its end (a timeout, a reset) is an error. */
+function readCapped(res: IncomingMessage, maxBytes: number, shown: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -76,10 +77,13 @@ function readCapped(res: IncomingMessage, maxBytes: number): Promise<string> {
       size += c.length;
       if (size >= maxBytes) res.destroy();
     });
-    const done = () => resolve(Buffer.concat(chunks).toString('utf8'));
+    const done = () => {
+      if (res.complete || size >= maxBytes) resolve(Buffer.concat(chunks).toString('utf8'));
+      else reject(new OutboundError(`${shown}: the answer was cut off before its end`));
+    };
     res.on('end', done);
     res.on('close', done);
-    res.on('error', (e) => (size >= maxBytes ? done() : reject(e)));
+    res.on('error', done);
   });
 }
 
@@ -123,11 +127,11 @@ export async function guardedRequest(
   if (status >= 300 && status < 400) {
     res.destroy();
     const to = res.headers.location
-      ? ` to ${safeExcerpt(describeUrl(resolve(res.headers.location, target)), 120)}`
+      ? ` to ${safeExcerpt(describeUrl(absolute(res.headers.location, target)), 120)}`
       : '';
     throw new OutboundError(
       `${shown} answered ${status}, a redirect${to}: redirects are not followed, give the final URL`,
     );
   }
-  return { status, text: await readCapped(res, req.maxBytes ?? 64 * 1024) };
+  return { status, text: await readCapped(res, req.maxBytes ?? 64 * 1024, shown) };
 }
