@@ -8,6 +8,8 @@ export interface AppSettings {
   readonly retentionDays: number;
   readonly fenceShards: number;
   readonly maintenanceWindows: string;
+  /** Loopback or private targets the control plane may call on AWS (CIDRs, addresses, host names; comma-separated). */
+  readonly outboundAllow?: string;
   /** The chain for contract migrations (empty: contract sections are refused with a message saying so). */
   readonly chain: { rpcEndpoint: string; chainId: string; prefix: string; gasPrice: string };
 }
@@ -19,6 +21,7 @@ export function settingsFrom(app: App): AppSettings {
     retentionDays: Number(ctx('retentionDays') ?? 30),
     fenceShards: Number(ctx('fenceShards') ?? 64),
     maintenanceWindows: String(ctx('maintenanceWindows') ?? ''),
+    outboundAllow: String(ctx('outboundAllow') ?? ''),
     chain: {
       rpcEndpoint: String(ctx('chainRpcEndpoint') ?? ''),
       chainId: String(ctx('chainId') ?? ''),

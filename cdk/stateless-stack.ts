@@ -17,6 +17,8 @@ export interface StatelessProps extends StackProps {
   readonly fenceShards: number;
   readonly retentionDays: number;
   readonly maintenanceWindows: string;
+  /** OUTBOUND_ALLOW of the functions: internal targets they may call (empty: none). */
+  readonly outboundAllow?: string;
   readonly chain: { rpcEndpoint: string; chainId: string; prefix: string; gasPrice: string };
 }
 
@@ -53,6 +55,8 @@ export class StatelessStack extends Stack {
       RETENTION_DAYS: String(props.retentionDays),
       WORKFLOW_POLL_INTERVAL_SECS: '5',
       MAINTENANCE_WINDOWS: props.maintenanceWindows,
+      OUTBOUND_POLICY: 'aws',
+      ...(props.outboundAllow ? { OUTBOUND_ALLOW: props.outboundAllow } : {}),
       POWERTOOLS_SERVICE_NAME: 'upgrade-control-plane',
       POWERTOOLS_LOG_LEVEL: 'INFO',
       ...(props.chain.rpcEndpoint

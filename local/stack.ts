@@ -72,7 +72,12 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     );
     engine = await LocalWorkflowEngine.create({ dataDir });
     const localEngineRef = engine;
-    useLocalWorkflowEngine(engine, new LocalScheduleStore(() => localEngineRef));
+    // Schedules are kept in the data folder and re-armed here: a restart does not lose them.
+    const schedules = new LocalScheduleStore(() => localEngineRef, {
+      file: join(dataDir, 'schedules.json'),
+      log,
+    });
+    useLocalWorkflowEngine(engine, schedules);
     for (const r of engine.resumeInterrupted()) {
       log(
         r.resumed

@@ -1,5 +1,6 @@
 import { MAX_SHARDS } from './adapters/dynamodb/fence-store.ts';
 import { type TableNames, tableNamesFor } from './adapters/dynamodb/tables.ts';
+import { outboundPolicy, refusedUrl } from './net/outbound-url.ts';
 
 /** How the API authenticates callers: bearer tokens (local) or IAM through API Gateway (AWS). */
 export type AuthMode = 'token' | 'iam';
@@ -45,7 +46,7 @@ export type SourceSpec =
   | { name: string; type: 'http'; url: string }
   | { name: string; type: 'dynamodb'; table: string };
 
-function parseSources(raw: string | undefined): SourceSpec[] {
+function parseSources(raw: string | undefined, env: NodeJS.ProcessEnv): SourceSpec[] {
   if (!raw) return [];
   let parsed: unknown;
   try {
@@ -68,6 +69,10 @@ function parseSources(raw: string | undefined): SourceSpec[] {
     throw new ConfigError(
       'CHECKPOINT_SOURCES entries need a snake_case name and type http (url) or dynamodb (table)',
     );
+  }
+  for (const s of parsed) {
+    const why = s.type === 'http' ? refusedUrl(s.url, outboundPolicy(env)) : null;
+    if (why) throw new ConfigError(`CHECKPOINT_SOURCES: the url of ${s.name} ${why}`);
   }
   return parsed;
 }
@@ -126,7 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pollIntervalSecs: intFromEnv(env, 'WORKFLOW_POLL_INTERVAL_SECS', 5, 1, 300),
     versionCacheMs: intFromEnv(env, 'VERSION_CACHE_MS', 10_000, 0, 600_000),
     stateMachineArn: env.STATE_MACHINE_ARN || undefined,
-    checkpointSources: parseSources(env.CHECKPOINT_SOURCES),
+    checkpointSources: parseSources(env.CHECKPOINT_SOURCES, env),
     scheduleGroup: env.SCHEDULE_GROUP || undefined,
     schedulerRoleArn: env.SCHEDULER_ROLE_ARN || undefined,
     maintenanceWindows: env.MAINTENANCE_WINDOWS || undefined,

@@ -31,10 +31,11 @@ describe('health checks', () => {
       ['ok', 'Healthy'],
       ['slowing', 'Degraded'],
       ['down', 'Unhealthy'],
-      ['moved', 'Degraded'],
+      ['moved', 'Unhealthy'], // a redirect is not followed: a failure that says so
       ['refused', 'Unhealthy'],
     ]);
     expect(results[2]?.reason).toContain('503');
+    expect(results[3]?.reason).toContain('redirects are not followed');
   });
 
   it('a check slower than check_timeout_secs is Unhealthy with the timeout as its reason', async () => {

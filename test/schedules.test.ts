@@ -114,7 +114,7 @@ describe('EventBridge Scheduler adapter', () => {
       Name: 'once',
       GroupName: 'ucp-upgrades',
       ScheduleExpressionTimezone: 'UTC',
-      ActionAfterCompletion: 'DELETE',
+      ActionAfterCompletion: 'NONE', // kept after firing, so the list reports what became of it
       Target: {
         Arn: 'arn:aws:states:eu-west-1:1:stateMachine:upgrade',
         RoleArn: 'arn:aws:iam::1:role/sched',
@@ -122,6 +122,7 @@ describe('EventBridge Scheduler adapter', () => {
     });
     expect(JSON.parse(cmd.input.Target?.Input ?? '{}')).toEqual({
       scheduled: true,
+      schedule_name: 'once',
       request: { target_version: '2.0.0', reason: 'r' },
     });
   });

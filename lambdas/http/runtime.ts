@@ -88,6 +88,7 @@ export function runtime(): Runtime {
         cp.audit,
         cp.upgrade.clock,
         config.maintenanceWindows,
+        cp.upgrade.upgrades,
       ),
     };
   }

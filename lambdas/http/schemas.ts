@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_DRAIN_TIMEOUT_SECS } from '../../shared/domain/drain-mode.ts';
+import { refusedUrl } from '../../shared/net/outbound-url.ts';
 
 /** Request shapes of the API. Objects are strict: an unknown field is an error that names it. */
 export {
@@ -13,6 +14,15 @@ export {
   RegisterIntentBody,
 } from './drain-schemas.ts';
 
+/** A URL the control plane will call: http(s), no credentials, no link-local or metadata (or, on AWS, internal) host. */
+const httpUrl = z
+  .string()
+  .max(2048)
+  .superRefine((url, ctx) => {
+    const why = refusedUrl(url);
+    if (why) ctx.addIssue({ code: 'custom', message: why });
+  });
+
 const version = z.string().min(1).max(64);
 const checkName = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be snake_case, up to 40 characters');
 const CheckSpecSchema = z.union([
@@ -20,12 +30,11 @@ const CheckSpecSchema = z.union([
   z.strictObject({
     name: checkName,
     type: z.literal('http'),
-    url: z.url({ protocol: /^https?$/ }).max(2048),
+    url: httpUrl,
     degraded_ok: z.boolean().optional(),
   }),
 ]);
 
-const httpUrl = z.url({ protocol: /^https?$/ }).max(2048);
 const ReplicaSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 letters, digits, . _ -'),
   deploy_url: httpUrl,

@@ -5,23 +5,36 @@ import { UpgradeStartBody } from '../http/schemas.ts';
 
 interface ScheduledInput {
   readonly request: unknown;
+  /** The execution's whole input: `schedule_name` rides along (absent in inputs of older schedules). */
+  readonly input?: { schedule_name?: unknown } | null;
   readonly execution_name: string;
   readonly execution_id: string | null;
 }
+
+const text = (v: unknown, fallback: string) => (typeof v === 'string' && v ? v.slice(0, 500) : fallback);
 
 /** Upgrade workflow Task "Register scheduled upgrade" (ASL placeholder ${RegisterScheduledFunctionArn}). */
 export const handler = async (event: ScheduledInput) => {
   const { config, cp, upgrades } = runtime();
   await cp.init();
+  const name = event.input?.schedule_name;
+  const ref = {
+    executionName: event.execution_name,
+    executionArn: event.execution_id,
+    scheduleName: typeof name === 'string' ? name : null,
+  };
   const parsed = UpgradeStartBody.safeParse(event.request);
-  if (!parsed.success)
-    throw new StepFailure(
-      'InvalidScheduledRequest',
-      `the schedule's upgrade request is invalid: ${parsed.error.message}`,
-    );
+  if (!parsed.success) {
+    const reason = `the schedule's upgrade request is invalid: ${parsed.error.message}`;
+    const req = (event.request ?? {}) as Record<string, unknown>;
+    const fallback = { target_version: text(req.target_version, 'unknown'), reason: text(req.reason, '-') };
+    await upgrades.refuseScheduled(ref, withDefaults(fallback, config.pollIntervalSecs), reason);
+    throw new StepFailure('InvalidScheduledRequest', reason);
+  }
   return upgrades.registerScheduled(
-    event.execution_name,
-    event.execution_id,
+    ref.executionName,
+    ref.executionArn,
     withDefaults(parsed.data, config.pollIntervalSecs),
+    ref.scheduleName,
   );
 };

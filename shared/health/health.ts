@@ -1,3 +1,6 @@
+import { guardedRequest } from '../net/guarded-request.ts';
+import { describeUrl } from '../net/outbound-url.ts';
+
 /** The seeds' health states. */
 export type HealthStatus = 'Healthy' | 'Degraded' | 'Unhealthy';
 
@@ -53,10 +56,11 @@ export function httpCheck(name: string, url: string): HealthCheck {
   return {
     name,
     async check(signal) {
-      const res = await fetch(url, { signal });
-      const text = await res.text();
-      if (res.status >= 500) return { status: 'Unhealthy', reason: `${url} answered ${res.status}` };
-      if (res.status >= 300) return { status: 'Degraded', reason: `${url} answered ${res.status}` };
+      const res = await guardedRequest(url, { signal, timeoutMs: 300_000 });
+      const text = res.text;
+      const shown = describeUrl(url);
+      if (res.status >= 500) return { status: 'Unhealthy', reason: `${shown} answered ${res.status}` };
+      if (res.status >= 300) return { status: 'Degraded', reason: `${shown} answered ${res.status}` };
       let declared: unknown;
       try {
         declared = (JSON.parse(text) as { status?: unknown }).status;
@@ -64,7 +68,7 @@ export function httpCheck(name: string, url: string): HealthCheck {
         declared = undefined;
       }
       if (declared === 'Unhealthy' || declared === 'Degraded')
-        return { status: declared, reason: `${url} reports ${declared}` };
+        return { status: declared, reason: `${shown} reports ${declared}` };
       return { status: 'Healthy' };
     },
   };

@@ -36,6 +36,16 @@ export function inWindow(windows: readonly MaintenanceWindow[], day: number, min
   });
 }
 
+/** The UTC time `yyyy-mm-ddThh:mm:ss` names, or null when no such moment exists (2027-02-30, T24:00:00, T23:60). */
+export function atTime(text: string): number | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})$/.exec(text);
+  if (!m) return null;
+  const [y, mo, d, h, mi, se] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+  if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || se > 59) return null;
+  const when = Date.UTC(y, mo - 1, d, h, mi, se);
+  return new Date(when).getUTCDate() === d ? when : null; // Date.UTC rolls Feb 30 over into March
+}
+
 /**
  * Checks a schedule expression against the windows: `at(yyyy-mm-ddThh:mm:ss)` (UTC) and weekly
  * `cron(m h ? * DOW *)` with a fixed minute and hour. Returns the normalised expression or throws a 400 naming why.
@@ -48,8 +58,11 @@ export function checkScheduleExpression(
   const at = /^at\((\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\)$/.exec(expression);
   const allowed = windows.map((w) => w.text).join(', ');
   if (at?.[1]) {
-    const when = Date.parse(`${at[1]}Z`);
-    if (Number.isNaN(when)) throw new ValidationError(`${expression}: not a valid date and time`);
+    const when = atTime(at[1]);
+    if (when === null)
+      throw new ValidationError(
+        `${expression}: not a real date and time (month 01-12, a day the month has, hours 00-23, minutes and seconds 00-59)`,
+      );
     if (when <= now) throw new ValidationError(`${expression} is in the past (times are UTC)`);
     const d = new Date(when);
     if (!inWindow(windows, d.getUTCDay(), d.getUTCHours() * 60 + d.getUTCMinutes())) {

@@ -3,6 +3,10 @@ import { ConflictError, DomainError, NotFoundError, ValidationError } from '../d
 import type { AuditLog, Clock } from '../domain/ports.ts';
 import { checkScheduleExpression, parseWindows } from './maintenance-window.ts';
 import type { ScheduleStore, UpgradeSchedule } from './schedules.ts';
+import type { UpgradeStore } from './upgrade-record.ts';
+
+/** How many recent upgrades are searched for each schedule's last firing. */
+const HISTORY_WINDOW = 50;
 
 const NAME_PATTERN = /^[A-Za-z0-9_-]{1,48}$/;
 
@@ -13,6 +17,7 @@ export class ScheduleService {
     private readonly audit: AuditLog,
     private readonly clock: Clock,
     private readonly windows: string | undefined,
+    private readonly upgrades?: UpgradeStore,
   ) {}
 
   async create(
@@ -53,8 +58,22 @@ export class ScheduleService {
     );
   }
 
-  list(): Promise<UpgradeSchedule[]> {
-    return this.store().list();
+  /** The schedules, each with what became of its last firing (from the history: registered, or refused and why). */
+  async list(): Promise<UpgradeSchedule[]> {
+    const schedules = await this.store().list();
+    const history = this.upgrades && schedules.length ? await this.upgrades.list(HISTORY_WINDOW) : [];
+    return schedules.map((s) => {
+      const last = history.find((r) => r.schedule_name === s.name);
+      const last_run = last
+        ? {
+            upgrade_id: last.id,
+            at: new Date(last.started_at).toISOString(),
+            outcome: last.state,
+            error: last.error,
+          }
+        : null;
+      return { ...s, last_run };
+    });
   }
 
   async delete(caller: Caller, name: string): Promise<void> {

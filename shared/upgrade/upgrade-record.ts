@@ -9,7 +9,9 @@ export type UpgradeState =
   | 'rolled_back'
   | 'aborted'
   | 'dry_run'
-  | 'needs_operator';
+  | 'needs_operator'
+  /** A scheduled upgrade that could not start when its schedule fired (another running, too soon, not Active). */
+  | 'refused';
 
 /** Migration progress as the migrator reports it. */
 export interface MigrationProgress {
@@ -54,6 +56,8 @@ export interface UpgradeRecord {
   } | null;
   /** Governance mode: the wait for the operator's confirmation of the on-chain migration. */
   readonly governance?: GovernanceWait | null;
+  /** The schedule that started this upgrade (absent when started through the API). */
+  readonly schedule_name?: string | null;
 }
 
 /** One step of an upgrade, written by the step's own task as it starts and ends. */
@@ -77,7 +81,7 @@ export interface UpgradeStore {
   create(record: UpgradeRecord): Promise<void>;
   get(id: string): Promise<UpgradeRecord | null>;
   update(id: string, patch: Partial<UpgradeRecord>): Promise<void>;
-  /** Newest first. */
+  /** Newest first, by start time. */
   list(limit: number): Promise<UpgradeRecord[]>;
   putStep(step: StepRecord): Promise<void>;
   steps(id: string): Promise<StepRecord[]>;

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { audited, type Caller } from '../domain/audited.ts';
 import type { DrainStatus } from '../domain/drain-status.ts';
-import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.ts';
+import { ConflictError, DomainError, NotFoundError, ValidationError } from '../domain/errors.ts';
 import { VERSION_PATTERN } from '../domain/inflight.ts';
 import { recoverOrphanedUpgrade } from './recover-orphan.ts';
+import { recordScheduledRefusal } from './scheduled-refusal.ts';
 import type { UpgradeConfig } from './upgrade-config.ts';
 import type { StepRecord, UpgradeRecord } from './upgrade-record.ts';
 import type { UpgradeServices } from './upgrade-services.ts';
@@ -87,12 +88,14 @@ export class UpgradeService {
 
   /**
    * An execution started by an EventBridge schedule registers itself (its first Task): the same checks, lock and
-   * record as a start through the API, under the execution's own name.
+   * record as a start through the API, under the execution's own name. Refused (another upgrade running, too
+   * soon, not Active), it leaves a `refused` record saying why in the history, then throws as before.
    */
   async registerScheduled(
     executionName: string,
     executionArn: string | null,
     config: UpgradeConfig,
+    scheduleName: string | null = null,
   ): Promise<WorkflowState> {
     const caller: Caller = { actor: `scheduler:${executionName}`, correlationId: executionName };
     return audited(
@@ -100,14 +103,46 @@ export class UpgradeService {
       this.svc.clock,
       caller,
       'upgrade.start',
-      { ...config, scheduled: true },
+      { ...config, scheduled: true, schedule_name: scheduleName },
       async () => {
-        const { input } = await this.register(caller, config, executionName);
-        await this.svc.upgrades.update(executionName, { execution_arn: executionArn });
-        return input;
+        try {
+          const mine = (await this.svc.upgrades.lockHolder()) === executionName;
+          const done = mine ? await this.svc.upgrades.get(executionName) : null;
+          if (done) {
+            // A retried Task whose first attempt registered already: the same answer, nothing written twice.
+            const { from_version } = done;
+            return {
+              scheduled: false,
+              upgrade_id: executionName,
+              from_version,
+              config,
+              rollback_attempts: { count: 0 },
+            };
+          }
+          const { input } = await this.register(caller, config, executionName);
+          await this.svc.upgrades.update(executionName, {
+            execution_arn: executionArn,
+            schedule_name: scheduleName,
+          });
+          return input;
+        } catch (err) {
+          if (!(err instanceof DomainError)) throw err;
+          const ref = { executionName, executionArn, scheduleName };
+          await recordScheduledRefusal(this.svc, ref, config, err.message);
+          throw err;
+        }
       },
       (s) => `scheduled upgrade ${s.upgrade_id} registered`,
     );
+  }
+
+  /** A scheduled execution whose request is invalid: recorded as refused, like the other refusals. */
+  async refuseScheduled(
+    ref: { executionName: string; executionArn: string | null; scheduleName: string | null },
+    config: UpgradeConfig,
+    reason: string,
+  ): Promise<void> {
+    await recordScheduledRefusal(this.svc, ref, config, reason);
   }
 
   private async register(
@@ -270,11 +305,13 @@ export class UpgradeService {
         const dep = await this.waitingFor(id, 'a deploy', (r) =>
           r.deployment?.task_token && !r.deployment.continued_by ? r.deployment : null,
         );
+        // The engine first: only a wait it still holds may be recorded as continued (a restart or a timeout ends it).
+        await this.release(id, 'a deploy', dep.task_token, { continued_by: caller.actor });
+        const fresh = (await this.svc.upgrades.get(id))?.deployment ?? dep;
         await this.svc.upgrades.update(id, {
-          deployment: { ...dep, continued_by: caller.actor },
+          deployment: { ...fresh, continued_by: caller.actor },
           result: null,
         });
-        await this.engine().sendTaskSuccess(dep.task_token, { continued_by: caller.actor });
         return { upgrade_id: id, continued: true as const };
       },
       () => `deploy confirmed for ${id}`,
@@ -297,10 +334,14 @@ export class UpgradeService {
         const gov = await this.waitingFor(id, 'a governance migration', (r) =>
           r.governance?.task_token && !r.governance.confirmed_by ? r.governance : null,
         );
-        await this.svc.upgrades.update(id, {
-          governance: { ...gov, tx_hash: txHash, confirmed_by: caller.actor },
+        await this.release(id, 'a governance migration', gov.task_token, {
+          tx_hash: txHash,
+          confirmed_by: caller.actor,
         });
-        await this.engine().sendTaskSuccess(gov.task_token, { tx_hash: txHash, confirmed_by: caller.actor });
+        const fresh = (await this.svc.upgrades.get(id))?.governance ?? gov;
+        await this.svc.upgrades.update(id, {
+          governance: { ...fresh, tx_hash: txHash, confirmed_by: caller.actor },
+        });
         return { upgrade_id: id, confirmed: true as const };
       },
       () => `governance migration confirmed for ${id}`,
@@ -356,6 +397,22 @@ export class UpgradeService {
           next: `resumed at "${resumed.state ?? '-'}" after a restart (${resumed.timestamp}); it goes on from there`,
         }
       : { state: 'running', next: null };
+  }
+
+  /**
+   * Ends the wait in the engine. A token the engine no longer holds (the wait timed out, was aborted, or the
+   * process restarted) is a 409 `not_waiting`, and the caller writes nothing.
+   */
+  private async release(id: string, what: string, token: string, output: unknown): Promise<void> {
+    try {
+      await this.engine().sendTaskSuccess(token, output);
+    } catch (err) {
+      if (!(err instanceof NotFoundError || err instanceof ConflictError)) throw err;
+      throw new ConflictError(
+        'not_waiting',
+        `upgrade ${id} is no longer waiting for ${what}: ${err.message}. Follow GET /admin/upgrade/status`,
+      );
+    }
   }
 
   /** Whether the engine still runs this upgrade's execution (an unknown execution counts as not running). */

@@ -5,16 +5,24 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { StepRecord, UpgradeRecord, UpgradeStore } from '../../upgrade/upgrade-record.ts';
 
 const LOCK_KEY = { pk: 'UPGRADE_LOCK', sk: 'LOCK' };
 const recordKey = (id: string) => ({ pk: 'UPGRADES', sk: id });
+/** The history index: one small item per upgrade, sorted by start time (ids do not sort by time). */
+const BY_START = 'UPGRADES_BY_START';
+const startKey = (startedAt: number, id: string) => ({
+  pk: BY_START,
+  sk: `${String(startedAt).padStart(15, '0')}#${id}`,
+});
 
 /**
- * Upgrades in the control table: UPGRADES/<id> holds each record (ids sort by start time), UPGRADE#<id>/STEP#<seq>
- * its steps, and UPGRADE_LOCK/LOCK the id of the one upgrade allowed to run.
+ * Upgrades in the control table: UPGRADES/<id> holds each record, UPGRADES_BY_START/<started_at>#<id> orders them
+ * by start time (written with the record, in one transaction), UPGRADE#<id>/STEP#<seq> its steps, and
+ * UPGRADE_LOCK/LOCK the id of the one upgrade allowed to run.
  */
 export class DynamoUpgradeStore implements UpgradeStore {
   constructor(
@@ -62,10 +70,22 @@ export class DynamoUpgradeStore implements UpgradeStore {
 
   async create(record: UpgradeRecord): Promise<void> {
     await this.db.send(
-      new PutCommand({
-        TableName: this.table,
-        Item: { ...recordKey(record.id), ...record },
-        ConditionExpression: 'attribute_not_exists(pk)',
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: this.table,
+              Item: { ...recordKey(record.id), ...record },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          {
+            Put: {
+              TableName: this.table,
+              Item: { ...startKey(record.started_at, record.id), upgrade_id: record.id },
+            },
+          },
+        ],
       }),
     );
   }
@@ -97,13 +117,15 @@ export class DynamoUpgradeStore implements UpgradeStore {
       new QueryCommand({
         TableName: this.table,
         KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': 'UPGRADES' },
+        ExpressionAttributeValues: { ':pk': BY_START },
         ScanIndexForward: false,
         Limit: limit,
         ConsistentRead: true,
       }),
     );
-    return (out.Items ?? []).map(strip);
+    const ids = (out.Items ?? []).map((i) => String(i.upgrade_id));
+    const records = await Promise.all(ids.map((id) => this.get(id)));
+    return records.filter((r): r is UpgradeRecord => r !== null);
   }
 
   async putStep(step: StepRecord): Promise<void> {

@@ -6,7 +6,8 @@ import {
   ResourceNotFoundException,
   SchedulerClient,
 } from '@aws-sdk/client-scheduler';
-import type { ScheduleStore, UpgradeSchedule } from '../../upgrade/schedules.ts';
+import { atTime } from '../../upgrade/maintenance-window.ts';
+import { type ScheduleStore, scheduledInput, type UpgradeSchedule } from '../../upgrade/schedules.ts';
 
 export interface AwsScheduleOptions {
   readonly groupName: string;
@@ -15,6 +16,11 @@ export interface AwsScheduleOptions {
   readonly roleArn: string;
   readonly region?: string | undefined;
 }
+
+const fired = (expression: string) => {
+  const at = /^at\((.+)\)$/.exec(expression)?.[1];
+  return at !== undefined && (atTime(at) ?? Number.POSITIVE_INFINITY) <= Date.now();
+};
 
 /** EventBridge Scheduler: each schedule starts the upgrade state machine with `{request}` as input. */
 export class AwsScheduleStore implements ScheduleStore {
@@ -36,7 +42,8 @@ export class AwsScheduleStore implements ScheduleStore {
         ScheduleExpression: s.expression,
         ScheduleExpressionTimezone: 'UTC',
         FlexibleTimeWindow: { Mode: 'OFF' },
-        ActionAfterCompletion: s.expression.startsWith('at(') ? 'DELETE' : 'NONE',
+        // Kept after firing, so the list reports what became of it (DELETE /admin/upgrade/schedules/{name} removes it).
+        ActionAfterCompletion: 'NONE',
         Description: `upgrade to ${String(s.request.target_version)}: ${String(s.request.reason)}`.slice(
           0,
           512,
@@ -44,7 +51,7 @@ export class AwsScheduleStore implements ScheduleStore {
         Target: {
           Arn: this.opts.stateMachineArn,
           RoleArn: this.opts.roleArn,
-          Input: JSON.stringify({ scheduled: true, request: s.request }),
+          Input: JSON.stringify(scheduledInput(s.name, s.request)),
           RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 },
         },
       }),
@@ -66,7 +73,8 @@ export class AwsScheduleStore implements ScheduleStore {
           expression: s.ScheduleExpression ?? '',
           request: input.request ?? {},
           created_at: s.CreationDate ? s.CreationDate.toISOString() : null,
-          state: s.State ?? 'UNKNOWN',
+          // A one-time schedule stays ENABLED on AWS after it fired; say FIRED once its time has passed.
+          state: fired(s.ScheduleExpression ?? '') ? 'FIRED' : (s.State ?? 'UNKNOWN'),
         };
       }),
     );

@@ -4,11 +4,14 @@ import {
   ExecutionDoesNotExist,
   GetExecutionHistoryCommand,
   type HistoryEvent,
+  InvalidToken,
   SendTaskFailureCommand,
   SendTaskSuccessCommand,
   SFNClient,
   StartExecutionCommand,
   StopExecutionCommand,
+  TaskDoesNotExist,
+  TaskTimedOut,
 } from '@aws-sdk/client-sfn';
 import { ConflictError, NotFoundError } from '../../domain/errors.ts';
 import type { ExecutionDescription, ExecutionEvent, WorkflowEngine } from '../../upgrade/workflow-engine.ts';
@@ -73,16 +76,26 @@ export class AwsWorkflowEngine implements WorkflowEngine {
   }
 
   async sendTaskSuccess(taskToken: string, output: unknown): Promise<void> {
-    await this.sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
+    await this.sfn
+      .send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }))
+      .catch(waitEnded);
   }
 
   async sendTaskFailure(taskToken: string, error: string, cause: string): Promise<void> {
-    await this.sfn.send(new SendTaskFailureCommand({ taskToken, error, cause }));
+    await this.sfn.send(new SendTaskFailureCommand({ taskToken, error, cause })).catch(waitEnded);
   }
 
   async stop(executionArn: string, cause: string): Promise<void> {
     await this.sfn.send(new StopExecutionCommand({ executionArn, cause, error: 'StoppedByOperator' }));
   }
+}
+
+/** A task token Step Functions no longer waits on (timed out, ended, unknown): a conflict, not a server error. */
+export function waitEnded(err: unknown): never {
+  if (err instanceof TaskTimedOut || err instanceof TaskDoesNotExist || err instanceof InvalidToken) {
+    throw new ConflictError('not_waiting', `the workflow no longer waits on this task (${err.name})`);
+  }
+  throw err;
 }
 
 function toEvent(e: HistoryEvent): ExecutionEvent {

@@ -1,3 +1,5 @@
+import { guardedRequest } from '../../net/guarded-request.ts';
+import { describeUrl } from '../../net/outbound-url.ts';
 import type { CheckpointSource } from '../manifest.ts';
 
 /**
@@ -8,15 +10,23 @@ export function httpSource(name: string, url: string, timeoutMs = 30_000): Check
   return {
     name,
     async *records() {
-      const res = await fetch(url, {
-        signal: AbortSignal.timeout(timeoutMs),
+      const shown = describeUrl(url);
+      const res = await guardedRequest(url, {
+        timeoutMs,
         headers: { accept: 'application/json' },
+        maxBytes: 256 * 1024 * 1024,
       });
-      if (!res.ok) throw new Error(`checkpoint source ${name}: GET ${url} answered ${res.status}`);
-      const body = (await res.json()) as unknown;
+      if (res.status < 200 || res.status >= 300)
+        throw new Error(`checkpoint source ${name}: GET ${shown} answered ${res.status}`);
+      let body: unknown;
+      try {
+        body = JSON.parse(res.text);
+      } catch {
+        throw new Error(`checkpoint source ${name}: ${shown} did not answer JSON`);
+      }
       const items = Array.isArray(body) ? body : (body as { items?: unknown }).items;
       if (!Array.isArray(items))
-        throw new Error(`checkpoint source ${name}: ${url} returned neither an array nor {items: [...]}`);
+        throw new Error(`checkpoint source ${name}: ${shown} returned neither an array nor {items: [...]}`);
       yield* items;
     },
   };

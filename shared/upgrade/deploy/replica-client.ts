@@ -1,4 +1,8 @@
+import { VERSION_PATTERN } from '../../domain/inflight.ts';
 import type { HealthStatus } from '../../health/health.ts';
+import { safeExcerpt } from '../../net/excerpt.ts';
+import { guardedRequest, OutboundError } from '../../net/guarded-request.ts';
+import { describeUrl } from '../../net/outbound-url.ts';
 import type { ReplicaTarget } from '../deploy-spec.ts';
 
 /** How the control plane talks to a replica's deploy hook, health and version endpoints. */
@@ -10,6 +14,12 @@ export interface ReplicaClient {
   version(target: ReplicaTarget): Promise<string>;
 }
 
+/** What a version URL said: a version as is, anything else only as a short sanitised excerpt. */
+const asVersion = (text: string) => {
+  const v = text.trim();
+  return VERSION_PATTERN.test(v) ? v : safeExcerpt(v, 64);
+};
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -18,25 +28,24 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * has its own timeout and is retried a bounded number of times.
  */
 export function httpReplicaClient(opts: { requestTimeoutSecs: number; retries: number }): ReplicaClient {
-  const call = async (url: string, init: RequestInit = {}): Promise<{ status: number; text: string }> => {
+  const call = async (
+    url: string,
+    init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+  ): Promise<{ status: number; text: string }> => {
     let last: unknown;
     for (let attempt = 0; attempt <= opts.retries; attempt++) {
       try {
-        const res = await fetch(url, {
-          ...init,
-          signal: AbortSignal.timeout(opts.requestTimeoutSecs * 1000),
-        });
-        const text = await res.text();
+        const res = await guardedRequest(url, { ...init, timeoutMs: opts.requestTimeoutSecs * 1000 });
         if (res.status >= 500 && attempt < opts.retries) {
-          last = new Error(`${url} answered ${res.status}`);
+          last = new Error(`${describeUrl(url)} answered ${res.status}`);
         } else {
-          return { status: res.status, text };
+          return res;
         }
       } catch (err) {
-        last =
-          (err as Error).name === 'TimeoutError'
-            ? new Error(`${url} did not answer within ${opts.requestTimeoutSecs} s`)
-            : err;
+        last = err;
+        // A refused address or a redirect will not change on a retry.
+        if (err instanceof OutboundError && /refused|redirect|never allowed|not allowed/.test(err.message))
+          break;
       }
       if (attempt < opts.retries) await sleep(200 * 2 ** attempt);
     }
@@ -50,7 +59,9 @@ export function httpReplicaClient(opts: { requestTimeoutSecs: number; retries: n
         body: JSON.stringify({ version }),
       });
       if (res.status >= 300)
-        throw new Error(`deploy hook ${target.deploy_url} answered ${res.status}: ${res.text.slice(0, 200)}`);
+        throw new Error(
+          `deploy hook ${describeUrl(target.deploy_url)} answered ${res.status}: ${safeExcerpt(res.text)}`,
+        );
     },
     async health(target) {
       const res = await call(target.health_url);
@@ -66,14 +77,14 @@ export function httpReplicaClient(opts: { requestTimeoutSecs: number; retries: n
     },
     async version(target) {
       const res = await call(target.version_url);
-      if (res.status >= 300) throw new Error(`${target.version_url} answered ${res.status}`);
+      if (res.status >= 300) throw new Error(`${describeUrl(target.version_url)} answered ${res.status}`);
       try {
         const v = (JSON.parse(res.text) as { version?: unknown }).version;
-        if (typeof v === 'string') return v;
+        if (typeof v === 'string') return asVersion(v);
       } catch {
         // plain text
       }
-      return res.text.trim();
+      return asVersion(res.text);
     },
   };
 }

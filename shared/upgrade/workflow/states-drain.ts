@@ -28,6 +28,8 @@ export const DRAIN_STATES: Record<string, StateEntry> = {
       "Same checks, lock and history record as POST /admin/upgrade/start, under this execution's name.",
     parameters: {
       'request.$': '$.request',
+      // The whole input, so `schedule_name` rides along when present (inputs of older schedules lack it).
+      'input.$': '$',
       'execution_name.$': '$$.Execution.Name',
       'execution_id.$': '$$.Execution.Id',
     },

@@ -1,0 +1,43 @@
+import type { UpgradeConfig } from './upgrade-config.ts';
+import type { UpgradeRecord } from './upgrade-record.ts';
+import type { UpgradeServices } from './upgrade-services.ts';
+
+/**
+ * A schedule fired but its upgrade could not start (another upgrade running, too soon after the last one, the
+ * system not Active, an invalid request): the history gets an upgrade record with outcome `refused` and the
+ * reason, under the execution's name, so nothing vanishes. No lock is taken and nothing else changes. Writing it
+ * twice (a retried Task) keeps the first.
+ */
+export async function recordScheduledRefusal(
+  svc: UpgradeServices,
+  ref: { executionName: string; executionArn: string | null; scheduleName: string | null },
+  config: UpgradeConfig,
+  reason: string,
+): Promise<void> {
+  if (await svc.upgrades.get(ref.executionName)) return;
+  const now = svc.clock.now();
+  const mode = await svc.fence.readMode().catch(() => null);
+  const record: UpgradeRecord = {
+    id: ref.executionName,
+    execution_name: ref.executionName,
+    execution_arn: ref.executionArn,
+    from_version: mode?.version ?? 'unknown',
+    to_version: config.target_version,
+    state: 'refused',
+    started_at: now,
+    finished_at: now,
+    requested_by: `scheduler:${ref.scheduleName ?? ref.executionName}`,
+    reason: config.reason,
+    config,
+    current_step: null,
+    progress_pct: 0,
+    checkpoint_id: null,
+    records_migrated: 0,
+    migration_progress: null,
+    abort_requested: false,
+    error: `the schedule fired but the upgrade was refused: ${reason}`,
+    result: null,
+    schedule_name: ref.scheduleName,
+  };
+  await svc.upgrades.create(record);
+}
