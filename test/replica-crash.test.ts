@@ -97,15 +97,33 @@ describe('a replica whose Task was cut off mid-deploy', () => {
     expect(await rollBackDeployedReplicas(svc, state)).toMatchObject({ done: true, rolled_back: 0 });
   });
 
-  it('is never deployed twice: a rollout Task that finds it fails the step (which sends it to the rollback)', async () => {
+  it('a re-run finds it on the target already: verified, not deployed twice, and the rollout goes on', async () => {
     const { svc, state, id } = await cutOffMidDeploy();
-    await expect(rollOutReplicas(svc, state)).rejects.toMatchObject({ name: 'DeployFailed' });
+    const deploysBefore = backend?.deploys()['replica-1']?.length ?? 0;
+    expect(await rollOutReplicas(svc, state)).toMatchObject({ done: false });
+    expect(backend?.deploys()['replica-1']?.length).toBe(deploysBefore);
+    let dep = (await svc.upgrades.get(id))?.deployment;
+    expect(dep?.replicas.map((r) => [r.name, r.outcome])).toEqual([['replica-1', 'deployed']]);
+    expect(await rollOutReplicas(svc, state)).toMatchObject({ done: true });
+    dep = (await svc.upgrades.get(id))?.deployment;
+    expect(dep?.replicas.map((r) => [r.name, r.outcome])).toEqual([
+      ['replica-1', 'deployed'],
+      ['replica-2', 'deployed'],
+    ]);
+    expect(backend?.versions()).toEqual({ 'replica-1': '2.0.0', 'replica-2': '2.0.0' });
+  });
+
+  it('a re-run finds it still on the old version (cut off before the hook took effect): deployed again', async () => {
+    const { svc, state, id } = await cutOffMidDeploy();
+    const [first] = backend?.targets ?? [];
+    if (!first) throw new Error('no replica');
+    await fetch(first.deploy_url, { method: 'POST', body: JSON.stringify({ version: '1.0.0' }) });
+    await eventually(async () => backend?.versions()['replica-1'] === '1.0.0');
+    expect(await rollOutReplicas(svc, state)).toMatchObject({ done: false });
+    expect(backend?.versions()['replica-1']).toBe('2.0.0');
     const dep = (await svc.upgrades.get(id))?.deployment;
-    expect(dep?.replicas.map((r) => [r.name, r.outcome])).toEqual([['replica-1', 'failed']]);
-    expect(backend?.deploys()['replica-2']).toEqual([]);
-    expect(await rollBackDeployedReplicas(svc, state)).toMatchObject({
-      replica: 'replica-1',
-      outcome: 'rolled_back',
-    });
+    expect(dep?.replicas.map((r) => [r.name, r.outcome, r.from])).toEqual([
+      ['replica-1', 'deployed', '1.0.0'],
+    ]);
   });
 });

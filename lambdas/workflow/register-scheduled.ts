@@ -1,5 +1,5 @@
+import { DomainError } from '../../shared/domain/errors.ts';
 import { withDefaults } from '../../shared/upgrade/upgrade-config.ts';
-import { StepFailure } from '../../shared/upgrade/workflow-state.ts';
 import { runtime } from '../http/runtime.ts';
 import { UpgradeStartBody } from '../http/schemas.ts';
 
@@ -29,12 +29,20 @@ export const handler = async (event: ScheduledInput) => {
     const req = (event.request ?? {}) as Record<string, unknown>;
     const fallback = { target_version: text(req.target_version, 'unknown'), reason: text(req.reason, '-') };
     await upgrades.refuseScheduled(ref, withDefaults(fallback, config.pollIntervalSecs), reason);
-    throw new StepFailure('InvalidScheduledRequest', reason);
+    return { refused: true, reason: `InvalidScheduledRequest: ${reason}` };
   }
-  return upgrades.registerScheduled(
-    ref.executionName,
-    ref.executionArn,
-    withDefaults(parsed.data, config.pollIntervalSecs),
-    ref.scheduleName,
-  );
+  try {
+    const state = await upgrades.registerScheduled(
+      ref.executionName,
+      ref.executionArn,
+      withDefaults(parsed.data, config.pollIntervalSecs),
+      ref.scheduleName,
+    );
+    return { ...state, refused: false };
+  } catch (err) {
+    // Refused (another upgrade running, not Active, too soon, limits): recorded in the history by the service; a
+    // planned outcome, returned rather than thrown so it is no function error and no failed execution.
+    if (!(err instanceof DomainError)) throw err;
+    return { refused: true, reason: `${err.name}: ${err.message}` };
+  }
 };

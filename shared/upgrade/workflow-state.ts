@@ -11,7 +11,13 @@ export interface WorkflowState {
   readonly from_version: string;
   readonly config: UpgradeConfig;
   readonly rollback_attempts: { readonly count: number };
-  readonly pre_checks?: { readonly results: HealthResult[]; readonly migration_path: string[] };
+  readonly pre_checks?: {
+    /** False when the pre-checks refused the upgrade (a planned outcome, returned rather than thrown). */
+    readonly passed: boolean;
+    readonly reason: string | null;
+    readonly results: HealthResult[];
+    readonly migration_path: string[];
+  };
   readonly drain?: DrainStatus & { readonly abort_requested: boolean };
   readonly checkpoint?: { readonly id: string; readonly record_counts: Record<string, number> };
   readonly migration?: MigrationReport;

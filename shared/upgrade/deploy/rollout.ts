@@ -16,6 +16,8 @@ export async function deployReplica(
   spec: HooksSpec,
   from: string | null,
   pollMs = 250,
+  /** The replica reports `version` already (a re-run after a cut-off deploy): verify it without a second hook call. */
+  alreadyOnVersion = false,
 ): Promise<ReplicaRecord> {
   const started = Date.now();
   const record = (
@@ -33,7 +35,7 @@ export async function deployReplica(
     duration_ms: Date.now() - started,
   });
   try {
-    await client.deploy(target, version);
+    if (!alreadyOnVersion) await client.deploy(target, version);
   } catch (err) {
     return record('failed', `deploy: ${(err as Error).message}`, null);
   }

@@ -1,17 +1,31 @@
-import { runChecks } from '../../health/health.ts';
+import { DomainError } from '../../domain/errors.ts';
+import { type HealthResult, runChecks } from '../../health/health.ts';
 import { preCheckContract } from '../contract/contract-steps.ts';
 import type { UpgradeServices } from '../upgrade-services.ts';
 import { causeOf, StepFailure, type WorkflowState } from '../workflow-state.ts';
 import { blocking, describeChecks, finishUpgrade, migrationChain } from './common.ts';
 
-/** Step 1: the configured health checks and the migration path. Any Unhealthy stops the upgrade before draining. */
+/**
+ * Step 1: the configured health checks, the migration path and the contract. Any Unhealthy (or no path, or a
+ * contract that cannot be migrated) refuses the upgrade before draining. A refusal is a planned outcome, so it is
+ * returned (`passed: false` and the reason; the workflow's Choice records it), not thrown: it never counts as a
+ * function error or a failed execution.
+ */
 export async function runPreChecks(svc: UpgradeServices, s: WorkflowState) {
-  const chain = migrationChain(svc, s); // no path: refused here, before anything changes
-  const results = await runChecks(svc.checksFor(s.config.pre_checks), s.config.check_timeout_secs);
-  const bad = blocking(results, s.config.allow_degraded);
-  if (bad.length) throw new StepFailure('PreChecksFailed', `pre-checks failed: ${describeChecks(bad)}`);
-  const contract = s.config.contract ? await preCheckContract(svc, s) : null;
-  return { results, migration_path: chain.map((m) => `${m.from}->${m.to}`), contract };
+  let results: HealthResult[] = [];
+  try {
+    const chain = migrationChain(svc, s); // no path: refused here, before anything changes
+    results = await runChecks(svc.checksFor(s.config.pre_checks), s.config.check_timeout_secs);
+    const bad = blocking(results, s.config.allow_degraded);
+    if (bad.length) throw new StepFailure('PreChecksFailed', `pre-checks failed: ${describeChecks(bad)}`);
+    const contract = s.config.contract ? await preCheckContract(svc, s) : null;
+    const path = chain.map((m) => `${m.from}->${m.to}`);
+    return { passed: true, reason: null, results, migration_path: path, contract };
+  } catch (err) {
+    const e = err as Error;
+    if (!(e instanceof DomainError || (e instanceof StepFailure && e.name === 'PreChecksFailed'))) throw err;
+    return { passed: false, reason: `${e.name}: ${e.message}`, results, migration_path: [], contract: null };
+  }
 }
 
 /** Dry run: what the upgrade would do, without draining. Ends the upgrade as `dry_run`. */
@@ -50,7 +64,7 @@ export async function planDryRun(svc: UpgradeServices, s: WorkflowState) {
 
 /** Pre-checks refused the upgrade: record why; nothing was changed. */
 export async function recordRefused(svc: UpgradeServices, s: WorkflowState) {
-  const cause = causeOf(s.error);
+  const cause = s.error ? causeOf(s.error) : (s.pre_checks?.reason ?? 'refused by the pre-checks');
   await finishUpgrade(svc, s, 'failed', `refused before draining: ${cause}`);
   return { cause };
 }

@@ -47,15 +47,34 @@ export async function rollOutReplicas(svc: UpgradeServices, s: WorkflowState) {
   const spec = s.config.deploy as Hooks;
   const save = (d: DeploymentRecord) => svc.upgrades.update(s.upgrade_id, { deployment: d });
   let dep = await deployment(svc, s);
-  const cut = dep.replicas.find((r) => r.outcome === 'deploying');
-  if (cut) {
-    const cause = 'its deploy was cut off before the outcome was recorded';
-    await save({ ...dep, replicas: withReplica(dep.replicas, { ...cut, outcome: 'failed', cause }) });
-    throw new StepFailure('DeployFailed', `replica ${cut.name} failed: ${cause}; rolling the replicas back`);
-  }
-  const batch = nextTargets(spec, dep.replicas);
   const c = client(spec);
   const version = s.config.target_version;
+  const cut = dep.replicas.find((r) => r.outcome === 'deploying');
+  if (cut) {
+    // A re-run after the Task was cut off mid-deploy: ask the replica where it stands. On the target already, it is
+    // verified without a second hook call; otherwise its hook (which sets a version, so repeating it is harmless) is
+    // called again. Either way it is verified like any deploy, and a failure rolls everything back.
+    const target = spec.targets.find((t) => t.name === cut.name);
+    const now = target ? await c.version(target).catch(() => null) : null;
+    const result = target
+      ? await deployReplica(c, target, version, spec, cut.from, 250, now === version)
+      : { ...cut, outcome: 'failed' as const, cause: 'no such target in the deploy section' };
+    const resumed = { ...result, cause: result.cause ?? 'resumed after its deploy was cut off' };
+    dep = { ...dep, replicas: withReplica(dep.replicas, resumed) };
+    await save(dep);
+    if (resumed.outcome === 'failed')
+      throw new StepFailure(
+        'DeployFailed',
+        `replica ${cut.name} failed: ${resumed.cause}; rolling the replicas back`,
+      );
+    return {
+      done: dep.replicas.length >= spec.targets.length,
+      replicas: [
+        { name: resumed.name, from: resumed.from, to: resumed.to, duration_ms: resumed.duration_ms },
+      ],
+    };
+  }
+  const batch = nextTargets(spec, dep.replicas);
   const started = await Promise.all(
     batch.map(async (t) => ({ t, from: await c.version(t).catch(() => null) })),
   );

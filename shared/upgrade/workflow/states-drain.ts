@@ -36,7 +36,13 @@ export const DRAIN_STATES: Record<string, StateEntry> = {
     resultPath: '$.registered',
     outputPath: '$.registered',
     catch: { next: 'Scheduled upgrade refused', resultPath: '$.error' },
-    next: 'Run pre-checks',
+    next: 'Scheduled upgrade registered?',
+  },
+  'Scheduled upgrade registered?': {
+    Type: 'Choice',
+    Comment: 'A refused schedule is returned, not thrown (a planned outcome): its reason is in $.reason.',
+    Choices: [{ Variable: '$.refused', BooleanEquals: true, Next: 'Scheduled upgrade refused' }],
+    Default: 'Run pre-checks',
   },
   'Scheduled upgrade refused': {
     Type: 'Succeed',
@@ -55,7 +61,15 @@ export const DRAIN_STATES: Record<string, StateEntry> = {
       'Configured health checks and the migration path. Unhealthy (or Degraded unless allowed) stops the upgrade before any drain.',
     resultPath: '$.pre_checks',
     catch: { next: 'Record upgrade refused before drain', resultPath: '$.error' },
-    next: 'Is this a dry run?',
+    next: 'Pre-checks passed?',
+  },
+  'Pre-checks passed?': {
+    Type: 'Choice',
+    Comment: 'A refusal by the pre-checks is returned, not thrown: a planned outcome is no function error.',
+    Choices: [
+      { Variable: '$.pre_checks.passed', BooleanEquals: false, Next: 'Record upgrade refused before drain' },
+    ],
+    Default: 'Is this a dry run?',
   },
   'Is this a dry run?': {
     Type: 'Choice',
