@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { ArnFormat, Stack } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Key } from 'aws-cdk-lib/aws-kms';
@@ -8,9 +8,11 @@ import type { TaskAccess } from '../shared/upgrade/workflow/types.ts';
 /** What one function may touch. Each level names exact actions: no `*` action on data. */
 export interface Access {
   readonly control?: 'read' | 'write';
-  readonly intents?: 'read' | 'write' | 'register' | 'update' | 'complete';
+  /** unfreeze: read, plus UpdateItem to lift the freezes an upgrade's checkpoint left (no Put, no Delete). */
+  readonly intents?: 'read' | 'write' | 'register' | 'update' | 'complete' | 'unfreeze';
   readonly checkpoints?: 'read' | 'write';
-  readonly workflow?: 'start' | 'inspect' | 'signal';
+  /** start: StartExecution; signal: SendTask*; operate: both (abort: signal a wait, or start a recovery). */
+  readonly workflow?: 'start' | 'inspect' | 'signal' | 'operate';
   readonly scheduler?: boolean;
 }
 
@@ -35,6 +37,7 @@ const INTENTS: Record<NonNullable<Access['intents']>, string[]> = {
   register: ['dynamodb:PutItem'],
   update: ['dynamodb:UpdateItem'],
   complete: ['dynamodb:DeleteItem'],
+  unfreeze: [...READ, 'dynamodb:UpdateItem'],
 };
 
 export interface AccessTargets {
@@ -45,6 +48,8 @@ export interface AccessTargets {
   readonly stateMachineArn: string;
   readonly stateMachineName: string;
   readonly scheduleGroupArn: string;
+  /** The project's EventBridge Scheduler group: schedule actions are scoped to `schedule/<group>/*`. */
+  readonly scheduleGroupName: string;
   readonly schedulerRoleArn: string;
 }
 
@@ -69,36 +74,54 @@ export function grantAccess(fn: IGrantable, access: Access, t: AccessTargets): v
     kms(access.checkpoints === 'write');
   }
   if (access.workflow) {
-    const { region, account } = Stack.of(t.bucket);
-    const executions = `arn:aws:states:${region}:${account}:execution:${t.stateMachineName}:*`;
-    if (access.workflow === 'start') add(['states:StartExecution'], [t.stateMachineArn]);
-    if (access.workflow === 'signal')
-      add(['states:SendTaskSuccess', 'states:SendTaskFailure'], [t.stateMachineArn]);
+    const executions = Stack.of(t.bucket).formatArn({
+      service: 'states',
+      resource: 'execution',
+      resourceName: `${t.stateMachineName}:*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    if (access.workflow === 'start' || access.workflow === 'operate')
+      add(['states:StartExecution'], [t.stateMachineArn]);
+    // SendTask* have no resource-level permissions (the task token names the task): "*" is the only resource.
+    if (access.workflow === 'signal' || access.workflow === 'operate')
+      add(['states:SendTaskSuccess', 'states:SendTaskFailure'], ['*']);
     add(['states:DescribeExecution', 'states:GetExecutionHistory'], [executions]);
   }
   if (access.scheduler) {
-    const schedules = `arn:aws:scheduler:${Stack.of(t.bucket).region}:${Stack.of(t.bucket).account}:schedule/*`;
+    // Schedules of the project's own group only; the scheduler role may be passed to EventBridge Scheduler only.
+    const schedules = Stack.of(t.bucket).formatArn({
+      service: 'scheduler',
+      resource: 'schedule',
+      resourceName: `${t.scheduleGroupName}/*`,
+    });
     add(['scheduler:CreateSchedule', 'scheduler:GetSchedule', 'scheduler:DeleteSchedule'], [schedules]);
     add(['scheduler:ListSchedules'], ['*']);
-    add(['iam:PassRole'], [t.schedulerRoleArn]);
+    fn.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['iam:PassRole'],
+        resources: [t.schedulerRoleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+      }),
+    );
   }
 }
 
 /** What each HTTP handler needs (by handler file name). */
 export const ROUTE_ACCESS: Record<string, Access> = {
-  health: { control: 'read' },
+  health: { control: 'read', workflow: 'inspect' },
   'drain-start': { control: 'write', intents: 'read' },
   'drain-status': { control: 'write', intents: 'read' },
-  'drain-cancel': { control: 'write', intents: 'write' },
-  'drain-resume': { control: 'write', intents: 'write' },
+  'drain-cancel': { control: 'write', intents: 'unfreeze' },
+  'drain-resume': { control: 'write', intents: 'unfreeze' },
   'drain-force': { control: 'write', intents: 'read' },
   'inflight-list': { control: 'read', intents: 'read' },
   'intent-register': { control: 'write', intents: 'register' },
   'intent-update': { intents: 'update' },
   'intent-complete': { intents: 'complete' },
   'upgrade-start': { control: 'write', intents: 'read', workflow: 'start' },
-  'upgrade-status': { control: 'write', intents: 'read' },
-  'upgrade-abort': { control: 'write', intents: 'write', checkpoints: 'write', workflow: 'signal' },
+  'upgrade-status': { control: 'write', intents: 'read', workflow: 'inspect' },
+  // A lost execution's recovery runs as an execution of its own: abort itself never writes intents.
+  'upgrade-abort': { control: 'write', intents: 'read', workflow: 'operate' },
   'upgrade-continue': { control: 'write', workflow: 'signal' },
   'upgrade-confirm-migration': { control: 'write', workflow: 'signal' },
   'upgrades-list': { control: 'read' },

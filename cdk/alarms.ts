@@ -23,6 +23,8 @@ export interface AlarmsProps {
 }
 
 const NAMESPACE = 'UpgradeControlPlane';
+/** Two metrics (Errors, Throttles) per function; CloudWatch allows at most 10 metrics in an alarm's math. */
+export const FUNCTIONS_PER_ALARM = 5;
 const metric = (name: string, statistic = 'Maximum', period = Duration.minutes(1)) =>
   new Metric({
     namespace: NAMESPACE,
@@ -102,23 +104,32 @@ export class ControlPlaneAlarms extends Construct {
         }),
       );
     }
-    props.functions.forEach((fn, i) => {
-      for (const [kind, m] of [
-        ['Errors', fn.metricErrors({ period: Duration.minutes(5) })],
-        ['Throttles', fn.metricThrottles({ period: Duration.minutes(5) })],
-      ] as const) {
-        add(
-          new Alarm(this, `Fn${i}${kind}`, {
-            alarmDescription: `${kind} in ${fn.node.id}`,
-            metric: m,
-            threshold: 1,
-            comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-            evaluationPeriods: 1,
-            treatMissingData: TreatMissingData.NOT_BREACHING,
+    // Errors and throttles of every function, five functions per alarm (an alarm's math may use at most 10
+    // metrics): a handful of alarms instead of two per function, so the stack keeps room under CloudFormation's limit.
+    for (let start = 0; start < props.functions.length; start += FUNCTIONS_PER_ALARM) {
+      const group = props.functions.slice(start, start + FUNCTIONS_PER_ALARM);
+      const usingMetrics: Record<string, Metric> = {};
+      group.forEach((fn, i) => {
+        usingMetrics[`e${i}`] = fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' });
+        usingMetrics[`t${i}`] = fn.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' });
+      });
+      const n = start / FUNCTIONS_PER_ALARM + 1;
+      add(
+        new Alarm(this, `FunctionErrors${n}`, {
+          alarmDescription: `Errors or throttles in ${group.map((fn) => fn.node.id).join(', ')}`,
+          metric: new MathExpression({
+            expression: `SUM([${Object.keys(usingMetrics).join(', ')}])`,
+            usingMetrics,
+            period: Duration.minutes(5),
+            label: `errors and throttles (functions ${start + 1}-${start + group.length})`,
           }),
-        );
-      }
-    });
+          threshold: 1,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+      );
+    }
     new Dashboard(this, 'Dashboard', {
       dashboardName: 'upgrade-control-plane',
       widgets: [

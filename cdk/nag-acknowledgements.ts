@@ -6,6 +6,9 @@ import type { StatelessStack } from './stateless-stack.ts';
 export function acknowledgeFindings(data: StatefulStack, service: StatelessStack): void {
   const ack = (scope: Parameters<typeof Validations.of>[0], id: string, reason: string) =>
     Validations.of(scope).acknowledge({ id, reason });
+  const watchers = service.node.findChild('Watchers').node;
+  const gaugeRule = watchers.findChild('EmitDrainGauges');
+  const undelivered = watchers.findChild('UndeliveredRecoveries');
 
   ack(
     data.signerSecret,
@@ -16,12 +19,23 @@ export function acknowledgeFindings(data: StatefulStack, service: StatelessStack
   ack(
     service,
     'AwsSolutions-IAM5[Resource::*]',
-    'Only X-Ray (PutTraceSegments, PutTelemetryRecords) and scheduler:ListSchedules, which support no resource-level permissions.',
+    'Only X-Ray (PutTraceSegments, PutTelemetryRecords), scheduler:ListSchedules and states:SendTaskSuccess/SendTaskFailure (the task token names the task), which support no resource-level permissions.',
   );
   ack(
     service,
     'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
     "AWS's minimal managed policy for writing a function's own logs.",
+  );
+  ack(
+    gaugeRule,
+    'Serverless-EventBusDLQ',
+    'A drain-gauge event that is lost is replaced by the next one a minute later: nothing to keep.',
+  );
+  ack(undelivered, 'AwsSolutions-SQS3', 'This queue is itself the dead-letter queue of the recovery rule.');
+  ack(
+    undelivered,
+    'Serverless-SQSRedrivePolicy',
+    'This queue is itself the dead-letter queue of the recovery rule: nothing consumes it but an operator.',
   );
   ack(
     service,
@@ -45,18 +59,23 @@ export function acknowledgeFindings(data: StatefulStack, service: StatelessStack
   );
   ack(
     service,
-    'AwsSolutions-IAM5[Resource::arn:aws:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/*]',
-    'Operators name schedules at run time; the handlers address only the upgrade schedule group.',
+    'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/upgrade-control-plane/*]',
+    "Operators name schedules at run time; only schedules of the project's own group are addressed.",
   );
   ack(
     service,
-    'AwsSolutions-IAM5[Resource::arn:aws:states:<AWS::Region>:<AWS::AccountId>:execution:upgrade-control-plane:*]',
+    'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:upgrade-control-plane:*]',
     'Executions of the one upgrade state machine; their names are made at run time.',
   );
   ack(
     service.api,
     'AwsSolutions-COG4',
     'The API is called with IAM (SigV4) by operators and services assuming the admin or intent role, not by end users.',
+  );
+  ack(
+    service.api,
+    'AwsSolutions-APIG2',
+    'No API Gateway request validator: without models it would check nothing; every handler validates its body and query (zod) and answers 400 saying what to fix.',
   );
   ack(
     service.api,

@@ -20,7 +20,8 @@ export interface ProjectFunctionProps {
 
 /**
  * The one way this project makes a Lambda function: Node.js 22 on arm64, explicit memory and timeout, X-Ray
- * tracing, its own log group with retention, source maps, bundled by the project's own esbuild (no Docker).
+ * tracing, its own log group with retention, source maps, bundled by the project's own esbuild (no Docker) with the
+ * AWS SDK inside and class names kept.
  */
 export class ProjectFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: ProjectFunctionProps) {
@@ -46,6 +47,10 @@ export class ProjectFunction extends NodejsFunction {
         minify: true,
         target: 'node22',
         format: OutputFormat.CJS,
+        // Error class names reach Step Functions (Retry/Catch match them): minification must not rename them.
+        keepNames: true,
+        // The AWS SDK is bundled: functions run the SDK versions the tests ran, not whatever the runtime ships.
+        externalModules: [],
         forceDockerBundling: false,
       },
     });

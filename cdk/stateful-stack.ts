@@ -94,5 +94,7 @@ export class StatefulStack extends Stack {
       masterKey: this.key,
       enforceSSL: true,
     });
+    // Retained like the rest of this stack: subscriptions (pagers, mail) survive a stack replacement.
+    this.alarmTopic.applyRemovalPolicy(RemovalPolicy.RETAIN);
   }
 }

@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, Aws, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
@@ -11,6 +11,7 @@ import { ControlPlaneAlarms } from './alarms.ts';
 import { ControlPlaneApi } from './api.ts';
 import { PROJECT_ROOT, ProjectFunction } from './project-function.ts';
 import type { StatefulStack } from './stateful-stack.ts';
+import { UpgradeWatchers } from './upgrade-watchers.ts';
 
 export interface StatelessProps extends StackProps {
   readonly data: StatefulStack;
@@ -41,8 +42,11 @@ export class StatelessStack extends Stack {
       resourceName: STATE_MACHINE_NAME,
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
+    // Only EventBridge Scheduler acting for this account may assume it (confused-deputy guard).
     this.schedulerRole = new Role(this, 'SchedulerRole', {
-      assumedBy: new ServicePrincipal('scheduler.amazonaws.com'),
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }),
       description: 'EventBridge Scheduler: may start only the upgrade state machine',
     });
     const scheduleGroup = new CfnScheduleGroup(this, 'Schedules', { name: SCHEDULE_GROUP });
@@ -78,6 +82,7 @@ export class StatelessStack extends Stack {
       stateMachineArn,
       stateMachineName: STATE_MACHINE_NAME,
       scheduleGroupArn: scheduleGroup.attrArn,
+      scheduleGroupName: SCHEDULE_GROUP,
       schedulerRoleArn: this.schedulerRole.roleArn,
     };
 
@@ -97,7 +102,11 @@ export class StatelessStack extends Stack {
       taskFunctions.push(fn);
       this.functions[`workflow/${task.handler}`] = fn;
     }
-    const logs = new LogGroup(this, 'UpgradeExecutions', { retention: RetentionDays.ONE_YEAR });
+    // Under /aws/vendedlogs/states/: Step Functions' log delivery then fits CloudWatch's resource-policy size limit.
+    const logs = new LogGroup(this, 'UpgradeExecutions', {
+      logGroupName: `/aws/vendedlogs/states/${STATE_MACHINE_NAME}`,
+      retention: RetentionDays.ONE_YEAR,
+    });
     this.stateMachine = new StateMachine(this, 'Upgrade', {
       stateMachineName: STATE_MACHINE_NAME,
       definitionBody: DefinitionBody.fromFile(`${PROJECT_ROOT}/statemachines/upgrade.asl.json`),
@@ -145,10 +154,15 @@ export class StatelessStack extends Stack {
       this.functions[route.handler] = fn;
     }
     this.api = new ControlPlaneApi(this, 'Api', { functions: this.functions });
+    const watchers = new UpgradeWatchers(this, 'Watchers', {
+      stateMachine: this.stateMachine,
+      environment,
+      targets,
+    });
     new ControlPlaneAlarms(this, 'Alarms', {
       topic: d.alarmTopic,
       stateMachine: this.stateMachine,
-      functions: Object.values(this.functions),
+      functions: [...Object.values(this.functions), watchers.drainGauges],
       api: this.api.restApi,
     });
   }

@@ -43,6 +43,7 @@ describe('the workflow table (shared/upgrade/workflow/)', () => {
     expect(signers.sort()).toEqual([
       'Extend timeouts of remaining work',
       'Migrate contracts',
+      'Recover an interrupted upgrade', // rolls a migrated contract back
       'Roll back contract',
       'Run pre-checks',
     ]);

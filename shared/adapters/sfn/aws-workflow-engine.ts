@@ -14,7 +14,12 @@ import {
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
 import { ConflictError, NotFoundError } from '../../domain/errors.ts';
-import type { ExecutionDescription, ExecutionEvent, WorkflowEngine } from '../../upgrade/workflow-engine.ts';
+import type {
+  ExecutionDescription,
+  ExecutionEvent,
+  RecoveryRequest,
+  WorkflowEngine,
+} from '../../upgrade/workflow-engine.ts';
 
 /** Step Functions on AWS: the deployed state machine built by the CDK app from the same ASL file. */
 export class AwsWorkflowEngine implements WorkflowEngine {
@@ -26,6 +31,15 @@ export class AwsWorkflowEngine implements WorkflowEngine {
     region?: string,
   ) {
     this.sfn = new SFNClient({ region });
+  }
+
+  /**
+   * Recovery of an upgrade whose execution cannot resume runs as an execution of its own (the state machine's
+   * "Recover an interrupted upgrade" Task), so it is bounded by its Task's timeout, never by an API call's 29 s.
+   */
+  async startRecovery(request: RecoveryRequest): Promise<void> {
+    const name = `recover-${request.upgrade_id.slice(0, 60)}-${Date.now().toString(36)}`;
+    await this.start(name, { recover: request });
   }
 
   async start(name: string, input: unknown): Promise<{ executionArn: string }> {

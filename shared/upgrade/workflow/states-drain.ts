@@ -13,7 +13,12 @@ export const DRAIN_STATES: Record<string, StateEntry> = {
     Type: 'Choice',
     Comment:
       'An EventBridge schedule starts the machine with {scheduled: true, request}; the API with {scheduled: false} and a registered upgrade. (A boolean, not IsPresent: the local interpreter evaluates IsPresent wrongly.)',
-    Choices: [{ Variable: '$.scheduled', BooleanEquals: true, Next: 'Register scheduled upgrade' }],
+    Choices: [
+      // Recovery of an upgrade whose execution cannot resume runs as an execution of its own (never inside an
+      // API call): started by POST /admin/upgrade/abort and by the rule on FAILED/TIMED_OUT/ABORTED executions.
+      { Variable: '$.recover', IsPresent: true, Next: 'Recover an interrupted upgrade' },
+      { Variable: '$.scheduled', BooleanEquals: true, Next: 'Register scheduled upgrade' },
+    ],
     Default: 'Run pre-checks',
   },
   'Register scheduled upgrade': {
@@ -186,7 +191,7 @@ export const DRAIN_STATES: Record<string, StateEntry> = {
     handler: 'cancel-drain',
     timeoutSecs: 60,
     memoryMb: 256,
-    access: CONTROL_AND_COUNTS,
+    access: { ...CONTROL_ONLY, intents: 'write' }, // lifts a freeze the checkpoint left
     idempotent: true, // cancels only a drain still under way
     comment: 'Nothing was migrated: the old version admits intents again.',
     resultPath: '$.outcome',

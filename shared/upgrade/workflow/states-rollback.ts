@@ -1,4 +1,4 @@
-import { CONTROL_AND_COUNTS, CONTROL_ONLY, type StateEntry } from './types.ts';
+import { CONTROL_ONLY, type StateEntry } from './types.ts';
 
 const NEEDS_OPERATOR = { next: 'Record failure needing an operator', resultPath: '$.error' } as const;
 
@@ -84,7 +84,7 @@ export const ROLLBACK_STATES: Record<string, StateEntry> = {
     handler: 'resume-previous',
     timeoutSecs: 60,
     memoryMb: 256,
-    access: CONTROL_AND_COUNTS,
+    access: { ...CONTROL_ONLY, intents: 'write' }, // lifts the freeze
     idempotent: true,
     resultPath: '$.outcome',
     catch: NEEDS_OPERATOR,
@@ -125,5 +125,35 @@ export const ROLLBACK_STATES: Record<string, StateEntry> = {
     Error: 'UpgradeNeedsOperator',
     Cause:
       'Rollback or drain cancellation failed; the system is left fenced (not admitting intents). See GET /admin/upgrades/{id}.',
+  },
+  'Recover an interrupted upgrade': {
+    Type: 'Task',
+    fn: 'RecoverUpgrade',
+    handler: 'recover-upgrade',
+    timeoutSecs: 900,
+    memoryMb: 512,
+    access: { control: 'write', intents: 'write', checkpoints: 'write', chain: true, signer: true },
+    idempotent: false, // it judges from the records and reality, but a second overlapping attempt helps no one
+    comment:
+      'Judged from the records and checked against the chain and the replicas: rolls forward if the switch to the target was durable, else rolls back replicas, contract and data, and records what it did. Skips an upgrade that has ended.',
+    parameters: {
+      'upgrade_id.$': '$.recover.upgrade_id',
+      'reason.$': '$.recover.reason',
+      'by_operator.$': '$.recover.by_operator',
+    },
+    resultPath: '$.recovery',
+    catch: { next: 'Recovery failed', resultPath: '$.error' },
+    next: 'Upgrade recovered',
+  },
+  'Upgrade recovered': {
+    Type: 'Succeed',
+    Comment:
+      'Rolled back or forward (or nothing left to do); what was found and done is in the output and the upgrade record.',
+  },
+  'Recovery failed': {
+    Type: 'Fail',
+    Error: 'RecoveryFailed',
+    Cause:
+      'Recovery of an interrupted upgrade failed; the system may be fenced. See GET /admin/upgrades/{id}.',
   },
 };

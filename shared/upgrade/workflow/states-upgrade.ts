@@ -24,7 +24,7 @@ export const UPGRADE_STATES: Record<string, StateEntry> = {
     handler: 'checkpoint',
     timeoutSecs: 900,
     memoryMb: 512,
-    access: { ...CONTROL_ONLY, intents: 'read', checkpoints: 'write', chain: true },
+    access: { ...CONTROL_ONLY, intents: 'write', checkpoints: 'write', chain: true }, // freezes the intents first
     idempotent: true, // a retry reuses the checkpoint this upgrade already wrote, once validated
     comment: 'Manifest plus gzip JSON Lines parts, hashed; the rollback restores from it.',
     resultPath: '$.checkpoint',
@@ -172,7 +172,7 @@ export const UPGRADE_STATES: Record<string, StateEntry> = {
     handler: 'resume-target',
     timeoutSecs: 60,
     memoryMb: 256,
-    access: CONTROL_AND_COUNTS,
+    access: { ...CONTROL_ONLY, intents: 'write' }, // lifts the freeze once the switch is durable
     idempotent: true,
     resultPath: '$.resumed',
     catch: ROLLBACK,

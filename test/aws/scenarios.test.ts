@@ -1,0 +1,258 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { startSampleBackend } from '../../local/sample-backend.ts';
+import { healthEndpoint } from '../support/upgrade.ts';
+import { AwsHarness } from './harness.ts';
+
+/**
+ * The synthesized app under AWS's rules (see harness.ts): the bundles, their template policies, the template's
+ * state machine. Scenarios run in order on one system (warm functions, as on AWS); each leaves it Active.
+ */
+let aws: AwsHarness;
+let mark = 0;
+beforeAll(async () => {
+  aws = await AwsHarness.start(inject('dynamoEndpoint'));
+}, 180_000);
+afterAll(async () => {
+  if (aws?.iam.denials.length)
+    console.log(
+      `AWS would refuse:\n${[...new Set(aws.iam.denials.map((d) => `  ${d.principal.split('/').at(-1)}: ${d.action} on ${d.resource}`))].join('\n')}`,
+    );
+  await aws?.stop();
+});
+
+/** Each scenario starts Active with nothing inflight and no denials, whatever the one before left. */
+beforeEach(async () => {
+  if (!aws) return;
+  await aws.clearIntents();
+  const mode = (await admin('GET', '/admin/drain/status')).body.mode;
+  if (mode === 'Draining' || mode === 'Drained') await admin('POST', '/admin/drain/cancel');
+  mark = aws.iam.denials.length;
+});
+
+const admin = (method: string, path: string, body?: unknown) => aws.api('admin', method, path, body);
+const intent = (method: string, path: string, body?: unknown) => aws.api('intent', method, path, body);
+const drain = async () => (await admin('GET', '/admin/drain/status')).body;
+const upgradeStatus = async () => (await admin('GET', '/admin/upgrade/status')).body;
+
+async function eventually(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Upgrade settings that keep a scenario short; every upgrade here may follow the previous one at once. */
+const quick = {
+  poll_interval_secs: 1,
+  rollback_retry_delay_secs: 0,
+  override_min_interval_reason: 'harness',
+};
+
+/** Starts an upgrade through the API, runs `during`, and waits for the execution and its record. */
+async function upgrade(body: Record<string, unknown>, during?: (id: string) => Promise<void>) {
+  const started = await admin('POST', '/admin/upgrade/start', { ...quick, ...body });
+  expect(started.status, JSON.stringify(started.body)).toBe(202);
+  await during?.(started.body.upgrade_id as string);
+  const execution = await aws.workflow.finished(started.body.execution_arn as string);
+  const detail = (await admin('GET', `/admin/upgrades/${started.body.upgrade_id as string}`)).body;
+  return { execution, upgrade: detail.upgrade as Record<string, unknown> };
+}
+
+/** No AWS call any function made was refused by its template policy. */
+const noDenials = () => {
+  const denied = aws.iam.denials
+    .slice(mark)
+    .map((d) => `${d.principal.split('/').at(-1)}: ${d.action} on ${d.resource}`);
+  if (process.env.HARNESS_IAM !== 'report') expect([...new Set(denied)]).toEqual([]);
+};
+
+describe('the synthesized app under AWS rules (bundles, template IAM, template state machine)', () => {
+  it('an operator initialises the control plane; GET /health answers unsigned', async () => {
+    expect((await admin('GET', '/admin/drain/status')).status).toBe(200);
+    const health = await aws.api('public', 'GET', '/health');
+    expect(health.status, JSON.stringify(health.body)).toBe(200);
+    expect(health.body).toMatchObject({ status: 'Healthy', mode: 'Active' });
+    noDenials();
+  });
+
+  it('intents register, update and complete until Drained, each route under its own policy', async () => {
+    for (const id of ['a-1', 'a-2'])
+      expect((await intent('POST', '/intents', { id, user_funds_locked: id === 'a-1' })).status).toBe(201);
+    expect((await admin('POST', '/admin/drain/start', { reason: 'harness drain' })).status).toBe(200);
+    const refused = await intent('POST', '/intents', { id: 'a-3' });
+    expect(refused.status).toBe(503);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    const updated = await intent('PATCH', '/intents/a-1', { phase: 'Settling', user_funds_locked: false });
+    expect(updated.status, JSON.stringify(updated.body)).toBe(200);
+    for (const id of ['a-1', 'a-2']) {
+      const done = await intent('POST', `/intents/${id}/complete`);
+      expect(done.status, JSON.stringify(done.body)).toBe(200);
+      expect(done.body).toMatchObject({ id, completed: true });
+    }
+    expect(await drain()).toMatchObject({ mode: 'Drained', inflight_count: 0 });
+    expect((await admin('GET', '/admin/inflight')).status).toBe(200);
+    expect((await admin('POST', '/admin/drain/resume', {})).status).toBe(200);
+    await eventually(async () => (await drain()).mode === 'Active');
+    noDenials();
+  });
+
+  it('an upgrade succeeds: every Task bundle under its role, history and checkpoints readable', async () => {
+    const run = await upgrade({ target_version: '1.1.0', reason: 'harness upgrade' });
+    expect(run.execution, JSON.stringify(run.execution)).toMatchObject({ status: 'SUCCEEDED' });
+    expect(run.upgrade).toMatchObject({ state: 'succeeded', from_version: '1.0.0', to_version: '1.1.0' });
+    expect(await drain()).toMatchObject({ mode: 'Active', version: '1.1.0' });
+    expect((await admin('GET', '/admin/upgrades')).status).toBe(200);
+    const checkpoints = await admin('GET', '/admin/checkpoints');
+    expect(checkpoints.status).toBe(200);
+    const id = run.upgrade.checkpoint_id as string;
+    expect((await admin('GET', `/admin/checkpoints/${id}?validate=true`)).body).toMatchObject({
+      validation: { valid: true },
+    });
+    noDenials();
+  });
+
+  it('a failed post-check rolls back to the checkpoint and resumes the old version', async () => {
+    const failing = await healthEndpoint((_req, res) => {
+      res.writeHead(500).end('{"status":"Unhealthy"}');
+    });
+    const from = (await drain()).version;
+    expect((await intent('POST', '/intents', { id: 'r-1', protocol_version: from })).status).toBe(201);
+    const run = await upgrade({
+      target_version: '2.0.0',
+      reason: 'post-check fails',
+      drain_timeout_secs: 1,
+      force_after_timeout: true,
+      post_checks: [{ name: 'orchestrator', type: 'http', url: failing.url }],
+    });
+    await failing.close();
+    expect(run.execution).toMatchObject({ status: 'FAILED', error: 'UpgradeRolledBack' });
+    expect(run.upgrade.state).toBe('rolled_back');
+    expect(await drain()).toMatchObject({ mode: 'Active', version: from, inflight_count: 1 });
+    expect((await intent('POST', '/intents/r-1/complete')).status).toBe(200);
+    noDenials();
+  });
+
+  it('abort during the drain cancels it and resumes the running version', async () => {
+    const from = (await drain()).version;
+    expect((await intent('POST', '/intents', { id: 'keeps-draining' })).status).toBe(201);
+    const run = await upgrade(
+      { target_version: '2.0.0', reason: 'abort me', drain_timeout_secs: 600 },
+      async () => {
+        await eventually(async () => (await drain()).mode === 'Draining');
+        expect((await admin('POST', '/admin/upgrade/abort')).status).toBe(202);
+      },
+    );
+    // An operator's abort is a planned outcome: the execution succeeds, the record says aborted.
+    expect(run.execution).toMatchObject({ status: 'SUCCEEDED' });
+    expect(await drain()).toMatchObject({ mode: 'Active', version: from, inflight_count: 1 });
+    expect((await intent('POST', '/intents/keeps-draining/complete')).status).toBe(200);
+    noDenials();
+  });
+
+  it('a scheduled dry run: Scheduler starts the state machine under its own role, nothing is drained', async () => {
+    const from = (await drain()).version;
+    const when = new Date(Date.now() + 5000).toISOString().slice(0, 19);
+    const created = await admin('POST', '/admin/upgrade/schedules', {
+      name: 'dry',
+      schedule: `at(${when})`,
+      upgrade: {
+        target_version: '2.0.0',
+        reason: 'scheduled plan',
+        dry_run: true,
+        override_min_interval_reason: 'harness',
+      },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const listed = await admin('GET', '/admin/upgrade/schedules');
+    expect(listed.status, JSON.stringify(listed.body)).toBe(200);
+    await eventually(async () => aws.scheduler.firings.length > 0);
+    expect(aws.scheduler.firings).toEqual([{ name: 'dry', started: true }]);
+    const [run] = aws.workflow.executions().slice(-1);
+    const done = await aws.workflow.finished(run?.arn ?? '');
+    expect(done, JSON.stringify(done)).toMatchObject({ status: 'SUCCEEDED' });
+    const history = (await admin('GET', '/admin/upgrades?limit=50')).body.upgrades as Record<
+      string,
+      unknown
+    >[];
+    const scheduled = history.find((u) => String(u.requested_by).startsWith('scheduler:'));
+    expect(scheduled).toMatchObject({ to: '2.0.0', outcome: 'dry_run' });
+    expect(await drain()).toMatchObject({ mode: 'Active', version: from });
+    noDenials();
+  });
+
+  it('a rolling deploy with a failing replica rolls the replicas and the data back', async () => {
+    const from = (await drain()).version;
+    const backend = await startSampleBackend({
+      replicas: 3,
+      version: '1.0.0',
+      restartMs: 200,
+      faults: { 'replica-2': 'unhealthy_after_deploy' },
+    });
+    try {
+      const run = await upgrade({
+        target_version: '2.0.0',
+        reason: 'bad replica',
+        deploy: {
+          mode: 'hooks',
+          targets: backend.targets,
+          max_parallel: 1,
+          replica_timeout_secs: 3,
+          stabilize_secs: 0,
+          request_timeout_secs: 2,
+          retries: 0,
+        },
+      });
+      expect(run.execution).toMatchObject({ status: 'FAILED', error: 'UpgradeRolledBack' });
+      expect(backend.versions()).toEqual({
+        'replica-1': '1.0.0',
+        'replica-2': '1.0.0',
+        'replica-3': '1.0.0',
+      });
+      expect(await drain()).toMatchObject({ mode: 'Active', version: from });
+    } finally {
+      await backend.stop();
+    }
+    noDenials();
+  });
+  it('a lost execution is recovered by abort: records restored from the checkpoint, the old version resumes', async () => {
+    const from = (await drain()).version;
+    expect((await intent('POST', '/intents', { id: 'kept', protocol_version: from })).status).toBe(201);
+    const started = await admin('POST', '/admin/upgrade/start', {
+      ...quick,
+      target_version: '2.0.0',
+      reason: 'lost mid-way',
+      drain_timeout_secs: 1,
+      force_after_timeout: true,
+      deploy: { mode: 'manual', deploy_timeout_secs: 120 },
+    });
+    expect(started.status, JSON.stringify(started.body)).toBe(202);
+    await eventually(async () => (await upgradeStatus()).current_step === 'Waiting for deploy');
+    aws.workflow.stopAll(); // the execution is gone (as after an uncatchable failure); the fence and lock remain
+    await aws.workflow.finished(started.body.execution_arn as string);
+    const aborted = await admin('POST', '/admin/upgrade/abort');
+    expect(aborted.status, JSON.stringify(aborted.body)).toBe(202);
+    await eventually(async () => (await drain()).mode === 'Active');
+    expect(await drain()).toMatchObject({ mode: 'Active', version: from, inflight_count: 1 });
+    expect((await intent('POST', '/intents/kept/complete')).status).toBe(200);
+    noDenials();
+  });
+
+  it('a manual deploy waits for the operator; continue goes on to the post-checks and resumes', async () => {
+    const run = await upgrade(
+      {
+        target_version: '2.0.0',
+        reason: 'manual deploy',
+        deploy: { mode: 'manual', deploy_timeout_secs: 120 },
+      },
+      async (id) => {
+        await eventually(async () => (await upgradeStatus()).current_step === 'Waiting for deploy');
+        const go = await admin('POST', `/admin/upgrade/${id}/continue`);
+        expect(go.status, JSON.stringify(go.body)).toBeLessThan(300);
+      },
+    );
+    expect(run.execution, JSON.stringify(run.execution)).toMatchObject({ status: 'SUCCEEDED' });
+    expect(await drain()).toMatchObject({ mode: 'Active', version: '2.0.0' });
+    noDenials();
+  });
+});

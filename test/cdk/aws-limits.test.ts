@@ -1,0 +1,168 @@
+import type { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { INTENT_THROTTLE } from '../../cdk/api.ts';
+import { SCHEDULE_GROUP } from '../../cdk/stateless-stack.ts';
+import { ROUTES } from '../../lambdas/routes.ts';
+import { type Resources, synthesizeForTemplateTests } from './synth-app.ts';
+
+/** CloudFormation allows 500 resources per stack; this much must stay free for new routes and tasks. */
+const MAX_RESOURCES_PER_STACK = 450;
+
+let data: Template;
+let service: Template;
+
+beforeAll(() => {
+  const app = synthesizeForTemplateTests();
+  expect(app.synthError, String((app.synthError as Error | null)?.message ?? '')).toBeNull();
+  ({ data, service } = app);
+}, 120_000);
+
+type Statement = { Action: string | string[]; Resource: unknown; Effect: string; Condition?: unknown };
+const statementsOf = (t: Template, idPrefix: string): Statement[] =>
+  Object.entries(t.findResources('AWS::IAM::Policy') as Resources)
+    .filter(([id]) => id.startsWith(idPrefix))
+    .flatMap(([, p]) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+const actions = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+const text = (x: unknown) => JSON.stringify(x);
+
+describe('the templates, under what AWS enforces', () => {
+  it(`each stack has at most ${MAX_RESOURCES_PER_STACK} resources (CloudFormation stops at 500)`, () => {
+    for (const t of [data, service]) {
+      const count = Object.keys(t.toJSON().Resources as object).length;
+      expect(count).toBeLessThanOrEqual(MAX_RESOURCES_PER_STACK);
+    }
+  });
+
+  it('function errors and throttles are alarmed by a few metric-math alarms, each within the 10-metric limit', () => {
+    const functions = Object.keys(service.findResources('AWS::Lambda::Function')).length;
+    const alarms = Object.values(service.findResources('AWS::CloudWatch::Alarm') as Resources);
+    const perFunction = alarms.filter((a) => text(a.Properties).includes('AWS/Lambda'));
+    expect(perFunction.length).toBeLessThanOrEqual(Math.ceil(functions / 5));
+    const watched = new Set<string>();
+    for (const a of perFunction) {
+      const metrics = (a.Properties.Metrics as { MetricStat?: unknown }[]).filter((m) => m.MetricStat);
+      expect(metrics.length).toBeLessThanOrEqual(10);
+      for (const m of metrics) watched.add(text(m.MetricStat));
+    }
+    expect(watched.size).toBe(functions * 2);
+  });
+
+  it('no ARN hard-codes the aws partition', () => {
+    for (const t of [data, service]) expect(text(t.toJSON())).not.toMatch(/"arn:aws:|\barn:aws:/);
+  });
+
+  it("schedule actions reach only the project's schedule group, and PassRole only to EventBridge Scheduler", () => {
+    const all = statementsOf(service, 'ApiSchedule');
+    const scheduleActions = all.filter((s) => actions(s).some((a) => /^scheduler:\w+Schedule$/.test(a)));
+    expect(scheduleActions.length).toBeGreaterThan(0);
+    for (const s of scheduleActions) {
+      expect(text(s.Resource)).toContain(`:schedule/${SCHEDULE_GROUP}/*`);
+      expect(text(s.Resource)).not.toMatch(/:schedule\/\*"/);
+    }
+    const passRole = all.filter((s) => actions(s).includes('iam:PassRole'));
+    expect(passRole.length).toBeGreaterThan(0);
+    for (const s of passRole) {
+      expect(s.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } });
+    }
+  });
+
+  it('task callbacks are granted as AWS evaluates them: SendTask* have no resource-level permissions', () => {
+    for (const handler of ['ApiUpgradeContinue', 'ApiUpgradeConfirmMigration', 'ApiUpgradeAbort']) {
+      const signal = statementsOf(service, handler).filter((s) =>
+        actions(s).includes('states:SendTaskSuccess'),
+      );
+      expect(signal.length, handler).toBeGreaterThan(0);
+      for (const s of signal) expect(s.Resource, handler).toBe('*');
+    }
+  });
+
+  it('only EventBridge Scheduler acting for this account may assume the scheduler role', () => {
+    const roles = Object.values(service.findResources('AWS::IAM::Role') as Resources).filter((r) =>
+      text(r.Properties.AssumeRolePolicyDocument).includes('scheduler.amazonaws.com'),
+    );
+    expect(roles).toHaveLength(1);
+    const trust = (roles[0]?.Properties.AssumeRolePolicyDocument as { Statement: Statement[] } | undefined)
+      ?.Statement[0];
+    expect(trust?.Condition).toEqual({ StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } });
+  });
+
+  it('only the routes that must write intents can, each with only the action it needs', () => {
+    const writes = [
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:BatchWriteItem',
+    ];
+    const writersOfIntents = new Map<string, string[]>();
+    for (const route of ROUTES) {
+      const id = `Api${route.handler.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase())}`;
+      const onIntents = statementsOf(service, id).filter((s) => text(s.Resource).includes('Intents'));
+      const w = onIntents.flatMap(actions).filter((a) => writes.includes(a));
+      if (w.length) writersOfIntents.set(route.handler, w.sort());
+    }
+    expect(Object.fromEntries(writersOfIntents)).toEqual({
+      'intent-register': ['dynamodb:PutItem'],
+      'intent-update': ['dynamodb:UpdateItem'],
+      'intent-complete': ['dynamodb:DeleteItem'],
+      // Cancelling a drain or resuming lifts the freezes an upgrade's checkpoint left: updates, nothing else.
+      'drain-cancel': ['dynamodb:UpdateItem'],
+      'drain-resume': ['dynamodb:UpdateItem'],
+    });
+  });
+
+  it('GET /health can be called unsigned (uptime checks, load balancers); nothing else can', () => {
+    const methods = Object.values(service.findResources('AWS::ApiGateway::Method') as Resources);
+    const open = methods.filter((m) => m.Properties.AuthorizationType !== 'AWS_IAM');
+    expect(open.map((m) => m.Properties.HttpMethod)).toEqual(['GET']);
+    const healthResource = Object.entries(
+      service.findResources('AWS::ApiGateway::Resource') as Resources,
+    ).find(([, r]) => r.Properties.PathPart === 'health')?.[0];
+    expect(open[0]?.Properties.ResourceId).toEqual({ Ref: healthResource });
+  });
+
+  it("the intent routes are throttled at the fence's design rate (10,000 admissions/s)", () => {
+    const [stage] = Object.values(service.findResources('AWS::ApiGateway::Stage') as Resources);
+    const settings = stage?.Properties.MethodSettings as {
+      HttpMethod: string;
+      ResourcePath: string;
+      ThrottlingRateLimit: number;
+      ThrottlingBurstLimit: number;
+    }[];
+    for (const route of ROUTES.filter((r) => r.access === 'intent')) {
+      const path = `/${route.resource.replace(/\//g, '~1')}`; // AWS escapes the path's slashes
+      const s = settings.find((m) => m.HttpMethod === route.method && m.ResourcePath === path);
+      expect(s, `${route.method} ${route.resource}`).toMatchObject({
+        LoggingLevel: 'INFO',
+        MetricsEnabled: true,
+        ThrottlingRateLimit: INTENT_THROTTLE.rateLimit,
+        ThrottlingBurstLimit: INTENT_THROTTLE.burstLimit,
+      });
+    }
+    expect(INTENT_THROTTLE.rateLimit).toBeGreaterThanOrEqual(10_000);
+  });
+
+  it('no API Gateway request validator without models (it would validate nothing)', () => {
+    const validators = Object.keys(service.findResources('AWS::ApiGateway::RequestValidator')).length;
+    const models = Object.keys(service.findResources('AWS::ApiGateway::Model')).length;
+    expect(validators === 0 || models > 0).toBe(true);
+    for (const m of Object.values(service.findResources('AWS::ApiGateway::Method') as Resources)) {
+      expect(m.Properties.RequestValidatorId === undefined || models > 0).toBe(true);
+    }
+  });
+
+  it("the state machine's log group is under /aws/vendedlogs/states/", () => {
+    const [machine] = Object.values(service.findResources('AWS::StepFunctions::StateMachine') as Resources);
+    const destination = text(machine?.Properties.LoggingConfiguration);
+    const groups = service.findResources('AWS::Logs::LogGroup') as Resources;
+    const [id, group] =
+      Object.entries(groups).find(([logicalId]) => destination.includes(`"${logicalId}"`)) ?? [];
+    expect(id).toBeDefined();
+    expect(String(group?.Properties.LogGroupName)).toMatch(/^\/aws\/vendedlogs\/states\//);
+  });
+
+  it("the Data stack's alarm topic is retained, like everything else there", () => {
+    const topics = Object.values(data.findResources('AWS::SNS::Topic') as Resources);
+    expect(topics).toHaveLength(1);
+    expect(topics[0]).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  });
+});
