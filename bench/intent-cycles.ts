@@ -1,20 +1,28 @@
 /**
  * Register + complete cycles through the library path and the local HTTP API, beside raw PutItem + DeleteItem
- * pairs on the same DynamoDB Local in the same run. Prints cycles/s, p50/p99 and the ratio to raw.
- * Targets (issue 2): library >= 0.6 x raw at concurrency 32; HTTP >= 0.4 x raw.
+ * pairs on the same DynamoDB Local in the same run. Prints cycles/s, p50/p99 and the ratio to raw, and the capacity
+ * units a register and a complete consume (ReturnConsumedCapacity, billed as on AWS).
+ * Targets: HTTP >= 0.6 x raw at concurrency 32; register + complete <= 2 WCU + 1 RCU.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { startDynamoDbLocal } from '../local/engines/dynamodb-local.ts';
+import { meterCapacity } from './capacity-meter.ts';
 import { type Measurement, measure } from './measure.ts';
 
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 const CYCLES = Number(process.env.BENCH_CYCLES ?? 1500);
-const CONCURRENCY = [1, 8, 32];
+const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? '1,8,32').split(',').map(Number);
 
-const ddb = await startDynamoDbLocal();
+// Disk-backed, as `npm start` runs it (BENCH_DDB=memory for the in-memory emulator); raw runs on the same one.
+const ddbDir = mkdtempSync(join(tmpdir(), 'bench-ddb-'));
+const ddb = await startDynamoDbLocal(process.env.BENCH_DDB === 'memory' ? {} : { dbPath: ddbDir });
+console.log(`DynamoDB Local ${process.env.BENCH_DDB === 'memory' ? 'in memory' : 'on disk (as npm start)'}`);
 try {
   Object.assign(process.env, {
     DYNAMODB_ENDPOINT: ddb.endpoint,
@@ -24,6 +32,7 @@ try {
     INTENT_TOKEN: 'bench-intent',
   });
   const { runtime } = await import('../lambdas/http/runtime.ts');
+  const { coreRuntime } = await import('../lambdas/http/core-runtime.ts');
   const { ensureTables } = await import('../shared/adapters/dynamodb/bootstrap.ts');
   const { startApiGateway } = await import('../local/api-gateway.ts');
   const { config, cp } = runtime();
@@ -45,6 +54,8 @@ try {
   await cp.init();
   const doc = DynamoDBDocumentClient.from(client);
   const server = await startApiGateway('127.0.0.1', 0);
+  // Idle keep-alive sockets outlive the other paths' cells: the server must not close one the agent reuses.
+  server.keepAliveTimeout = 120_000;
   const port = (server.address() as { port: number }).port;
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 
@@ -120,6 +131,27 @@ try {
     console.log(`      library ${fmt(lib)}  ratio ${(lib.opsPerSec / rawRate).toFixed(2)} x raw`);
     console.log(`      http    ${fmt(api)}  ratio ${(api.opsPerSec / rawRate).toFixed(2)} x raw`);
   }
+  // Capacity, sequentially (the running version is cached as in production: one mode read per 10 s).
+  const CAPACITY_CYCLES = 200;
+  await cp.inflight.register({ id: 'capacity-warm' });
+  const meter = meterCapacity(coreRuntime().cp.db);
+  for (let n = 0; n < CAPACITY_CYCLES; n++) await cp.inflight.register({ id: `capacity-${n}` });
+  const register = { ...meter.totals };
+  meter.reset();
+  for (let n = 0; n < CAPACITY_CYCLES; n++) await cp.inflight.complete(`capacity-${n}`);
+  const complete = { ...meter.totals };
+  await cp.inflight.complete('capacity-warm');
+  const per = (units: number) => (units / CAPACITY_CYCLES).toFixed(2);
+  console.log(`\ncapacity units per intent (${CAPACITY_CYCLES} intents, ReturnConsumedCapacity):`);
+  console.log(
+    `  register  ${per(register.write)} WCU + ${per(register.read)} RCU   (transactional fence: 4 WCU + 0 RCU)`,
+  );
+  console.log(
+    `  complete  ${per(complete.write)} WCU + ${per(complete.read)} RCU   (transactional fence: 1 WCU + 0 RCU)`,
+  );
+  console.log(
+    `  per intent ${per(register.write + complete.write)} WCU + ${per(register.read + complete.read)} RCU   (was 5 WCU; target <= 2 WCU + 1 RCU)`,
+  );
   const status = await cp.drain.status();
   console.log(`\nfinal inflight count ${status.inflight_count} (must be 0)`);
   agent.destroy();
@@ -127,4 +159,5 @@ try {
   client.destroy();
 } finally {
   await ddb.stop();
+  rmSync(ddbDir, { recursive: true, force: true });
 }

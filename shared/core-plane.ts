@@ -36,7 +36,13 @@ export interface CoreParts extends CorePlane {
 export function buildCorePlane(config: Config, clock: Clock = systemClock): CoreParts {
   const db = makeDocumentClient({ endpoint: config.dynamoEndpoint, region: config.region });
   const fence = new DynamoFenceStore(db, config.tables.control, config.shardCount);
-  const intents = new DynamoIntentStore(db, config.tables, config.shardCount);
+  const intents = new DynamoIntentStore(
+    db,
+    config.tables,
+    config.shardCount,
+    () => fence.snapshot(),
+    config.fenceClockSkewMs,
+  );
   const audit = new DynamoAuditLog(db, config.tables.control);
   const drain = new DrainService({ fence, intents, audit, clock, shardCount: config.shardCount });
   const inflight = new InflightService({

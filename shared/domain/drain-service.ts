@@ -52,6 +52,7 @@ export class DrainService {
 
   cancel(caller: Caller): Promise<DrainStatus> {
     return this.admin(caller, 'drain.cancel', {}, async () => {
+      await this.d.intents.reapUnadmitted(this.d.clock.now()); // before the gates reopen
       const next = await this.move({ kind: 'cancel' }, caller.actor);
       await this.d.intents.unfreezeAll(); // an upgrade that froze intents and then cancelled its drain
       return next;
@@ -86,6 +87,8 @@ export class DrainService {
       throw new ValidationError('version must look like 2.0.0 (letters, digits, . + -, up to 64)');
     }
     return this.admin(caller, 'drain.resume', { version }, async () => {
+      // What refused registrations left behind is removed while the gates are still closed: reopened, it would count.
+      await this.d.intents.reapUnadmitted(this.d.clock.now());
       const resuming = await this.move({ kind: 'begin_resume', version }, caller.actor);
       await this.setGates(true, resuming.fenceRev, resuming.version); // also when finishing an interrupted resume
       // Writes to intents frozen by the upgrade are allowed again only now that the version switch is durable.
@@ -113,7 +116,7 @@ export class DrainService {
     let snap = await this.settledSnapshot();
     // The gates were read closed before the intents are counted: a closed gate admits nothing, so a zero
     // count read after it stays zero until a later mode change (which the conditional write below would detect).
-    const census = await this.d.intents.census();
+    const census = await this.d.intents.census(snap);
     if (snap.mode.mode === 'Draining' && fenceClosed(snap, this.d.shardCount) && census.total === 0) {
       try {
         await this.move({ kind: 'mark_drained' }, 'system', snap.mode);
@@ -154,10 +157,14 @@ export class DrainService {
     if (!open) await this.recordCloseCounts(fenceRev);
   }
 
-  /** Counts each shard right after its gate closed: the base of completed_since_drain. */
+  /**
+   * Counts each shard right after its gate closed (the base of completed_since_drain) and stamps when the gates
+   * were known closed: this call runs after every close was acknowledged, so no intent created after the stamp
+   * (give or take the clock skew allowance) can have been admitted. See docs/fence-design.md.
+   */
   private async recordCloseCounts(fenceRev: number): Promise<void> {
     const census = await this.d.intents.census();
-    await this.d.fence.recordCloseCounts(fenceRev, census.perShard);
+    await this.d.fence.recordCloseCounts(fenceRev, census.perShard, this.d.clock.now());
   }
 
   private async admin(

@@ -24,6 +24,9 @@ export interface InflightServiceDeps {
   readonly knownVersions?: readonly string[];
 }
 
+/** At most this long a refusal is repeated without asking DynamoDB again (and never longer than the version cache). */
+const REFUSAL_CACHE_MS = 1_000;
+
 export interface CompleteResult {
   readonly id: string;
   /** False when the intent was not inflight: completed before, or never registered. Counts are untouched. */
@@ -31,11 +34,13 @@ export interface CompleteResult {
 }
 
 /**
- * The inflight tracker. Registration is one transaction that writes the intent and increments its shard's
- * counter on condition that the shard's gate is open, so an intent is either admitted and counted, or refused.
+ * The inflight tracker. Registration writes the intent and then reads its shard's gate: an intent is either
+ * admitted and counted, or refused with nothing left behind (docs/fence-design.md).
  */
 export class InflightService {
   private cachedVersions: { running: string; deprecated: readonly string[]; until: number } | null = null;
+  /** A refusal just seen, repeated without a write for at most a second (a drain refuses every producer's retry). */
+  private refusing: { error: NotAdmittingError; until: number } | null = null;
 
   constructor(private readonly d: InflightServiceDeps) {}
 
@@ -43,6 +48,7 @@ export class InflightService {
     checkId(req.id);
     if (req.phase !== undefined) checkPhase(req.phase);
     if (req.protocol_version !== undefined) checkVersion(req.protocol_version);
+    if (this.refusing && this.refusing.until > this.d.clock.now()) throw this.refusing.error;
     const versions = await this.versions();
     if (req.protocol_version !== undefined && versions.deprecated.includes(req.protocol_version)) {
       const accepted = [...new Set([versions.running, ...(this.d.knownVersions ?? [])])].filter(
@@ -75,7 +81,7 @@ export class InflightService {
       if (outcome === 'duplicate') {
         throw new ConflictError(
           'duplicate_intent',
-          `intent ${intent.id} is already inflight; use another id`,
+          `intent ${intent.id} is already inflight (registered before, perhaps by a call whose answer was lost): carry on with it and complete it, or use another id for a new intent`,
         );
       }
       const mode = await this.d.fence.readMode();
@@ -91,11 +97,15 @@ export class InflightService {
         continue;
       }
       const why = mode.reason ? ` (${mode.reason})` : '';
-      throw new NotAdmittingError(
+      const refusal = new NotAdmittingError(
         mode.mode,
         retryAfterSecs(mode, this.d.clock.now()),
         `not admitting new intents: the system is ${mode.mode}${why}; retry after the Retry-After interval`,
       );
+      const holdMs = Math.min(this.d.versionCacheMs ?? 10_000, REFUSAL_CACHE_MS);
+      if (!admitsIntents(mode.mode) && holdMs > 0)
+        this.refusing = { error: refusal, until: this.d.clock.now() + holdMs };
+      throw refusal;
     }
   }
 

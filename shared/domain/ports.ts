@@ -12,6 +12,11 @@ export interface GateState {
   /** Inflight intents of this shard counted right after the gate closed for `closeCountRev`, or null. */
   readonly closeCount: number | null;
   readonly closeCountRev: number | null;
+  /**
+   * When the gate was known closed for `closeCountRev` (stamped after every gate's close was acknowledged). An
+   * intent created after it (plus the clock skew allowance) cannot have been admitted through this closed gate.
+   */
+  readonly closedAt: number | null;
 }
 
 /** The mode record and every gate, read as one consistent snapshot. */
@@ -31,7 +36,7 @@ export interface FenceStore {
   /** Brings every gate whose rev is below `fenceRev` to the desired state and version. Idempotent. */
   setGates(open: boolean, fenceRev: number, version: string): Promise<void>;
   /** Records each closed gate's inflight count for `fenceRev`, once (the first record wins). */
-  recordCloseCounts(fenceRev: number, perShard: readonly number[]): Promise<void>;
+  recordCloseCounts(fenceRev: number, perShard: readonly number[], closedAt: number): Promise<void>;
 }
 
 /** One strongly consistent pass over the inflight intents. */
@@ -48,8 +53,9 @@ export type RegisterOutcome = 'registered' | 'duplicate' | 'fenced';
 /** Persistence of the inflight intents; each lives in its fence shard's partition. */
 export interface IntentStore {
   /**
-   * One transaction: write the intent if its id is free and its shard's gate is open for `runningVersion` (so a
-   * stale idea of the running version can never stamp an intent: the gate's own version decides).
+   * Writes the intent if its id is free, then admits it only if its shard's gate is open for `runningVersion` (so a
+   * stale idea of the running version can never stamp an intent: the gate's own version decides); a refused
+   * registration leaves nothing behind.
    */
   register(intent: InflightIntent, runningVersion: string): Promise<RegisterOutcome>;
   /**
@@ -67,7 +73,10 @@ export interface IntentStore {
   list(query: InflightQuery): Promise<InflightPage>;
   /** Up to `limit` inflight intents with user or solver funds locked, read consistently. */
   withLockedFunds(limit: number): Promise<InflightIntent[]>;
-  census(): Promise<Census>;
+  /** Counts the inflight intents; `fence` (the mode and gates just read) spares reading them again. */
+  census(fence?: FenceSnapshot): Promise<Census>;
+  /** Removes what refused registrations left behind (a registrant that died mid-way); returns how many. */
+  reapUnadmitted(now: number): Promise<number>;
 }
 
 export type AuditOutcome = 'succeeded' | 'refused' | 'failed';

@@ -160,14 +160,19 @@ export class DynamoFenceStore implements FenceStore {
     }));
   }
 
-  async recordCloseCounts(fenceRev: number, perShard: readonly number[]): Promise<void> {
+  async recordCloseCounts(fenceRev: number, perShard: readonly number[], closedAt: number): Promise<void> {
     // A condition failure means the count is recorded already, or the gate has moved on.
     await this.updateEveryGate((n) => ({
-      UpdateExpression: 'SET close_count = :count, close_count_rev = :rev',
+      UpdateExpression: 'SET close_count = :count, close_count_rev = :rev, closed_at = :at',
       ConditionExpression:
         'gate = :closed AND #rev = :rev AND (attribute_not_exists(close_count_rev) OR close_count_rev <> :rev)',
       ExpressionAttributeNames: { '#rev': 'rev' },
-      ExpressionAttributeValues: { ':count': perShard[n] ?? 0, ':rev': fenceRev, ':closed': 'closed' },
+      ExpressionAttributeValues: {
+        ':count': perShard[n] ?? 0,
+        ':rev': fenceRev,
+        ':closed': 'closed',
+        ':at': closedAt,
+      },
     }));
   }
 
@@ -191,9 +196,9 @@ export class DynamoFenceStore implements FenceStore {
   }
 }
 
-export { shardKey };
+export { MODE_KEY, shardKey };
 
-function gateFromItem(shard: number, item: Record<string, unknown>): GateState {
+export function gateFromItem(shard: number, item: Record<string, unknown>): GateState {
   const numOrNull = (k: string) => (typeof item[k] === 'number' ? (item[k] as number) : null);
   return {
     shard,
@@ -202,5 +207,6 @@ function gateFromItem(shard: number, item: Record<string, unknown>): GateState {
     version: typeof item.version === 'string' ? item.version : null,
     closeCount: numOrNull('close_count'),
     closeCountRev: numOrNull('close_count_rev'),
+    closedAt: numOrNull('closed_at'),
   };
 }

@@ -5,7 +5,6 @@ import {
   GetCommand,
   QueryCommand,
   ScanCommand,
-  TransactWriteCommand,
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -18,12 +17,11 @@ import {
   type IntentPatch,
   shardOf,
 } from '../../domain/inflight.ts';
-import type { Census, IntentStore, RegisterOutcome } from '../../domain/ports.ts';
+import type { Census, FenceSnapshot, IntentStore, RegisterOutcome } from '../../domain/ports.ts';
+import { admissionCutoffs, admit, reapUnadmitted, unadmitted } from './admission.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
-import { shardKey } from './fence-store.ts';
-import { intentFromItem, intentToItem } from './intent-item.ts';
+import { intentFromItem } from './intent-item.ts';
 import type { TableNames } from './tables.ts';
-import { cancellationCodes, retryOnConflict } from './transactions.ts';
 
 const PATCHABLE = ['phase', 'user_funds_locked', 'solver_funds_locked', 'ibc_in_flight'] as const;
 
@@ -51,41 +49,30 @@ export class DynamoIntentStore implements IntentStore {
     private readonly db: DynamoDBDocumentClient,
     private readonly tables: TableNames,
     private readonly shardCount: number,
+    /** The mode and gates, read consistently: behind a closed gate, what was never admitted is not inflight. */
+    private readonly readFence: () => Promise<FenceSnapshot>,
+    /** How far apart the clocks of registrants and admin calls may be (FENCE_CLOCK_SKEW_MS). */
+    private readonly skewMs: number,
   ) {}
 
-  async register(intent: InflightIntent, runningVersion: string): Promise<RegisterOutcome> {
+  register(intent: InflightIntent, runningVersion: string): Promise<RegisterOutcome> {
     const shard = shardOf(intent.id, this.shardCount);
-    try {
-      await retryOnConflict(() =>
-        this.db.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Put: {
-                  TableName: this.tables.intents,
-                  Item: intentToItem(intent, shard),
-                  ConditionExpression: 'attribute_not_exists(id)',
-                },
-              },
-              {
-                ConditionCheck: {
-                  TableName: this.tables.control,
-                  Key: shardKey(shard),
-                  ConditionExpression: 'gate = :open AND version = :running',
-                  ExpressionAttributeValues: { ':open': 'open', ':running': runningVersion },
-                },
-              },
-            ],
-          }),
-        ),
-      );
-      return 'registered';
-    } catch (err) {
-      const codes = cancellationCodes(err);
-      if (codes?.[0] === 'ConditionalCheckFailed') return 'duplicate';
-      if (codes?.[1] === 'ConditionalCheckFailed') return 'fenced';
-      throw err;
-    }
+    return admit(this.db, this.tables, intent, shard, runningVersion, this.skewMs);
+  }
+
+  /**
+   * Deletes every item Put behind a closed gate (never admitted) whose registrant's lease has run out, so none of
+   * them turns into an inflight intent when the gates reopen. Returns how many it removed.
+   */
+  async reapUnadmitted(now: number): Promise<number> {
+    const cutoffs = admissionCutoffs(await this.readFence(), this.skewMs);
+    const closed = cutoffs.filter((c): c is number => c !== null);
+    if (closed.length === 0) return 0; // every gate admits: nothing can be unadmitted
+    const after = Math.min(...closed); // -Infinity once Drained: everything behind the gates
+    const behindClosedGates = Number.isFinite(after)
+      ? this.scanAll('created_at > :after', { ':after': after })
+      : this.scanAll('attribute_exists(id)', {});
+    return reapUnadmitted(this.db, this.tables.intents, behindClosedGates, cutoffs, now, this.skewMs);
   }
 
   async update(id: string, patch: IntentPatch, now: number): Promise<InflightIntent | null> {
@@ -158,6 +145,26 @@ export class DynamoIntentStore implements IntentStore {
     update: (key: Record<string, unknown>) => Omit<UpdateCommandInput, 'TableName'>,
   ): Promise<number> {
     let changed = 0;
+    for await (const item of this.scanAll(filter, values)) {
+      const done = await this.db
+        .send(
+          new UpdateCommand({
+            TableName: this.tables.intents,
+            ...update({ shard: item.shard, id: item.id }),
+          }),
+        )
+        .then(() => true)
+        .catch((err) => {
+          if (err instanceof ConditionalCheckFailedException) return false;
+          throw err;
+        });
+      if (done) changed++;
+    }
+    return changed;
+  }
+
+  /** Every item matching `filter` (key and created_at only), by a strongly consistent scan. */
+  private async *scanAll(filter: string, values: Record<string, unknown>) {
     let start: Record<string, unknown> | undefined;
     do {
       const out = await this.db.send(
@@ -165,30 +172,15 @@ export class DynamoIntentStore implements IntentStore {
           TableName: this.tables.intents,
           ConsistentRead: true,
           FilterExpression: filter,
-          ProjectionExpression: '#shard, id',
+          ProjectionExpression: '#shard, id, created_at',
           ExpressionAttributeNames: { '#shard': 'shard' },
           ExclusiveStartKey: start,
           ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
         }),
       );
-      for (const item of out.Items ?? []) {
-        const done = await this.db
-          .send(
-            new UpdateCommand({
-              TableName: this.tables.intents,
-              ...update({ shard: item.shard, id: item.id }),
-            }),
-          )
-          .then(() => true)
-          .catch((err) => {
-            if (err instanceof ConditionalCheckFailedException) return false;
-            throw err;
-          });
-        if (done) changed++;
-      }
+      yield* out.Items ?? [];
       start = out.LastEvaluatedKey;
     } while (start);
-    return changed;
   }
 
   async get(id: string): Promise<InflightIntent | null> {
@@ -221,8 +213,12 @@ export class DynamoIntentStore implements IntentStore {
     return (await this.scanPage(filter, { ':t': true }, limit, undefined, 1_000)).intents;
   }
 
-  /** Reads every shard's partition with a strongly consistent Query, in parallel. */
-  async census(): Promise<Census> {
+  /**
+   * Reads every shard's partition with a strongly consistent Query, in parallel. Behind a closed gate, items created
+   * after its close are left out: they were never admitted (their registrants refuse and remove them).
+   */
+  async census(fence?: FenceSnapshot): Promise<Census> {
+    const cutoffs = admissionCutoffs(fence ?? (await this.readFence()), this.skewMs);
     const perShard = new Array<number>(this.shardCount).fill(0);
     let oldest: number | null = null;
     let pendingIbc = 0;
@@ -245,6 +241,7 @@ export class DynamoIntentStore implements IntentStore {
           );
           for (const item of out.Items ?? []) {
             if (item.smoke_test === true) continue; // the control plane's own test intent
+            if (unadmitted(item, cutoffs[shard])) continue;
             perShard[shard] = (perShard[shard] ?? 0) + 1;
             const created = Number(item.created_at);
             if (oldest === null || created < oldest) oldest = created;
@@ -278,6 +275,7 @@ export class DynamoIntentStore implements IntentStore {
     maxReads = 50,
   ): Promise<InflightPage> {
     const intents: InflightIntent[] = [];
+    const cutoffs = admissionCutoffs(await this.readFence(), this.skewMs);
     let key = start;
     let lastKept: Record<string, unknown> | undefined;
     for (let reads = 0; reads < maxReads; reads++) {
@@ -298,6 +296,7 @@ export class DynamoIntentStore implements IntentStore {
           key = lastKept; // resume right after the last item handed out
           break;
         }
+        if (unadmitted(item, cutoffs[Number(item.shard)])) continue;
         intents.push(intentFromItem(item));
         lastKept = { shard: item.shard, id: item.id };
       }

@@ -9,6 +9,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { StepRecord, UpgradeRecord, UpgradeStore } from '../../upgrade/upgrade-record.ts';
+import { retryOnConflict } from './transactions.ts';
 
 const LOCK_KEY = { pk: 'UPGRADE_LOCK', sk: 'LOCK' };
 const recordKey = (id: string) => ({ pk: 'UPGRADES', sk: id });
@@ -69,24 +70,27 @@ export class DynamoUpgradeStore implements UpgradeStore {
   }
 
   async create(record: UpgradeRecord): Promise<void> {
-    await this.db.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: this.table,
-              Item: { ...recordKey(record.id), ...record },
-              ConditionExpression: 'attribute_not_exists(pk)',
+    // The record and its start-time index entry together; a TransactionConflict (AWS only) is retried.
+    await retryOnConflict(() =>
+      this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.table,
+                Item: { ...recordKey(record.id), ...record },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
             },
-          },
-          {
-            Put: {
-              TableName: this.table,
-              Item: { ...startKey(record.started_at, record.id), upgrade_id: record.id },
+            {
+              Put: {
+                TableName: this.table,
+                Item: { ...startKey(record.started_at, record.id), upgrade_id: record.id },
+              },
             },
-          },
-        ],
-      }),
+          ],
+        }),
+      ),
     );
   }
 
