@@ -8,8 +8,11 @@ import type { TaskAccess } from '../shared/upgrade/workflow/types.ts';
 /** What one function may touch. Each level names exact actions: no `*` action on data. */
 export interface Access {
   readonly control?: 'read' | 'write';
-  /** unfreeze: read, plus UpdateItem to lift the freezes an upgrade's checkpoint left (no Put, no Delete). */
-  readonly intents?: 'read' | 'write' | 'register' | 'update' | 'complete' | 'unfreeze';
+  /**
+   * register: Put, and Delete of its own item when the gate refuses. reopen: read, plus UpdateItem to lift the freezes
+   * an upgrade's checkpoint left and DeleteItem to remove what refused registrations left (no Put).
+   */
+  readonly intents?: 'read' | 'write' | 'register' | 'update' | 'complete' | 'reopen';
   readonly checkpoints?: 'read' | 'write';
   /** start: StartExecution; signal: SendTask*; operate: both (abort: signal a wait, or start a recovery). */
   readonly workflow?: 'start' | 'inspect' | 'signal' | 'operate';
@@ -34,10 +37,10 @@ const WRITE = [
 const INTENTS: Record<NonNullable<Access['intents']>, string[]> = {
   read: READ,
   write: WRITE,
-  register: ['dynamodb:PutItem'],
+  register: ['dynamodb:PutItem', 'dynamodb:DeleteItem'],
   update: ['dynamodb:UpdateItem'],
   complete: ['dynamodb:DeleteItem'],
-  unfreeze: [...READ, 'dynamodb:UpdateItem'],
+  reopen: [...READ, 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
 };
 
 export interface AccessTargets {
@@ -111,8 +114,8 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   health: { control: 'read', workflow: 'inspect' },
   'drain-start': { control: 'write', intents: 'read' },
   'drain-status': { control: 'write', intents: 'read' },
-  'drain-cancel': { control: 'write', intents: 'unfreeze' },
-  'drain-resume': { control: 'write', intents: 'unfreeze' },
+  'drain-cancel': { control: 'write', intents: 'reopen' },
+  'drain-resume': { control: 'write', intents: 'reopen' },
   'drain-force': { control: 'write', intents: 'read' },
   'inflight-list': { control: 'read', intents: 'read' },
   'intent-register': { control: 'write', intents: 'register' },

@@ -53,6 +53,9 @@ const ibcPacket = (r: StoredRecord) => ({
   created_at: r.created_at,
 });
 
+/** Conditional Puts a restore keeps in flight (the DynamoDB client's sockets allow 50). */
+export const RESTORE_CONCURRENCY = 32;
+
 /**
  * Checkpoints: a manifest plus gzip JSON Lines parts (inflight intents, pending IBC packets, the configuration in
  * force, and one part per pluggable source), streamed so memory does not grow with the number of records.
@@ -219,33 +222,32 @@ export class CheckpointService {
     return counts;
   }
 
-  /** Writes each record of a verified part back, 25 at a time; every write settles before this does. */
+  /**
+   * Writes each record of a verified part back, keeping RESTORE_CONCURRENCY writes in flight (a new one starts as
+   * soon as any finishes, not when a whole batch has); every write settles before this returns or throws.
+   */
   private async putBack(body: Readable, counts: { restored: number; gone: number }): Promise<void> {
-    let pending: Promise<void>[] = [];
+    const inFlight = new Set<Promise<void>>();
     let failure: { err: unknown } | null = null;
-    const flush = async () => {
-      await Promise.all(pending);
-      pending = [];
-      if (failure) throw failure.err;
-    };
     try {
       await readGzipJsonLines(body, async (record) => {
-        pending.push(
-          this.d.records.putIfPresent(record as StoredRecord).then(
-            (r) => {
-              counts[r === 'restored' ? 'restored' : 'gone']++;
-            },
-            (err: unknown) => {
-              failure ??= { err };
-            },
-          ),
+        if (failure) throw failure.err;
+        const write: Promise<void> = this.d.records.putIfPresent(record as StoredRecord).then(
+          (r) => {
+            counts[r === 'restored' ? 'restored' : 'gone']++;
+          },
+          (err: unknown) => {
+            failure ??= { err };
+          },
         );
-        if (pending.length >= 25) await flush();
+        inFlight.add(write);
+        void write.finally(() => inFlight.delete(write));
+        if (inFlight.size >= RESTORE_CONCURRENCY) await Promise.race(inFlight);
       });
     } finally {
-      await Promise.all(pending); // each write has its own handler: none can reject unheard
+      await Promise.all(inFlight); // each write has its own handler: none can reject unheard
     }
-    await flush();
+    if (failure) throw (failure as { err: unknown }).err;
   }
 
   /** Every record of one part, for tests and inspection; a part that fails validation is refused. */

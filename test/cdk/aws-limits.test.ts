@@ -101,12 +101,13 @@ describe('the templates, under what AWS enforces', () => {
       if (w.length) writersOfIntents.set(route.handler, w.sort());
     }
     expect(Object.fromEntries(writersOfIntents)).toEqual({
-      'intent-register': ['dynamodb:PutItem'],
+      'intent-register': ['dynamodb:DeleteItem', 'dynamodb:PutItem'], // a refused registration removes its item
       'intent-update': ['dynamodb:UpdateItem'],
       'intent-complete': ['dynamodb:DeleteItem'],
-      // Cancelling a drain or resuming lifts the freezes an upgrade's checkpoint left: updates, nothing else.
-      'drain-cancel': ['dynamodb:UpdateItem'],
-      'drain-resume': ['dynamodb:UpdateItem'],
+      // Cancelling a drain or resuming lifts the freezes an upgrade's checkpoint left and removes what refused
+      // registrations left behind: no Put.
+      'drain-cancel': ['dynamodb:DeleteItem', 'dynamodb:UpdateItem'],
+      'drain-resume': ['dynamodb:DeleteItem', 'dynamodb:UpdateItem'],
     });
   });
 
