@@ -229,20 +229,28 @@ export class CheckpointService {
   private async putBack(body: Readable, counts: { restored: number; gone: number }): Promise<void> {
     const inFlight = new Set<Promise<void>>();
     let failure: { err: unknown } | null = null;
+    let slotFreed: (() => void) | null = null;
     try {
       await readGzipJsonLines(body, async (record) => {
+        // Wait for a free slot: one waiter, woken by whichever write ends first (no race over every write).
+        while (inFlight.size >= RESTORE_CONCURRENCY) await new Promise<void>((r) => (slotFreed = r));
         if (failure) throw failure.err;
-        const write: Promise<void> = this.d.records.putIfPresent(record as StoredRecord).then(
-          (r) => {
-            counts[r === 'restored' ? 'restored' : 'gone']++;
-          },
-          (err: unknown) => {
-            failure ??= { err };
-          },
-        );
+        const write: Promise<void> = this.d.records
+          .putIfPresent(record as StoredRecord)
+          .then(
+            (r) => {
+              counts[r === 'restored' ? 'restored' : 'gone']++;
+            },
+            (err: unknown) => {
+              failure ??= { err };
+            },
+          )
+          .finally(() => {
+            inFlight.delete(write);
+            slotFreed?.();
+            slotFreed = null;
+          });
         inFlight.add(write);
-        void write.finally(() => inFlight.delete(write));
-        if (inFlight.size >= RESTORE_CONCURRENCY) await Promise.race(inFlight);
       });
     } finally {
       await Promise.all(inFlight); // each write has its own handler: none can reject unheard
