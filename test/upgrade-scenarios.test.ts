@@ -1,6 +1,12 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from './support/api.ts';
-import { eventually, healthEndpoint, intentItems, runUpgrade } from './support/upgrade.ts';
+import {
+  eventually,
+  failingPostCheckUpgrade,
+  healthEndpoint,
+  intentItems,
+  runUpgrade,
+} from './support/upgrade.ts';
 
 let api: TestApi;
 beforeEach(async () => {
@@ -138,13 +144,7 @@ describe("the seeds' upgrade scenarios, through the API on the local stack", () 
     });
     await api.intent('PATCH', '/intents/r-1', { solver_funds_locked: false, phase: 'Matched' });
     const before = await intentItems();
-    const run = await runUpgrade(api, {
-      target_version: '2.0.0',
-      reason: 'post-check fails',
-      drain_timeout_secs: 1,
-      force_after_timeout: true,
-      post_checks: [{ name: 'orchestrator', type: 'http', url: failing.url }],
-    });
+    const run = await runUpgrade(api, failingPostCheckUpgrade(failing.url));
     await failing.close();
     expect(run.execution).toMatchObject({ status: 'FAILED', error: 'UpgradeRolledBack' });
     expect(run.upgrade.state).toBe('rolled_back');

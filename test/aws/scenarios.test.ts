@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { startSampleBackend } from '../../local/sample-backend.ts';
-import { healthEndpoint } from '../support/upgrade.ts';
+import { failingPostCheckUpgrade, healthEndpoint } from '../support/upgrade.ts';
 import { AwsHarness } from './harness.ts';
 
 /**
@@ -118,13 +118,7 @@ describe('the synthesized app under AWS rules (bundles, template IAM, template s
     });
     const from = (await drain()).version;
     expect((await intent('POST', '/intents', { id: 'r-1', protocol_version: from })).status).toBe(201);
-    const run = await upgrade({
-      target_version: '2.0.0',
-      reason: 'post-check fails',
-      drain_timeout_secs: 1,
-      force_after_timeout: true,
-      post_checks: [{ name: 'orchestrator', type: 'http', url: failing.url }],
-    });
+    const run = await upgrade(failingPostCheckUpgrade(failing.url));
     await failing.close();
     expect(run.execution).toMatchObject({ status: 'FAILED', error: 'UpgradeRolledBack' });
     expect(run.upgrade.state).toBe('rolled_back');

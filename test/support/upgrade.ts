@@ -73,3 +73,12 @@ export async function healthEndpoint(
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
 }
+
+/** The seeds' scenario 4 request: an upgrade forced past a 1 s drain whose post-check (at `url`) fails. */
+export const failingPostCheckUpgrade = (url: string) => ({
+  target_version: '2.0.0',
+  reason: 'post-check fails',
+  drain_timeout_secs: 1,
+  force_after_timeout: true,
+  post_checks: [{ name: 'orchestrator', type: 'http', url }],
+});
