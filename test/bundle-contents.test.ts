@@ -1,5 +1,6 @@
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { WORKFLOW_TASK_ENTRIES } from '../shared/upgrade/workflow/definition.ts';
 
 /**
  * The busiest routes: what a producer calls for every intent, and what the drain watchers poll. (GET /health is
@@ -50,6 +51,20 @@ describe('each bundle holds only what its route uses', () => {
       expect(bytes).toBeLessThan(250 * 1024);
     },
   );
+
+  it('only the Tasks the workflow table lets reach the chain carry CosmJS and the signer', async () => {
+    const cosmjs = /node_modules\/@cosmjs\//;
+    const carrying: string[] = [];
+    for (const task of new Map(WORKFLOW_TASK_ENTRIES.map((t) => [t.handler, t])).values()) {
+      const { inputs } = await bundle(`workflow/${task.handler}`);
+      if (inputs.some((i) => cosmjs.test(i))) carrying.push(task.handler);
+    }
+    const chainTasks = [
+      ...new Set(WORKFLOW_TASK_ENTRIES.filter((t) => t.access.chain).map((t) => t.handler)),
+    ];
+    expect(carrying.sort()).toEqual(chainTasks.sort());
+    expect(chainTasks.length).toBeGreaterThan(0);
+  }, 120_000);
 
   it('the upgrade routes do carry the workflow engine (the check above can fail)', async () => {
     const { inputs } = await bundle('upgrade-start');

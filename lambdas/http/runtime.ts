@@ -1,10 +1,7 @@
-import { CosmjsChain } from '../../shared/adapters/chain/cosmjs-chain.ts';
-import { FileSignerSource } from '../../shared/adapters/chain/file-signer.ts';
-import { SecretsManagerSigner } from '../../shared/adapters/chain/secrets-manager-signer.ts';
 import { AwsScheduleStore } from '../../shared/adapters/scheduler/aws-schedule-store.ts';
 import { AwsWorkflowEngine } from '../../shared/adapters/sfn/aws-workflow-engine.ts';
 import { type Config, ConfigError } from '../../shared/config.ts';
-import { buildControlPlane, type ControlPlane, useChain } from '../../shared/control-plane.ts';
+import { buildControlPlane, type ControlPlane } from '../../shared/control-plane.ts';
 import { ScheduleService } from '../../shared/upgrade/schedule-service.ts';
 import type { ScheduleStore } from '../../shared/upgrade/schedules.ts';
 import { UpgradeService } from '../../shared/upgrade/upgrade-service.ts';
@@ -64,21 +61,6 @@ export function runtime(): Runtime {
     const core = coreRuntime();
     const config = core.config;
     const cp = buildControlPlane(config, core.cp.clock, core.cp);
-    if (config.chain) {
-      // A real chain through CosmJS: signed with the mnemonic from Secrets Manager (AWS) or the data folder.
-      const c = config.chain;
-      const chain = new CosmjsChain(
-        {
-          rpcEndpoint: c.rpcEndpoint,
-          chainId: c.chainId,
-          prefix: c.prefix,
-          gasPrice: c.gasPrice,
-          gasAdjustment: c.gasAdjustment,
-        },
-        c.signerSecretId ? new SecretsManagerSigner(c.signerSecretId) : new FileSignerSource(c.dataDir),
-      );
-      useChain(() => chain);
-    }
     cached = {
       config,
       cp,

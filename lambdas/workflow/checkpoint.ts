@@ -1,5 +1,5 @@
 import { checkpointState } from '../../shared/upgrade/steps/migrate.ts';
-import { workflowTask } from './workflow-task.ts';
+import { chainTask } from './chain-task.ts';
 
 /** Upgrade workflow Task "Checkpoint inflight state to S3" (ASL placeholder ${CheckpointFunctionArn}). */
-export const handler = workflowTask('Checkpoint inflight state to S3', checkpointState);
+export const handler = chainTask('Checkpoint inflight state to S3', checkpointState);

@@ -1,5 +1,5 @@
 import { migrateContracts } from '../../shared/upgrade/steps/migrate.ts';
-import { workflowTask } from './workflow-task.ts';
+import { chainTask } from './chain-task.ts';
 
 /** Upgrade workflow Task "Migrate contracts" (ASL placeholder ${MigrateContractsFunctionArn}). */
-export const handler = workflowTask('Migrate contracts', migrateContracts);
+export const handler = chainTask('Migrate contracts', migrateContracts);

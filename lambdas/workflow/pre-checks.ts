@@ -1,5 +1,5 @@
 import { runPreChecks } from '../../shared/upgrade/steps/before-drain.ts';
-import { workflowTask } from './workflow-task.ts';
+import { chainTask } from './chain-task.ts';
 
 /** Upgrade workflow Task "Run pre-checks" (ASL placeholder ${PreChecksFunctionArn}). */
-export const handler = workflowTask('Run pre-checks', runPreChecks);
+export const handler = chainTask('Run pre-checks', runPreChecks);

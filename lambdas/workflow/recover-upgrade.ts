@@ -1,9 +1,9 @@
 import { recoverOrphanedUpgrade } from '../../shared/upgrade/recover-orphan.ts';
 import type { RecoveryRequest } from '../../shared/upgrade/workflow-engine.ts';
 import { runtime } from '../http/runtime.ts';
-import { workflowTask } from './workflow-task.ts';
+import { chainTask } from './chain-task.ts';
 
-const task = workflowTask('Recover interrupted upgrade', async (svc, state) => {
+const task = chainTask('Recover interrupted upgrade', async (svc, state) => {
   const request = state as unknown as RecoveryRequest;
   const record = await svc.upgrades.get(request.upgrade_id);
   if (record?.state !== 'running') return { skipped: true, reason: 'the upgrade has ended already' };

@@ -1,5 +1,5 @@
 import { verifyGovernanceMigration } from '../../shared/upgrade/contract/contract-steps.ts';
-import { workflowTask } from './workflow-task.ts';
+import { chainTask } from './chain-task.ts';
 
 /** Upgrade workflow Task "Verify governance migration" (ASL placeholder ${VerifyGovernanceMigrationFunctionArn}). */
-export const handler = workflowTask('Verify governance migration', verifyGovernanceMigration);
+export const handler = chainTask('Verify governance migration', verifyGovernanceMigration);
