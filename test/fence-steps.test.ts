@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { meterCapacity } from '../bench/capacity-meter.ts';
 import { ADMISSION_LEASE_MS, checkGate, putIntent } from '../shared/adapters/dynamodb/admission.ts';
+import { DynamoIntentStore } from '../shared/adapters/dynamodb/intent-store.ts';
 import { loadConfig } from '../shared/config.ts';
 import { buildCorePlane } from '../shared/core-plane.ts';
 import { ConflictError, NotAdmittingError } from '../shared/domain/errors.ts';
@@ -85,6 +86,34 @@ describe('a registration stopped between its Put and its gate check', () => {
     expect(active).toMatchObject({ mode: 'Active', inflight_count: 0 });
     await expect(cp.inflight.get('ghost')).rejects.toThrow(/not inflight/);
     expect(await listed()).toEqual([]);
+  }, 30_000);
+});
+
+describe('removing what refused registrations left', () => {
+  it('keeps an item whose gate reopened while the reaper waited: its registrant may have admitted it', async () => {
+    const { cp, config, tables, intent, shard, putOnly } = await core({ FENCE_CLOCK_SKEW_MS: '0' });
+    const store = new DynamoIntentStore(
+      cp.db,
+      config.tables,
+      config.shardCount,
+      () => cp.fence.snapshot(),
+      0,
+    );
+    await cp.inflight.register({ id: 'keeper' });
+    await cp.drain.startDrain(admin, 'drain', 60);
+    await new Promise((r) => setTimeout(r, 5));
+    const late = intent('late');
+    const sent = performance.now();
+    expect(await putOnly(late)).toBe('written'); // Put behind the closed gate; its registrant is still running
+    const reaping = store.reapUnadmitted(Date.now()); // finds it, and waits out its lease
+    await new Promise((r) => setTimeout(r, 200));
+    // Meanwhile the gates reopen (a concurrent resume, or a registration repairing gates the mode says are open),
+    // and the registrant reads its gate open, within its lease: admitted.
+    const mode = await cp.fence.readMode();
+    await cp.fence.setGates(true, mode.fenceRev + 1, mode.version);
+    expect(await checkGate(cp.db, tables, late, shard('late'), mode.version, sent)).toBe('registered');
+    expect(await reaping).toBe(0);
+    expect((await cp.inflight.get('late')).id).toBe('late');
   }, 30_000);
 });
 

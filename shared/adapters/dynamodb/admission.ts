@@ -156,9 +156,10 @@ async function deleteIfCreatedAt(
 }
 
 /**
- * Deletes the unadmitted items among `items` (each checked against its shard's cutoff). One whose registrant's
- * lease may still run is waited for first (at most the lease plus the skew allowance, once): by then its registrant
- * has refused it and removed it, or died, and either way it can no longer be admitted.
+ * Deletes the unadmitted items among `items`. Candidates are picked with `cutoffs`; then every candidate's lease is
+ * waited out (at most the lease plus the skew allowance, once), so no registrant can still admit one; then the gates
+ * are read again and only what is still unadmitted under them is deleted. (Judged on the first read alone, a gate
+ * reopened meanwhile, by a resume or a registration's repair, could have admitted a candidate: it must stay.)
  */
 export async function reapUnadmitted(
   db: DynamoDBDocumentClient,
@@ -167,15 +168,19 @@ export async function reapUnadmitted(
   cutoffs: readonly (number | null)[],
   now: number,
   skewMs: number,
+  readCutoffs: () => Promise<readonly (number | null)[]>,
 ): Promise<number> {
   const found: Record<string, unknown>[] = [];
   for await (const item of items) if (unadmitted(item, cutoffs[Number(item.shard)])) found.push(item);
   if (found.length === 0) return 0;
   const leaseEnds = Math.max(...found.map((i) => Number(i.created_at))) + ADMISSION_LEASE_MS + skewMs;
   if (leaseEnds > now) await new Promise((r) => setTimeout(r, leaseEnds - now));
+  const settled = await readCutoffs();
   let removed = 0;
-  for (const item of found)
+  for (const item of found) {
+    if (!unadmitted(item, settled[Number(item.shard)])) continue;
     if (await deleteIfCreatedAt(db, table, { shard: item.shard, id: item.id }, item.created_at)) removed++;
+  }
   return removed;
 }
 

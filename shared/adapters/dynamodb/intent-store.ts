@@ -65,14 +65,23 @@ export class DynamoIntentStore implements IntentStore {
    * them turns into an inflight intent when the gates reopen. Returns how many it removed.
    */
   async reapUnadmitted(now: number): Promise<number> {
-    const cutoffs = admissionCutoffs(await this.readFence(), this.skewMs);
+    const readCutoffs = async () => admissionCutoffs(await this.readFence(), this.skewMs);
+    const cutoffs = await readCutoffs();
     const closed = cutoffs.filter((c): c is number => c !== null);
     if (closed.length === 0) return 0; // every gate admits: nothing can be unadmitted
     const after = Math.min(...closed); // -Infinity once Drained: everything behind the gates
     const behindClosedGates = Number.isFinite(after)
       ? this.scanAll('created_at > :after', { ':after': after })
       : this.scanAll('attribute_exists(id)', {});
-    return reapUnadmitted(this.db, this.tables.intents, behindClosedGates, cutoffs, now, this.skewMs);
+    return reapUnadmitted(
+      this.db,
+      this.tables.intents,
+      behindClosedGates,
+      cutoffs,
+      now,
+      this.skewMs,
+      readCutoffs,
+    );
   }
 
   async update(id: string, patch: IntentPatch, now: number): Promise<InflightIntent | null> {
