@@ -1,12 +1,10 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { ModeState } from '../../domain/drain-mode.ts';
-import { NotInitialisedError } from '../../domain/errors.ts';
 import type { InflightIntent } from '../../domain/inflight.ts';
 import type { GateState, RegisterOutcome } from '../../domain/ports.ts';
-import { gateFromItem, MODE_KEY, shardKey } from './fence-store.ts';
+import { gateFromItem, readModeRecord, shardKey } from './fence-store.ts';
 import { intentToItem } from './intent-item.ts';
-import { modeFromItem } from './mode-item.ts';
 
 /**
  * How long a registrant may take from sending its Put to receiving its gate read and still answer 201. After it,
@@ -87,7 +85,7 @@ export async function putIntent(
     if (!(err instanceof ConditionalCheckFailedException)) throw err;
     const existing = unmarshalledCreatedAt(err.Item);
     const [mode, gate] = await Promise.all([
-      readMode(db, tables.control),
+      readModeRecord(db, tables.control), // only on the rare path of an id that exists already
       readGate(db, tables.control, shard, 0),
     ]);
     const [cutoff] = admissionCutoffs({ mode, gates: [gate] }, skewMs);
@@ -112,13 +110,6 @@ export async function checkGate(
     return 'registered';
   await deleteIfCreatedAt(db, tables.intents, { shard, id: intent.id }, intent.created_at);
   return 'fenced';
-}
-
-/** The mode record, strongly consistent (only on the rare path of an id that exists already). */
-async function readMode(db: DynamoDBDocumentClient, table: string): Promise<ModeState> {
-  const out = await db.send(new GetCommand({ TableName: table, Key: MODE_KEY, ConsistentRead: true }));
-  if (!out.Item) throw new NotInitialisedError();
-  return modeFromItem(out.Item);
 }
 
 /** One gate, strongly consistent (1 RCU), reported as shard `as` (a missing gate admits nothing). */

@@ -86,12 +86,8 @@ export class DynamoFenceStore implements FenceStore {
     }
   }
 
-  async readMode(): Promise<ModeState> {
-    const out = await this.db.send(
-      new GetCommand({ TableName: this.table, Key: MODE_KEY, ConsistentRead: true }),
-    );
-    if (!out.Item) throw new NotInitialisedError();
-    return modeFromItem(out.Item);
+  readMode(): Promise<ModeState> {
+    return readModeRecord(this.db, this.table);
   }
 
   async snapshot(): Promise<FenceSnapshot> {
@@ -196,7 +192,14 @@ export class DynamoFenceStore implements FenceStore {
   }
 }
 
-export { MODE_KEY, shardKey };
+export { shardKey };
+
+/** The mode record, strongly consistent; missing before the first admin call (503 not_initialised). */
+export async function readModeRecord(db: DynamoDBDocumentClient, table: string): Promise<ModeState> {
+  const out = await db.send(new GetCommand({ TableName: table, Key: MODE_KEY, ConsistentRead: true }));
+  if (!out.Item) throw new NotInitialisedError();
+  return modeFromItem(out.Item);
+}
 
 export function gateFromItem(shard: number, item: Record<string, unknown>): GateState {
   const numOrNull = (k: string) => (typeof item[k] === 'number' ? (item[k] as number) : null);
