@@ -38,6 +38,13 @@ export const ROUTES: readonly Route[] = [
     access: 'admin',
     handler: 'schedule-delete',
   },
+  { method: 'POST', resource: '/admin/proposals', access: 'admin', handler: 'proposal-create' },
+  { method: 'GET', resource: '/admin/proposals', access: 'admin', handler: 'proposals-list' },
+  { method: 'GET', resource: '/admin/proposals/{id}', access: 'admin', handler: 'proposal-get' },
+  { method: 'POST', resource: '/admin/proposals/{id}/approve', access: 'admin', handler: 'proposal-approve' },
+  { method: 'POST', resource: '/admin/proposals/{id}/reject', access: 'admin', handler: 'proposal-reject' },
+  { method: 'POST', resource: '/admin/proposals/{id}/cancel', access: 'admin', handler: 'proposal-cancel' },
+  { method: 'POST', resource: '/admin/proposals/{id}/execute', access: 'admin', handler: 'proposal-execute' },
   { method: 'GET', resource: '/admin/checkpoints', access: 'admin', handler: 'checkpoints-list' },
   { method: 'GET', resource: '/admin/checkpoints/{id}', access: 'admin', handler: 'checkpoint-get' },
 ];

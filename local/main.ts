@@ -21,6 +21,16 @@ say(`control plane listening on ${stack.url}`);
 say(`data folder: ${dataDir} (DynamoDB Local pid ${stack.dynamoPid} at ${stack.dynamoEndpoint})`);
 say(`admin token:  ${stack.tokens.admin}`);
 say(`intent token: ${stack.tokens.intent}`);
+const names = Object.keys(stack.operators);
+say(
+  names.length
+    ? `operators (own tokens in ${dataDir}/operators.json): ${names.join(', ')}`
+    : 'no operators yet: OPERATORS=alice,bob,carol npm start gives each a token of their own (for approvals)',
+);
+if (process.env.APPROVERS)
+  say(
+    `approvals on: ${process.env.APPROVAL_THRESHOLD ?? 2} of ${process.env.APPROVERS}; propose with POST /admin/proposals (see README "Approvals")`,
+  );
 say(`try: curl -s ${stack.url}/admin/drain/status -H "Authorization: Bearer ${stack.tokens.admin}"`);
 say(
   `upgrade: curl -s -XPOST ${stack.url}/admin/upgrade/start -H "Authorization: Bearer ${stack.tokens.admin}" ` +

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
+import { proposalRuntime } from '../lambdas/http/proposal-runtime.ts';
 import { resetRuntime, runtime, useLocalWorkflowEngine } from '../lambdas/http/runtime.ts';
 import { ensureLocalTables } from '../shared/adapters/dynamodb/bootstrap.ts';
 import { useChain } from '../shared/control-plane.ts';
@@ -8,7 +9,7 @@ import { startApiGateway } from './api-gateway.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './engines/dynamodb-local.ts';
 import { type LocalContracts, startLocalChain } from './engines/local-chain.ts';
 import { type LocalS3, startLocalS3 } from './engines/s3-server.ts';
-import { resolveTokens, type Tokens } from './tokens.ts';
+import { resolveOperators, resolveTokens, type Tokens } from './tokens.ts';
 import { LocalScheduleStore } from './workflow/local-schedule-store.ts';
 import { LocalWorkflowEngine } from './workflow/local-workflow-engine.ts';
 
@@ -22,6 +23,8 @@ export interface LocalStackOptions {
 export interface LocalStack {
   readonly url: string;
   readonly tokens: Tokens;
+  /** Operators' own tokens (name -> token), from the data folder's operators.json and OPERATORS. */
+  readonly operators: Readonly<Record<string, string>>;
   readonly dynamoEndpoint: string;
   readonly dynamoPid: number;
   readonly s3Endpoint: string;
@@ -41,12 +44,14 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   const dataDir = resolve(opts.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const tokens = resolveTokens(dataDir);
+  const operators = resolveOperators(dataDir);
   log(`starting DynamoDB Local (data in ${join(dataDir, 'dynamodb')})`);
   const ddb: DynamoDbLocal = await startDynamoDbLocal({ dbPath: join(dataDir, 'dynamodb'), log });
   let server: Server | undefined;
   let s3: LocalS3 | undefined;
   let engine: LocalWorkflowEngine | undefined;
   let contracts: LocalContracts | undefined;
+  let sweep: NodeJS.Timeout | undefined;
   try {
     const bucket = process.env.CHECKPOINT_BUCKET || 'ucp-checkpoints';
     s3 = await startLocalS3({ directory: join(dataDir, 's3'), bucket });
@@ -59,6 +64,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       AUTH_MODE: 'token',
       ADMIN_TOKEN: tokens.admin,
       INTENT_TOKEN: tokens.intent,
+      OPERATOR_TOKENS: JSON.stringify(operators),
     });
     resetRuntime();
     const { config, cp } = runtime();
@@ -87,6 +93,15 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     }
     await recoverLost(engine, log);
     server = await startApiGateway(opts.host, opts.port);
+    // What the per-minute rule does on AWS: announce ended timelocks and expired proposals (from stored times).
+    sweep = setInterval(
+      () =>
+        void proposalRuntime()
+          .sweep()
+          .catch(() => {}),
+      30_000,
+    );
+    sweep.unref();
   } catch (err) {
     await s3?.stop();
     await ddb.stop();
@@ -100,12 +115,14 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   return {
     url: `http://${opts.host}:${port}`,
     tokens,
+    operators,
     dynamoEndpoint: ddb.endpoint,
     dynamoPid: ddb.pid,
     s3Endpoint: localS3.endpoint,
     engine: localEngine,
     contracts: contracts as LocalContracts,
     async stop(graceMs = 3000) {
+      clearInterval(sweep);
       for (const r of await localEngine.shutdown(graceMs)) {
         log(`upgrade ${r.name} interrupted at "${r.state}"; it resumes there at the next start`);
       }

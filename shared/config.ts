@@ -1,5 +1,6 @@
 import { MAX_SHARDS } from './adapters/dynamodb/fence-store.ts';
 import { type TableNames, tableNamesFor } from './adapters/dynamodb/tables.ts';
+import { type ApprovalPolicy, ApprovalPolicyError, approvalPolicyFrom } from './approval/approval-policy.ts';
 import { outboundPolicy, refusedUrl } from './net/outbound-url.ts';
 
 /** How the API authenticates callers: bearer tokens (local) or IAM through API Gateway (AWS). */
@@ -12,7 +13,20 @@ export interface Config {
   readonly region: string | undefined;
   readonly shardCount: number;
   readonly initialVersion: string;
-  readonly auth: { mode: 'token'; adminToken: string; intentToken: string } | { mode: 'iam' };
+  readonly auth:
+    | {
+        mode: 'token';
+        adminToken: string;
+        intentToken: string;
+        /** Operators' own tokens (OPERATOR_TOKENS, JSON name -> token): admin access under their name. */
+        operators: Readonly<Record<string, string>>;
+      }
+    | { mode: 'iam' };
+  /** Who approves upgrades (APPROVERS, ...); null: upgrades start directly. */
+  readonly approval: ApprovalPolicy | null;
+  /** Where proposal announcements go: an SNS topic (AWS), else a log line and this webhook if set. */
+  readonly proposalTopicArn: string | undefined;
+  readonly proposalWebhookUrl: string | undefined;
   readonly checkpointBucket: string;
   readonly s3Endpoint: string | undefined;
   readonly retentionDays: number;
@@ -81,6 +95,39 @@ function parseSources(raw: string | undefined, env: NodeJS.ProcessEnv): SourceSp
 
 export class ConfigError extends Error {}
 
+function approvalPolicy(env: NodeJS.ProcessEnv): ApprovalPolicy | null {
+  try {
+    return approvalPolicyFrom(env);
+  } catch (err) {
+    if (err instanceof ApprovalPolicyError) throw new ConfigError(err.message);
+    throw err;
+  }
+}
+
+const OPERATOR_NAME = /^[a-z][a-z0-9._-]{0,31}$/;
+
+/** OPERATOR_TOKENS: {"alice": "<token>", ...}; names are lower-case, tokens at least 16 characters. */
+function parseOperators(raw: string | undefined): Record<string, string> {
+  if (!raw) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ConfigError('OPERATOR_TOKENS must be JSON: {"alice": "<token>"}');
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new ConfigError('OPERATOR_TOKENS must be a JSON object of name -> token');
+  for (const [name, token] of Object.entries(parsed)) {
+    if (!OPERATOR_NAME.test(name) || name === 'admin-token')
+      throw new ConfigError(`OPERATOR_TOKENS: "${name}" is not a valid operator name (a-z, 0-9, . _ -)`);
+    if (typeof token !== 'string' || token.length < 16)
+      throw new ConfigError(
+        `OPERATOR_TOKENS: the token of ${name} must be a string of at least 16 characters`,
+      );
+  }
+  return parsed as Record<string, string>;
+}
+
 const intFromEnv = (
   env: NodeJS.ProcessEnv,
   name: string,
@@ -125,7 +172,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             mode: 'token',
             adminToken: required(env, 'ADMIN_TOKEN'),
             intentToken: required(env, 'INTENT_TOKEN'),
+            operators: parseOperators(env.OPERATOR_TOKENS),
           },
+    approval: approvalPolicy(env),
+    proposalTopicArn: env.PROPOSAL_TOPIC_ARN || undefined,
+    proposalWebhookUrl: env.PROPOSAL_WEBHOOK_URL || undefined,
     checkpointBucket: env.CHECKPOINT_BUCKET || 'ucp-checkpoints',
     s3Endpoint: env.S3_ENDPOINT || undefined,
     retentionDays: intFromEnv(env, 'RETENTION_DAYS', 30, 1, 3650),

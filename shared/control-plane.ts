@@ -1,4 +1,5 @@
 import { DynamoCheckpointIndex } from './adapters/dynamodb/checkpoint-index.ts';
+import { DynamoProposalStore } from './adapters/dynamodb/proposal-store.ts';
 import { DynamoRecordStore } from './adapters/dynamodb/record-store.ts';
 import { dynamoTableSource } from './adapters/dynamodb/table-source.ts';
 import { DynamoUpgradeStore } from './adapters/dynamodb/upgrade-store.ts';
@@ -69,6 +70,8 @@ export function buildControlPlane(
       fence,
       audit,
       upgrades: new DynamoUpgradeStore(db, config.tables.control),
+      proposals: new DynamoProposalStore(db, config.tables.control),
+      approval: config.approval,
       checkpoints,
       records,
       registry,

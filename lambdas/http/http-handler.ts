@@ -59,7 +59,7 @@ export function httpHandler<B = undefined, Q = undefined>(
       body: facts.body as B,
       query: facts.query as Q,
       pathParameters: (event.pathParameters ?? {}) as Record<string, string>,
-      caller: { actor: facts.actor, correlationId: facts.correlationId },
+      caller: { actor: facts.actor, correlationId: facts.correlationId, principal: facts.principal },
       log: facts.log,
       cp: coreRuntime().cp,
     });

@@ -155,11 +155,20 @@ export const resourceIdFrom = (path: Record<string, string>): string => {
   return /^[A-Za-z0-9._-]{1,100}$/.test(id) ? id : '';
 };
 
-export const ScheduleCreateBody = z.strictObject({
-  name: z.string().regex(/^[A-Za-z0-9_-]{1,48}$/, 'must be 1-48 letters, digits, _ or -'),
-  schedule: z.string().min(4).max(256),
-  upgrade: UpgradeStartBody,
-});
+/** A schedule runs an upgrade config, or (with approvals on) an approved proposal named by its id. */
+export const ScheduleCreateBody = z
+  .strictObject({
+    name: z.string().regex(/^[A-Za-z0-9_-]{1,48}$/, 'must be 1-48 letters, digits, _ or -'),
+    schedule: z.string().min(4).max(256),
+    upgrade: UpgradeStartBody.optional(),
+    proposal_id: z
+      .string()
+      .regex(/^prop-[0-9T]{15}-[0-9a-f]{6}$/, 'must be a proposal id (prop-...)')
+      .optional(),
+  })
+  .refine((b) => (b.upgrade === undefined) !== (b.proposal_id === undefined), {
+    message: 'give either upgrade (a config) or proposal_id (an approved proposal), not both',
+  });
 
 export const ConfirmMigrationBody = z.strictObject({
   tx_hash: z

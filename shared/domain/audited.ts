@@ -3,8 +3,14 @@ import type { AuditLog, Clock } from './ports.ts';
 
 /** Who is calling, as the API's auth layer established it. */
 export interface Caller {
+  /** Who, for the audit trail (may carry the X-Operator name behind a shared token). */
   readonly actor: string;
   readonly correlationId: string | null;
+  /**
+   * The authenticated identity, for approvals: an IAM principal ARN on AWS, an operator's name locally (their own
+   * token), `admin-token` for the shared admin token. Never the X-Operator header. Absent for internal callers.
+   */
+  readonly principal?: string;
 }
 
 /**

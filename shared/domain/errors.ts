@@ -85,3 +85,10 @@ export class IntentFrozenError extends DomainError {
     );
   }
 }
+
+/** The caller is known but may not do this (not an approver, approving their own proposal, approval required). */
+export class ForbiddenError extends DomainError {
+  constructor(code: string, message: string, details?: Record<string, unknown>) {
+    super(code, 403, message, details);
+  }
+}

@@ -58,6 +58,8 @@ export interface UpgradeRecord {
   readonly governance?: GovernanceWait | null;
   /** The schedule that started this upgrade (absent when started through the API). */
   readonly schedule_name?: string | null;
+  /** The approved proposal this upgrade executes (GET /admin/proposals/{id}). */
+  readonly proposal_id?: string | null;
 }
 
 /** One step of an upgrade, written by the step's own task as it starts and ends. */

@@ -1,7 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { audited, type Caller } from '../domain/audited.ts';
 import type { DrainStatus } from '../domain/drain-status.ts';
-import { ConflictError, DomainError, NotFoundError, ValidationError } from '../domain/errors.ts';
+import {
+  ConflictError,
+  DomainError,
+  ForbiddenError,
+  NotFoundError,
+  ValidationError,
+} from '../domain/errors.ts';
 import { VERSION_PATTERN } from '../domain/inflight.ts';
 import { recoverOrphanedUpgrade } from './recover-orphan.ts';
 import { recordScheduledRefusal } from './scheduled-refusal.ts';
@@ -59,15 +65,29 @@ export class UpgradeService {
   ) {}
 
   /** Registers the upgrade (checks, lock, record) and starts its execution. */
-  async start(caller: Caller, config: UpgradeConfig): Promise<UpgradeRecord> {
+  async start(
+    caller: Caller,
+    config: UpgradeConfig,
+    opts: { name?: string; proposalId?: string } = {},
+  ): Promise<UpgradeRecord> {
     return audited(
       this.svc.audit,
       this.svc.clock,
       caller,
       'upgrade.start',
-      { ...config },
+      { ...config, proposal_id: opts.proposalId ?? null },
       async () => {
-        const { record, input } = await this.register(caller, config, null);
+        if (this.svc.approval && !config.dry_run && !opts.proposalId)
+          throw new ForbiddenError(
+            'approval_required',
+            'upgrades need approval here: propose it with POST /admin/proposals {upgrade, description}, get it approved, then POST /admin/proposals/{id}/execute (a dry run needs none)',
+          );
+        const { record, input } = await this.register(
+          caller,
+          config,
+          opts.name ?? null,
+          opts.proposalId ?? null,
+        );
         try {
           const { executionArn } = await this.engine().start(record.id, input);
           await this.svc.upgrades.update(record.id, { execution_arn: executionArn });
@@ -96,6 +116,7 @@ export class UpgradeService {
     executionArn: string | null,
     config: UpgradeConfig,
     scheduleName: string | null = null,
+    proposalId: string | null = null,
   ): Promise<WorkflowState> {
     const caller: Caller = { actor: `scheduler:${executionName}`, correlationId: executionName };
     return audited(
@@ -116,10 +137,11 @@ export class UpgradeService {
               upgrade_id: executionName,
               from_version,
               config,
+              proposal_id: done.proposal_id ?? null,
               rollback_attempts: { count: 0 },
             };
           }
-          const { input } = await this.register(caller, config, executionName);
+          const { input } = await this.register(caller, config, executionName, proposalId);
           await this.svc.upgrades.update(executionName, {
             execution_arn: executionArn,
             schedule_name: scheduleName,
@@ -149,6 +171,7 @@ export class UpgradeService {
     caller: Caller,
     config: UpgradeConfig,
     givenName: string | null,
+    proposalId: string | null,
   ): Promise<{ record: UpgradeRecord; input: WorkflowState }> {
     if (!VERSION_PATTERN.test(config.target_version))
       throw new ValidationError('target_version must look like 2.0.0');
@@ -189,6 +212,7 @@ export class UpgradeService {
       abort_requested: false,
       error: null,
       result: null,
+      proposal_id: proposalId,
     };
     await this.svc.upgrades.create(record);
     return {
@@ -198,6 +222,7 @@ export class UpgradeService {
         upgrade_id: name,
         from_version: mode.version,
         config,
+        proposal_id: proposalId,
         rollback_attempts: { count: 0 },
       },
     };

@@ -1,3 +1,5 @@
+import type { ApprovalPolicy } from '../approval/approval-policy.ts';
+import type { ProposalStore } from '../approval/proposal.ts';
 import type { ChainPort } from '../chain/chain-port.ts';
 import type { CheckpointService } from '../checkpoint/checkpoint-service.ts';
 import type { DrainService } from '../domain/drain-service.ts';
@@ -16,6 +18,9 @@ export interface UpgradeServices {
   readonly fence: FenceStore;
   readonly audit: AuditLog;
   readonly upgrades: UpgradeStore;
+  /** Upgrade proposals and the policy they answer to (null: no approvals needed). */
+  readonly proposals: ProposalStore;
+  readonly approval: ApprovalPolicy | null;
   readonly checkpoints: CheckpointService;
   readonly records: RecordStore;
   readonly registry: MigrationRegistry;

@@ -10,7 +10,15 @@ export interface WorkflowState {
   readonly upgrade_id: string;
   readonly from_version: string;
   readonly config: UpgradeConfig;
+  /** The approved proposal this upgrade executes (null: started without one, policy off or a dry run). */
+  readonly proposal_id?: string | null;
   readonly rollback_attempts: { readonly count: number };
+  /** The first check's verdict (shared/upgrade/steps/approval.ts). */
+  readonly approval?: {
+    readonly approved: boolean;
+    readonly reason: string | null;
+    readonly proposal_id: string | null;
+  };
   readonly pre_checks?: {
     /** False when the pre-checks refused the upgrade (a planned outcome, returned rather than thrown). */
     readonly passed: boolean;

@@ -6,7 +6,9 @@ import type { HttpMiddleware } from './types.ts';
 export function authorise(access: Access): HttpMiddleware {
   return {
     before: (request) => {
-      request.context.facts.actor = authenticate(request.event, access, coreRuntime().config.auth);
+      const who = authenticate(request.event, access, coreRuntime().config.auth);
+      request.context.facts.actor = who.actor;
+      request.context.facts.principal = who.principal;
     },
   };
 }

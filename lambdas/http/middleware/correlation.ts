@@ -32,6 +32,7 @@ export function correlation(): HttpMiddleware {
         log,
         startedAt: Date.now(),
         actor: 'anonymous',
+        principal: 'anonymous',
         body: undefined,
         query: undefined,
       };

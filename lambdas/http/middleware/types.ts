@@ -8,6 +8,8 @@ export interface RequestFacts {
   log: Logger;
   startedAt: number;
   actor: string;
+  /** The authenticated identity (never the X-Operator header): approvals count it. */
+  principal: string;
   body: unknown;
   query: unknown;
 }
