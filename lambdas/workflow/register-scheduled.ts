@@ -1,5 +1,7 @@
 import { DomainError } from '../../shared/domain/errors.ts';
 import { withDefaults } from '../../shared/upgrade/upgrade-config.ts';
+import type { WorkflowState } from '../../shared/upgrade/workflow-state.ts';
+import { proposalRuntime } from '../http/proposal-runtime.ts';
 import { runtime } from '../http/runtime.ts';
 import { UpgradeStartBody } from '../http/schemas.ts';
 
@@ -23,26 +25,38 @@ export const handler = async (event: ScheduledInput) => {
     executionArn: event.execution_id,
     scheduleName: typeof name === 'string' ? name : null,
   };
+  const req = (event.request ?? {}) as Record<string, unknown>;
+  const fallback = withDefaults(
+    { target_version: text(req.target_version, 'unknown'), reason: text(req.reason, '-') },
+    config.pollIntervalSecs,
+  );
+  if (typeof req.proposal_id === 'string') {
+    // A schedule of an approved proposal: it runs if the proposal is still executable, else a refused entry says why.
+    return refusedOr(() =>
+      proposalRuntime().scheduled.executeScheduled(ref, req.proposal_id as string, fallback),
+    );
+  }
   const parsed = UpgradeStartBody.safeParse(event.request);
   if (!parsed.success) {
     const reason = `the schedule's upgrade request is invalid: ${parsed.error.message}`;
-    const req = (event.request ?? {}) as Record<string, unknown>;
-    const fallback = { target_version: text(req.target_version, 'unknown'), reason: text(req.reason, '-') };
-    await upgrades.refuseScheduled(ref, withDefaults(fallback, config.pollIntervalSecs), reason);
+    await upgrades.refuseScheduled(ref, fallback, reason);
     return { refused: true, reason: `InvalidScheduledRequest: ${reason}` };
   }
+  const upgrade = withDefaults(parsed.data, config.pollIntervalSecs);
+  return refusedOr(() =>
+    upgrades.registerScheduled(ref.executionName, ref.executionArn, upgrade, ref.scheduleName),
+  );
+};
+
+/**
+ * Refused (another upgrade running, not Active, too soon, limits, proposal not executable): recorded in the history
+ * by the service; a planned outcome, returned rather than thrown so it is no function error and no failed execution.
+ */
+async function refusedOr(register: () => Promise<WorkflowState>) {
   try {
-    const state = await upgrades.registerScheduled(
-      ref.executionName,
-      ref.executionArn,
-      withDefaults(parsed.data, config.pollIntervalSecs),
-      ref.scheduleName,
-    );
-    return { ...state, refused: false };
+    return { ...(await register()), refused: false };
   } catch (err) {
-    // Refused (another upgrade running, not Active, too soon, limits): recorded in the history by the service; a
-    // planned outcome, returned rather than thrown so it is no function error and no failed execution.
     if (!(err instanceof DomainError)) throw err;
     return { refused: true, reason: `${err.name}: ${err.message}` };
   }
-};
+}

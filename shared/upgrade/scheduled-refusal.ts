@@ -3,7 +3,7 @@ import type { UpgradeRecord } from './upgrade-record.ts';
 import type { UpgradeServices } from './upgrade-services.ts';
 
 /**
- * A schedule fired but its upgrade could not start (another upgrade running, too soon after the last one, the
+ * A schedule fired (or an execution was started outside the API) but its upgrade could not start (another upgrade running, too soon after the last one, the
  * system not Active, an invalid request): the history gets an upgrade record with outcome `refused` and the
  * reason, under the execution's name, so nothing vanishes. No lock is taken and nothing else changes. Writing it
  * twice (a retried Task) keeps the first.
@@ -13,6 +13,7 @@ export async function recordScheduledRefusal(
   ref: { executionName: string; executionArn: string | null; scheduleName: string | null },
   config: UpgradeConfig,
   reason: string,
+  startedBy: 'schedule' | 'execution' = 'schedule',
 ): Promise<void> {
   if (await svc.upgrades.get(ref.executionName)) return;
   const now = svc.clock.now();
@@ -26,7 +27,10 @@ export async function recordScheduledRefusal(
     state: 'refused',
     started_at: now,
     finished_at: now,
-    requested_by: `scheduler:${ref.scheduleName ?? ref.executionName}`,
+    requested_by:
+      startedBy === 'schedule'
+        ? `scheduler:${ref.scheduleName ?? ref.executionName}`
+        : `execution:${ref.executionName}`,
     reason: config.reason,
     config,
     current_step: null,
@@ -35,7 +39,10 @@ export async function recordScheduledRefusal(
     records_migrated: 0,
     migration_progress: null,
     abort_requested: false,
-    error: `the schedule fired but the upgrade was refused: ${reason}`,
+    error:
+      startedBy === 'schedule'
+        ? `the schedule fired but the upgrade was refused: ${reason}`
+        : `an execution started outside the control plane was refused before draining: ${reason}`,
     result: null,
     schedule_name: ref.scheduleName,
   };

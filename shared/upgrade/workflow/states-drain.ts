@@ -19,7 +19,7 @@ export const DRAIN_STATES: Record<string, StateEntry> = {
       { Variable: '$.recover', IsPresent: true, Next: 'Recover an interrupted upgrade' },
       { Variable: '$.scheduled', BooleanEquals: true, Next: 'Register scheduled upgrade' },
     ],
-    Default: 'Run pre-checks',
+    Default: 'Check approval',
   },
   'Register scheduled upgrade': {
     Type: 'Task',
@@ -27,7 +27,7 @@ export const DRAIN_STATES: Record<string, StateEntry> = {
     handler: 'register-scheduled',
     timeoutSecs: 60,
     memoryMb: 256,
-    access: CONTROL_AND_COUNTS,
+    access: { ...CONTROL_AND_COUNTS, notify: true }, // a schedule of a proposal announces its execution
     idempotent: false, // a second attempt finds the lock held by the first
     comment:
       "Same checks, lock and history record as POST /admin/upgrade/start, under this execution's name.",
@@ -47,7 +47,7 @@ export const DRAIN_STATES: Record<string, StateEntry> = {
     Type: 'Choice',
     Comment: 'A refused schedule is returned, not thrown (a planned outcome): its reason is in $.reason.',
     Choices: [{ Variable: '$.refused', BooleanEquals: true, Next: 'Scheduled upgrade refused' }],
-    Default: 'Run pre-checks',
+    Default: 'Check approval',
   },
   'Scheduled upgrade refused': {
     Type: 'Succeed',

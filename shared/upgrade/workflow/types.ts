@@ -19,6 +19,8 @@ export interface TaskAccess {
   readonly signer: boolean;
   /** Talks to the chain's RPC endpoint (network only: no IAM). */
   readonly chain: boolean;
+  /** Publishes proposal announcements (a schedule that executes a proposal). */
+  readonly notify?: boolean;
 }
 
 /** A Catch of every error (`States.ALL`): where a failure goes, and where its error is put in the state. */
