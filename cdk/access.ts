@@ -17,6 +17,8 @@ export interface Access {
   /** start: StartExecution; signal: SendTask*; operate: both (abort: signal a wait, or start a recovery). */
   readonly workflow?: 'start' | 'inspect' | 'signal' | 'operate';
   readonly scheduler?: boolean;
+  /** Publishes proposal announcements to the proposals' SNS topic. */
+  readonly notify?: boolean;
 }
 
 const READ = [
@@ -54,6 +56,7 @@ export interface AccessTargets {
   /** The project's EventBridge Scheduler group: schedule actions are scoped to `schedule/<group>/*`. */
   readonly scheduleGroupName: string;
   readonly schedulerRoleArn: string;
+  readonly proposalTopicArn: string;
 }
 
 /** Grants exactly what `access` says, on the named resources only. */
@@ -89,6 +92,11 @@ export function grantAccess(fn: IGrantable, access: Access, t: AccessTargets): v
     if (access.workflow === 'signal' || access.workflow === 'operate')
       add(['states:SendTaskSuccess', 'states:SendTaskFailure'], ['*']);
     add(['states:DescribeExecution', 'states:GetExecutionHistory'], [executions]);
+  }
+  if (access.notify) {
+    add(['sns:Publish'], [t.proposalTopicArn]);
+    // The topic is encrypted with the data key: publishing needs a data key from it.
+    add(['kms:Decrypt', 'kms:GenerateDataKey'], [t.key.keyArn]);
   }
   if (access.scheduler) {
     // Schedules of the project's own group only; the scheduler role may be passed to EventBridge Scheduler only.
@@ -132,6 +140,14 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   'schedule-create': { control: 'write', scheduler: true },
   'schedules-list': { control: 'read', scheduler: true },
   'schedule-delete': { control: 'write', scheduler: true },
+  'proposal-create': { control: 'write', notify: true },
+  'proposals-list': { control: 'read' },
+  'proposal-get': { control: 'read' },
+  'proposal-approve': { control: 'write', notify: true },
+  'proposal-reject': { control: 'write', notify: true },
+  'proposal-cancel': { control: 'write', notify: true },
+  // Starts the approved upgrade: what upgrade-start has, and the announcement.
+  'proposal-execute': { control: 'write', intents: 'read', workflow: 'start', notify: true },
   'checkpoints-list': { control: 'read' },
   'checkpoint-get': { control: 'read', checkpoints: 'read' },
 };
@@ -152,6 +168,7 @@ export function grantTaskAccess(
       control: access.control,
       ...(access.intents === 'none' ? {} : { intents: access.intents }),
       ...(access.checkpoints === 'none' ? {} : { checkpoints: access.checkpoints }),
+      ...(access.notify ? { notify: true } : {}),
     },
     t,
   );

@@ -1,5 +1,6 @@
 import { type App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { approvalPolicyFrom } from '../shared/approval/approval-policy.ts';
 import { acknowledgeFindings } from './nag-acknowledgements.ts';
 import { StatefulStack } from './stateful-stack.ts';
 import { StatelessStack } from './stateless-stack.ts';
@@ -12,6 +13,29 @@ export interface AppSettings {
   readonly outboundAllow?: string;
   /** The chain for contract migrations (empty: contract sections are refused with a message saying so). */
   readonly chain: { rpcEndpoint: string; chainId: string; prefix: string; gasPrice: string };
+  /** The approval policy as the functions' environment (see README "Approvals"). */
+  readonly approval: Readonly<Record<string, string>>;
+}
+
+/** CDK context key -> the environment variable the functions read it from. */
+const APPROVAL_CONTEXT: Record<string, string> = {
+  approvers: 'APPROVERS',
+  approvalThreshold: 'APPROVAL_THRESHOLD',
+  approvalTimelockSecs: 'APPROVAL_TIMELOCK_SECS',
+  proposalExpirySecs: 'PROPOSAL_EXPIRY_SECS',
+  approvalSelfApproval: 'APPROVAL_SELF_APPROVAL',
+  approvalWaiverCount: 'APPROVAL_WAIVER_COUNT',
+};
+
+/** The approval settings given with -c, checked at synth (a bad policy fails here, not at 3 a.m.). */
+export function approvalFrom(ctx: (key: string) => string | number | undefined): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, name] of Object.entries(APPROVAL_CONTEXT)) {
+    const v = ctx(key);
+    if (v !== undefined && v !== '') env[name] = String(v);
+  }
+  approvalPolicyFrom(env);
+  return env;
 }
 
 /** Reads the app's settings from CDK context (`-c retentionDays=30`), with defaults. */
@@ -28,6 +52,7 @@ export function settingsFrom(app: App): AppSettings {
       prefix: String(ctx('chainPrefix') ?? ''),
       gasPrice: String(ctx('chainGasPrice') ?? ''),
     },
+    approval: approvalFrom(ctx),
   };
 }
 

@@ -9,6 +9,7 @@ export function acknowledgeFindings(data: StatefulStack, service: StatelessStack
   const watchers = service.node.findChild('Watchers').node;
   const gaugeRule = watchers.findChild('EmitDrainGauges');
   const undelivered = watchers.findChild('UndeliveredRecoveries');
+  const sweepRule = watchers.findChild('SweepProposals');
 
   ack(
     data.signerSecret,
@@ -30,6 +31,11 @@ export function acknowledgeFindings(data: StatefulStack, service: StatelessStack
     gaugeRule,
     'Serverless-EventBusDLQ',
     'A drain-gauge event that is lost is replaced by the next one a minute later: nothing to keep.',
+  );
+  ack(
+    sweepRule,
+    'Serverless-EventBusDLQ',
+    'A lost sweep is redone a minute later: each notice is due from stored times and marked when sent, so nothing is lost.',
   );
   ack(undelivered, 'AwsSolutions-SQS3', 'This queue is itself the dead-letter queue of the recovery rule.');
   ack(

@@ -19,6 +19,8 @@ export class StatefulStack extends Stack {
   readonly checkpointBucket: Bucket;
   readonly signerSecret: Secret;
   readonly alarmTopic: Topic;
+  /** Upgrade proposal announcements (propose, approvals, timelock, execute, veto): not the alarm topic. */
+  readonly proposalTopic: Topic;
   readonly key: Key;
 
   constructor(scope: Construct, id: string, props: StatefulProps) {
@@ -96,5 +98,11 @@ export class StatefulStack extends Stack {
     });
     // Retained like the rest of this stack: subscriptions (pagers, mail) survive a stack replacement.
     this.alarmTopic.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    this.proposalTopic = new Topic(this, 'Proposals', {
+      displayName: 'Upgrade proposals: what changes, when it executes, how to object',
+      masterKey: this.key,
+      enforceSSL: true,
+    });
+    this.proposalTopic.applyRemovalPolicy(RemovalPolicy.RETAIN);
   }
 }

@@ -21,6 +21,8 @@ export interface StatelessProps extends StackProps {
   /** OUTBOUND_ALLOW of the functions: internal targets they may call (empty: none). */
   readonly outboundAllow?: string;
   readonly chain: { rpcEndpoint: string; chainId: string; prefix: string; gasPrice: string };
+  /** The approval policy's environment (APPROVERS, APPROVAL_THRESHOLD, ...); empty: upgrades start directly. */
+  readonly approval: Readonly<Record<string, string>>;
 }
 
 export const STATE_MACHINE_NAME = 'upgrade-control-plane';
@@ -61,6 +63,8 @@ export class StatelessStack extends Stack {
       MAINTENANCE_WINDOWS: props.maintenanceWindows,
       OUTBOUND_POLICY: 'aws',
       ...(props.outboundAllow ? { OUTBOUND_ALLOW: props.outboundAllow } : {}),
+      ...props.approval,
+      PROPOSAL_TOPIC_ARN: d.proposalTopic.topicArn,
       POWERTOOLS_SERVICE_NAME: 'upgrade-control-plane',
       POWERTOOLS_LOG_LEVEL: 'INFO',
       ...(props.chain.rpcEndpoint
@@ -84,6 +88,7 @@ export class StatelessStack extends Stack {
       scheduleGroupArn: scheduleGroup.attrArn,
       scheduleGroupName: SCHEDULE_GROUP,
       schedulerRoleArn: this.schedulerRole.roleArn,
+      proposalTopicArn: d.proposalTopic.topicArn,
     };
 
     // One function per workflow Task; the state machine gets their ARNs through definitionSubstitutions.
@@ -162,7 +167,7 @@ export class StatelessStack extends Stack {
     new ControlPlaneAlarms(this, 'Alarms', {
       topic: d.alarmTopic,
       stateMachine: this.stateMachine,
-      functions: [...Object.values(this.functions), watchers.drainGauges],
+      functions: [...Object.values(this.functions), watchers.drainGauges, watchers.proposalSweep],
       api: this.api.restApi,
     });
   }

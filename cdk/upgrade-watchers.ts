@@ -20,6 +20,7 @@ export interface UpgradeWatchersProps {
  */
 export class UpgradeWatchers extends Construct {
   readonly drainGauges: ProjectFunction;
+  readonly proposalSweep: ProjectFunction;
   readonly undelivered: Queue;
 
   constructor(scope: Construct, id: string, props: UpgradeWatchersProps) {
@@ -68,6 +69,18 @@ export class UpgradeWatchers extends Construct {
       description: 'The drain gauges every minute, whether or not anyone polls the drain status',
       schedule: Schedule.rate(Duration.minutes(1)),
       targets: [new LambdaFunction(this.drainGauges)],
+    });
+    // Timelocks end and proposals expire by the clock alone: announced within a minute, once each.
+    this.proposalSweep = new ProjectFunction(scope, 'ProposalSweep', {
+      entry: 'lambdas/proposal-sweep.ts',
+      description: 'every minute: announce ended timelocks and expired proposals',
+      environment: props.environment,
+    });
+    grantAccess(this.proposalSweep, { control: 'write', notify: true }, props.targets);
+    new Rule(this, 'SweepProposals', {
+      description: 'Announces proposals whose timelock ended or which expired',
+      schedule: Schedule.rate(Duration.minutes(1)),
+      targets: [new LambdaFunction(this.proposalSweep)],
     });
   }
 }

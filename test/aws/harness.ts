@@ -11,6 +11,7 @@ import { IamEvaluator } from './iam.ts';
 import { type Invocation, LambdaRuntime } from './lambda.ts';
 import { startAwsProxy } from './proxy.ts';
 import { SchedulerService } from './scheduler.ts';
+import { SnsService } from './sns.ts';
 import { ACCOUNT, type FunctionSpec, readApp, type SynthesizedApp } from './template.ts';
 import { WorkflowService } from './workflow.ts';
 
@@ -47,6 +48,12 @@ export interface ApiReply {
   readonly headers: Record<string, string>;
 }
 
+/** The caller's ARN as API Gateway reports it: an assumed-role session (its name identifies the person). */
+export const userArn = (who: string): string => {
+  const [role, session = 'harness'] = who.split(':');
+  return `arn:aws:sts::${ACCOUNT}:assumed-role/${role}-role/${session}`;
+};
+
 /**
  * The synthesized app under AWS's rules: bundles run as Lambda runs them, every AWS call checked against the
  * function's template policy, the template's state machine in the local interpreter, Scheduler in memory.
@@ -56,6 +63,8 @@ export class AwsHarness {
   readonly lambdas: LambdaRuntime;
   readonly workflow: WorkflowService;
   readonly scheduler: SchedulerService;
+  /** SNS has no local engine: published messages are kept here (a stand-in, not a mock of behaviour under test). */
+  readonly sns = new SnsService();
   private readonly proxies = new Map<string, string>();
 
   private constructor(
@@ -85,8 +94,15 @@ export class AwsHarness {
   }
 
   /** Fresh tables (the template's names) in DynamoDB Local, an S3 server with the checkpoint bucket, one proxy per function. */
-  static async start(dynamoEndpoint: string, secrets: Record<string, string> = {}): Promise<AwsHarness> {
+  static async start(
+    dynamoEndpoint: string,
+    secrets: Record<string, string> = {},
+    /** Added to every function's environment: what `-c` settings put there (test/cdk asserts the mapping). */
+    settings: Record<string, string> = {},
+  ): Promise<AwsHarness> {
     const app = readApp(cloudAssembly());
+    for (const fn of app.functions.values())
+      Object.assign(fn, { environment: { ...fn.environment, ...settings } });
     // Lambda's /var/task has no package.json above it: outside this repository ("type": "module") the CJS bundles
     // load as CJS, as they do on AWS.
     const task = mkdtempSync(join(tmpdir(), 'ucp-task-'));
@@ -108,6 +124,7 @@ export class AwsHarness {
     const s3 = await startLocalS3({ bucket: app.data.bucket });
     const h = new AwsHarness(app, dynamoEndpoint, s3, [() => s3.stop()]);
     const local = {
+      sns: (req: Parameters<WorkflowService['handle']>[0]) => h.sns.handle(req),
       states: (req: Parameters<WorkflowService['handle']>[0]) => h.workflow.handle(req),
       scheduler: (req: Parameters<SchedulerService['handle']>[0]) => h.scheduler.handle(req),
       secretsmanager: async (req: Parameters<WorkflowService['handle']>[0]) => {
@@ -125,6 +142,7 @@ export class AwsHarness {
         s3: s3.endpoint,
         local,
         bucketKeys: { [app.data.bucket]: { arn: app.data.keyArn, policy: app.data.keyPolicy } },
+        topicKey: { arn: app.data.keyArn, policy: app.data.keyPolicy },
       });
       h.proxies.set(fn.name, proxy.url);
       h.closers.push(() => new Promise<void>((ok) => proxy.server.close(() => ok())));
@@ -133,9 +151,9 @@ export class AwsHarness {
     return h;
   }
 
-  /** The function of an API route's handler (`intent-complete`) or a workflow task (`Task...`), by logical id prefix. */
+  /** The function of an API route's handler (`intent-complete`), a workflow task (`Task...`) or a watcher, by logical id prefix. */
   fn(id: string): FunctionSpec {
-    const name = id.startsWith('Task')
+    const name = /^(Task|ProposalSweep|DrainGauges)/.test(id)
       ? id
       : `Api${id.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase())}`;
     const fn = this.app.functions.get(name);
@@ -145,7 +163,8 @@ export class AwsHarness {
 
   /** Calls the API as API Gateway would (REST proxy event; 502 on a function error, 504 after 29 s). */
   async api(
-    who: 'admin' | 'intent' | 'public',
+    /** The role the caller assumed; `admin:<session>` is a person's own session of the admin role. */
+    who: 'admin' | 'intent' | 'public' | `admin:${string}`,
     method: string,
     path: string,
     body?: unknown,
@@ -181,7 +200,7 @@ export class AwsHarness {
         accountId: ACCOUNT,
         identity: {
           sourceIp: '203.0.113.7',
-          userArn: who === 'public' ? null : `arn:aws:sts::${ACCOUNT}:assumed-role/${who}-role/harness`,
+          userArn: who === 'public' ? null : userArn(who),
         },
       },
     };

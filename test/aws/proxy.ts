@@ -5,7 +5,9 @@ import { type AwsRequest, authorizationsFor, signingService } from './requests.t
 /** A local answer for services without a local engine (Step Functions, Scheduler, Secrets Manager). */
 export interface LocalAnswer {
   readonly status: number;
+  /** JSON, or the XML text itself when `xml` (Query-protocol services: SNS). */
   readonly body: unknown;
+  readonly xml?: boolean;
   readonly headers?: Record<string, string>;
 }
 export type LocalService = (req: AwsRequest) => Promise<LocalAnswer>;
@@ -17,6 +19,8 @@ export interface Upstreams {
   readonly local: Record<string, LocalService>;
   /** Extra authorizations AWS makes for S3 on a KMS-encrypted bucket (bucket name to key ARN). */
   readonly bucketKeys: Record<string, { arn: string; policy: unknown }>;
+  /** The key of the KMS-encrypted SNS topics: a publisher needs GenerateDataKey and Decrypt on it. */
+  readonly topicKey?: { arn: string; policy: unknown };
 }
 
 /** The principal whose policies decide: a function's role, as its session appears to AWS. */
@@ -42,6 +46,12 @@ function refuse(res: ServerResponse, req: AwsRequest, d: Denial): void {
     if (req.method === 'HEAD') return void res.end();
     return void res.end(
       `<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>${message}</Message></Error>`,
+    );
+  }
+  if (req.service === 'sns') {
+    res.writeHead(403, { 'content-type': 'text/xml' });
+    return void res.end(
+      `<ErrorResponse><Error><Type>Sender</Type><Code>AuthorizationError</Code><Message>${message}</Message></Error></ErrorResponse>`,
     );
   }
   if (req.service === 'scheduler') {
@@ -94,6 +104,11 @@ export async function startAwsProxy(
         body,
       };
       const checks: Authorization[] = authorizationsFor(aws);
+      if (aws.service === 'sns' && up.topicKey) {
+        const key = up.topicKey;
+        for (const action of ['kms:GenerateDataKey', 'kms:Decrypt'])
+          checks.push({ action, resource: key.arn, resourcePolicy: key.policy });
+      }
       if (aws.service === 's3') {
         const bucket = aws.url.pathname.split('/')[1] ?? '';
         const key = up.bucketKeys[bucket];
@@ -116,6 +131,10 @@ export async function startAwsProxy(
         return void res.end(JSON.stringify({ __type: 'UnknownService', message: `no local ${aws.service}` }));
       }
       const answer = await local(aws);
+      if (answer.xml) {
+        res.writeHead(answer.status, { 'content-type': 'text/xml', ...(answer.headers ?? {}) });
+        return void res.end(String(answer.body));
+      }
       res.writeHead(answer.status, {
         'content-type': 'application/x-amz-json-1.0',
         ...(answer.headers ?? {}),

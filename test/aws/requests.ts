@@ -109,6 +109,12 @@ function secretsmanager(req: AwsRequest): Authorization[] {
   return [{ action: `secretsmanager:${op}`, resource: String(json(req.body).SecretId ?? '*') }];
 }
 
+/** SNS (AWS Query protocol): the action on the topic named in the form. */
+function sns(req: AwsRequest): Authorization[] {
+  const f = new URLSearchParams(req.body.toString('utf8'));
+  return [{ action: `sns:${f.get('Action') ?? 'Unknown'}`, resource: f.get('TopicArn') ?? '*' }];
+}
+
 /** Every authorization AWS would make for `req`. */
 export function authorizationsFor(req: AwsRequest): Authorization[] {
   switch (req.service) {
@@ -122,6 +128,8 @@ export function authorizationsFor(req: AwsRequest): Authorization[] {
       return scheduler(req);
     case 'secretsmanager':
       return secretsmanager(req);
+    case 'sns':
+      return sns(req);
     default:
       return [{ action: `${req.service}:Unknown`, resource: '*' }];
   }

@@ -1,9 +1,10 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { INTENT_THROTTLE } from '../../cdk/api.ts';
+import { approvalFrom } from '../../cdk/build-app.ts';
 import { SCHEDULE_GROUP } from '../../cdk/stateless-stack.ts';
 import { ROUTES } from '../../lambdas/routes.ts';
-import { type Resources, synthesizeForTemplateTests } from './synth-app.ts';
+import { APPROVAL_CONTEXT, type Resources, synthesizeForTemplateTests } from './synth-app.ts';
 
 /** CloudFormation allows 500 resources per stack; this much must stay free for new routes and tasks. */
 const MAX_RESOURCES_PER_STACK = 450;
@@ -47,8 +48,10 @@ describe('the templates, under what AWS enforces', () => {
     expect(watched.size).toBe(functions * 2);
   });
 
-  it('no ARN hard-codes the aws partition', () => {
-    for (const t of [data, service]) expect(text(t.toJSON())).not.toMatch(/"arn:aws:|\barn:aws:/);
+  it('no ARN hard-codes the aws partition (but the approvers the operator wrote, as given)', () => {
+    const given = String(APPROVAL_CONTEXT.approvers);
+    for (const t of [data, service])
+      expect(text(t.toJSON()).replaceAll(given, '<approvers>')).not.toMatch(/"arn:aws:|\barn:aws:/);
   });
 
   it("schedule actions reach only the project's schedule group, and PassRole only to EventBridge Scheduler", () => {
@@ -161,9 +164,58 @@ describe('the templates, under what AWS enforces', () => {
     expect(String(group?.Properties.LogGroupName)).toMatch(/^\/aws\/vendedlogs\/states\//);
   });
 
-  it("the Data stack's alarm topic is retained, like everything else there", () => {
+  it("the Data stack's topics (alarms, proposals) are retained, like everything else there", () => {
     const topics = Object.values(data.findResources('AWS::SNS::Topic') as Resources);
-    expect(topics).toHaveLength(1);
-    expect(topics[0]).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    expect(topics).toHaveLength(2);
+    for (const t of topics)
+      expect(t).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  });
+
+  it('every function gets the approval policy given with -c, and the proposals topic', () => {
+    const fns = Object.values(service.findResources('AWS::Lambda::Function') as Resources).filter(
+      (f) =>
+        (f.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables
+          ?.CONTROL_TABLE,
+    );
+    expect(fns.length).toBeGreaterThan(40);
+    for (const f of fns) {
+      const env = (f.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(env).toMatchObject({
+        APPROVERS: APPROVAL_CONTEXT.approvers,
+        APPROVAL_THRESHOLD: '2',
+        APPROVAL_WAIVER_COUNT: '3',
+      });
+      expect(text(env.PROPOSAL_TOPIC_ARN)).toMatch(/Proposals/);
+    }
+  });
+
+  it('only the functions that announce proposals may publish, and only to the proposals topic', () => {
+    const publishers = Object.entries(service.findResources('AWS::IAM::Policy') as Resources)
+      .filter(([, p]) =>
+        (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement.some((s) =>
+          actions(s).includes('sns:Publish'),
+        ),
+      )
+      .map(([id]) => id.replace(/ServiceRoleDefaultPolicy.*$/, ''));
+    expect(publishers.sort()).toEqual(
+      [
+        'ApiProposalApprove',
+        'ApiProposalCancel',
+        'ApiProposalCreate',
+        'ApiProposalExecute',
+        'ApiProposalReject',
+        'ProposalSweep',
+        'TaskRegisterScheduled',
+      ].sort(),
+    );
+    for (const id of publishers)
+      for (const s of statementsOf(service, id).filter((x) => actions(x).includes('sns:Publish')))
+        expect(text(s.Resource)).toMatch(/Proposals/);
+  });
+
+  it('a policy that could never pass fails the synth, naming the setting', () => {
+    expect(() => approvalFrom((k) => ({ approvers: 'alice,bob', approvalThreshold: 3 })[k])).toThrow(
+      /APPROVAL_THRESHOLD \(3\) is more than the 2 APPROVERS/,
+    );
   });
 });

@@ -171,8 +171,8 @@ describe('the CDK app', () => {
   it('functions run Node.js 22 on arm64 with tracing, explicit memory and timeout, and their own log group', () => {
     const functions = Object.values(service.findResources('AWS::Lambda::Function') as Resources);
     expect(functions.length).toBe(
-      // One per route, one per Task, and the per-minute drain-gauge emitter (cdk/upgrade-watchers.ts).
-      new Set(ROUTES.map((r) => r.handler)).size + Object.keys(WORKFLOW_TASKS).length + 1,
+      // One per route, one per Task, and the per-minute drain-gauge emitter and proposal sweep (cdk/upgrade-watchers.ts).
+      new Set(ROUTES.map((r) => r.handler)).size + Object.keys(WORKFLOW_TASKS).length + 2,
     );
     for (const f of functions) {
       expect(f.Properties).toMatchObject({

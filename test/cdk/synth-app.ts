@@ -1,6 +1,6 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { buildApp } from '../../cdk/build-app.ts';
+import { approvalFrom, buildApp } from '../../cdk/build-app.ts';
 
 /** A CloudFormation resource as the template tests read it. */
 export type Resources = Record<
@@ -21,6 +21,13 @@ export interface SynthesizedApp {
   readonly synthError: unknown;
 }
 
+/** The approval settings as `cdk deploy -c approvers=... -c approvalThreshold=2 -c approvalWaiverCount=3` gives them. */
+export const APPROVAL_CONTEXT: Record<string, string | number> = {
+  approvers: 'arn:aws:sts::123456789012:assumed-role/Operators/*',
+  approvalThreshold: 2,
+  approvalWaiverCount: 3,
+};
+
 /**
  * Synthesizes the app as the template tests need it. Bundling is skipped (`cdk synth` in .ci/run and the AWS-rules
  * harness bundle for real): these tests read the templates.
@@ -39,6 +46,7 @@ export function synthesizeForTemplateTests(): SynthesizedApp {
       prefix: 'wasm',
       gasPrice: '0.025uatom',
     },
+    approval: approvalFrom((key) => APPROVAL_CONTEXT[key]),
   });
   let outdir = '';
   let synthError: unknown = null;
