@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -26,6 +26,10 @@ async function startLocal(): Promise<Running> {
       ADMIN_TOKEN: 'adm-restart',
       INTENT_TOKEN: 'int-restart',
       TABLE_PREFIX: 'ucp',
+      // The approval policy, on in both runs: proposals, approvals and timelocks must survive the restart.
+      OPERATORS: 'alice,bob,carol',
+      APPROVERS: 'alice,bob,carol',
+      APPROVAL_TIMELOCK_SECS: '3600',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -70,7 +74,7 @@ const call = async (r: Running, method: string, path: string, token: string, bod
 };
 
 describe('the embedded local stack', () => {
-  it('keeps drain mode and inflight intents across a restart, and leaves no JVM behind', async () => {
+  it('keeps drain mode, inflight intents, proposals and their timelock across a restart, and leaves no JVM behind', async () => {
     const first = await startLocal();
     for (const id of ['keep-1', 'keep-2', 'keep-3']) {
       expect(
@@ -78,6 +82,25 @@ describe('the embedded local stack', () => {
           .status,
       ).toBe(201);
     }
+    expect(first.output()).toMatch(/operators \(own tokens in .*operators\.json\): alice, bob, carol/);
+    const tokens = JSON.parse(readFileSync(join(dataDir, 'operators.json'), 'utf8')) as Record<
+      string,
+      string
+    >;
+    const proposed = await call(first, 'POST', '/admin/proposals', tokens.alice as string, {
+      upgrade: { target_version: '2.0.0', reason: 'restart test' },
+      description: 'survives a restart',
+    });
+    expect(proposed.status).toBe(201);
+    const pid = proposed.body.id as string;
+    for (const who of ['bob', 'carol']) {
+      const ok = await call(first, 'POST', `/admin/proposals/${pid}/approve`, tokens[who] as string, {
+        config_sha256: proposed.body.config_sha256,
+      });
+      expect(ok.status).toBe(200);
+    }
+    const before = (await call(first, 'GET', `/admin/proposals/${pid}`, 'adm-restart')).body;
+    expect(before.state).toBe('timelocked');
     expect(
       (await call(first, 'POST', '/admin/drain/start', 'adm-restart', { reason: 'restart test' })).body.mode,
     ).toBe('Draining');
@@ -87,6 +110,16 @@ describe('the embedded local stack', () => {
 
     const second = await startLocal();
     try {
+      const after = (await call(second, 'GET', `/admin/proposals/${pid}`, 'adm-restart')).body;
+      expect(after).toMatchObject({
+        state: 'timelocked',
+        approvals: before.approvals,
+        timelock_until: before.timelock_until,
+        config_sha256: before.config_sha256,
+      });
+      expect(after.seconds_remaining).toBeLessThanOrEqual(before.seconds_remaining as number);
+      const early = await call(second, 'POST', `/admin/proposals/${pid}/execute`, tokens.bob as string);
+      expect(early.body.error).toBe('timelock_active');
       const status = await call(second, 'GET', '/admin/drain/status', 'adm-restart');
       expect(status.body).toMatchObject({ mode: 'Draining', inflight_count: 3, reason: 'restart test' });
       const list = await call(second, 'GET', '/admin/inflight', 'adm-restart');

@@ -34,6 +34,7 @@ const RECORD_ONLY = new Set([
   'Record upgrade refused before drain',
   'Record upgrade in history',
   'Record failure needing an operator',
+  'Record unapproved execution',
 ]);
 
 describe('statemachines/upgrade.asl.json', () => {

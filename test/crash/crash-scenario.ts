@@ -14,6 +14,46 @@ export interface CrashPhase {
   readonly expect: 'succeeded' | 'rolled_back';
   /** The saved executions are deleted before the restart: the upgrade cannot resume and must be recovered. */
   readonly lose?: boolean;
+  /** The approval policy is on (2 of 3 operators, no timelock): the upgrade runs as an approved proposal. */
+  readonly approved?: boolean;
+  /** Only under SIGKILL (a graceful stop adds nothing there, and CI time is finite). */
+  readonly killOnly?: boolean;
+}
+
+const APPROVAL_ENV = {
+  OPERATORS: 'alice,bob,carol',
+  APPROVERS: 'alice,bob,carol',
+  APPROVAL_THRESHOLD: '2',
+  APPROVAL_TIMELOCK_SECS: '0',
+};
+
+/** Proposed by alice, approved by bob and carol over its hash, executed: what POST /admin/upgrade/start does without a policy. */
+async function startApproved(stack: StackProcess, dataDir: string, upgrade: Record<string, unknown>) {
+  const tokens = JSON.parse(readFileSync(join(dataDir, 'operators.json'), 'utf8')) as Record<string, string>;
+  const p = await call(stack, 'POST', '/admin/proposals', tokens.alice as string, {
+    upgrade,
+    description: 'crash test under the approval policy',
+  });
+  if (p.status !== 201) throw new Error(`propose: ${p.status} ${JSON.stringify(p.body)}`);
+  for (const who of ['bob', 'carol']) {
+    const a = await call(
+      stack,
+      'POST',
+      `/admin/proposals/${p.body.id as string}/approve`,
+      tokens[who] as string,
+      {
+        config_sha256: p.body.config_sha256,
+      },
+    );
+    if (a.status !== 200) throw new Error(`approve: ${a.status} ${JSON.stringify(a.body)}`);
+  }
+  // The approval check runs within milliseconds of the start: the hook may kill the stack before it answers.
+  return call(stack, 'POST', `/admin/proposals/${p.body.id as string}/execute`, tokens.alice as string).catch(
+    (err: Error) => {
+      if (!/fetch failed/.test(err.message)) throw err;
+      return { status: 202, body: { note: 'the stack crashed before answering' } };
+    },
+  );
 }
 
 /** What the crash test saw after the restart, with no admin call. */
@@ -128,7 +168,9 @@ async function crashOnce(phase: CrashPhase, signal: 'SIGKILL' | 'SIGTERM'): Prom
   const backend = phase.deploy === 'hooks' ? await startBackend() : null;
   let stack: StackProcess | null = null;
   try {
+    const policy = phase.approved ? APPROVAL_ENV : {};
     stack = await startStack(dataDir, {
+      ...policy,
       UCP_CRASH_AT: phase.at,
       UCP_CRASH_SIGNAL: signal,
       UCP_CRASH_DURING_MS: String(phase.duringMs ?? 40),
@@ -143,7 +185,7 @@ async function crashOnce(phase: CrashPhase, signal: 'SIGKILL' | 'SIGTERM'): Prom
         : phase.deploy === 'manual'
           ? { mode: 'manual', deploy_timeout_secs: 6 }
           : undefined;
-    const started = await call(stack, 'POST', '/admin/upgrade/start', ADMIN, {
+    const upgrade = {
       target_version: '2.0.0',
       reason: `crash test: ${phase.name}`,
       drain_timeout_secs: 2,
@@ -159,7 +201,10 @@ async function crashOnce(phase: CrashPhase, signal: 'SIGKILL' | 'SIGTERM'): Prom
         },
       },
       ...(deploy ? { deploy } : {}),
-    });
+    };
+    const started = phase.approved
+      ? await startApproved(stack, dataDir, upgrade)
+      : await call(stack, 'POST', '/admin/upgrade/start', ADMIN, upgrade);
     if (started.status !== 202) throw new Error(`start: ${started.status} ${JSON.stringify(started.body)}`);
     const exit = await Promise.race([stack.exited, sleep(60_000).then(() => null)]);
     const crashed = exit !== null && stack.crashedAt() !== null;
@@ -168,7 +213,7 @@ async function crashOnce(phase: CrashPhase, signal: 'SIGKILL' | 'SIGTERM'): Prom
     if (!exit) stack.kill();
     if (phase.lose) rmSync(join(dataDir, 'executions'), { recursive: true, force: true });
     // The default version cache (10 s): the stamp must come from the fence gate, not from the cache.
-    stack = await startStack(dataDir);
+    stack = await startStack(dataDir, policy);
     const { status, refusedMs, first } = await afterRestart(stack, crashAt);
     const drain = (await call(stack, 'GET', '/admin/drain/status', ADMIN)).body;
     const list = (await call(stack, 'GET', '/admin/inflight?limit=1000', ADMIN)).body.intents as Record<

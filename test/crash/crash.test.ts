@@ -8,6 +8,13 @@ import { type CrashPhase, runCrash } from './crash-scenario.ts';
  * (control plane, intents, contract, replicas), no intent lost or duplicated, every acknowledged update kept.
  */
 const PHASES: CrashPhase[] = [
+  {
+    name: 'just after the approval check of an approved proposal',
+    at: 'Check approval:after',
+    approved: true,
+    killOnly: true,
+    expect: 'succeeded',
+  },
   { name: 'during a drain with inflight intents', at: 'Check drain progress:before', expect: 'succeeded' },
   {
     name: 'during the checkpoint',
@@ -74,7 +81,9 @@ afterAll(() => {
 
 const lost = LOST.filter((_, i) => !only || only.includes(`L${i + 1}`));
 const cases = signals.flatMap((signal) =>
-  [...selected, ...(signal === 'SIGKILL' ? lost : [])].map((phase) => ({ ...phase, signal })),
+  [...selected.filter((p) => signal === 'SIGKILL' || !p.killOnly), ...(signal === 'SIGKILL' ? lost : [])].map(
+    (phase) => ({ ...phase, signal }),
+  ),
 );
 
 describe.concurrent('a crash of the local stack', () => {
