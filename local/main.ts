@@ -27,10 +27,16 @@ say(
     ? `operators (own tokens in ${dataDir}/operators.json): ${names.join(', ')}`
     : 'no operators yet: OPERATORS=alice,bob,carol npm start gives each a token of their own (for approvals)',
 );
-if (process.env.APPROVERS)
+if (process.env.APPROVERS) {
   say(
-    `approvals on: ${process.env.APPROVAL_THRESHOLD ?? 2} of ${process.env.APPROVERS}; propose with POST /admin/proposals (see README "Approvals")`,
+    `approvals on: ${process.env.APPROVAL_THRESHOLD ?? 2} of ${process.env.APPROVERS}; POST /admin/upgrade/start answers 403 approval_required (dry runs excepted)`,
   );
+  say(
+    `propose: curl -s -XPOST ${stack.url}/admin/proposals -H "Authorization: Bearer <your operator token>" ` +
+      `-H 'Content-Type: application/json' -d '{"upgrade":{"target_version":"2.0.0","reason":"try it"},"description":"what changes"}' ` +
+      '(then approve, wait out the timelock, execute: README "Approvals")',
+  );
+}
 say(`try: curl -s ${stack.url}/admin/drain/status -H "Authorization: Bearer ${stack.tokens.admin}"`);
 say(
   `upgrade: curl -s -XPOST ${stack.url}/admin/upgrade/start -H "Authorization: Bearer ${stack.tokens.admin}" ` +
