@@ -169,6 +169,7 @@ export function grantTaskAccess(
       ...(access.intents === 'none' ? {} : { intents: access.intents }),
       ...(access.checkpoints === 'none' ? {} : { checkpoints: access.checkpoints }),
       ...(access.notify ? { notify: true } : {}),
+      ...(access.inspect ? { workflow: 'inspect' as const } : {}),
     },
     t,
   );

@@ -98,7 +98,10 @@ export class StatelessStack extends Stack {
       const fn = new ProjectFunction(this, `Task${task.fn}`, {
         entry: `lambdas/workflow/${task.handler}.ts`,
         description: `upgrade workflow task ${task.handler}`,
-        environment,
+        // A Task that inspects executions needs to know the state machine (recovery asks whether one still runs).
+        environment: task.access.inspect
+          ? { ...environment, STATE_MACHINE_ARN: stateMachineArn }
+          : environment,
         memorySize: task.memoryMb,
         timeout: Duration.seconds(task.timeoutSecs),
       });

@@ -1,6 +1,6 @@
 import { recoverOrphanedUpgrade } from '../../shared/upgrade/recover-orphan.ts';
 import type { RecoveryRequest } from '../../shared/upgrade/workflow-engine.ts';
-import { runtime } from '../http/runtime.ts';
+import { logger, runtime } from '../http/runtime.ts';
 import { chainTask } from './chain-task.ts';
 
 const task = chainTask('Recover interrupted upgrade', async (svc, state) => {
@@ -10,10 +10,21 @@ const task = chainTask('Recover interrupted upgrade', async (svc, state) => {
   return recoverOrphanedUpgrade(svc, record, request.reason, request.by_operator);
 });
 
-/** Upgrades that ended properly (most executions the rule sees) are left exactly as they are: not even a step. */
-async function stillRunning(upgradeId: string): Promise<boolean> {
-  const record = await runtime().cp.upgrade.upgrades.get(upgradeId);
-  return record?.state === 'running';
+/**
+ * Why recovery leaves this upgrade alone, or null to recover it. Upgrades that ended properly (most executions the
+ * rule sees) are left exactly as they are: not even a step. So is one whose own execution still runs: recovery is
+ * only for an execution that stopped, and one started by hand (`{recover}` with states:StartExecution) must not roll
+ * back a live upgrade under its feet.
+ */
+async function leaveAlone(upgradeId: string): Promise<string | null> {
+  const { cp, upgrades } = runtime();
+  const record = await cp.upgrade.upgrades.get(upgradeId);
+  if (record?.state !== 'running') return `upgrade ${upgradeId} is not running (ended, or unknown)`;
+  if (await upgrades.executionRunning(record, false)) {
+    logger.warn('recovery refused: the execution of the upgrade is running', { upgrade_id: upgradeId });
+    return `upgrade ${upgradeId} is still running in its own execution (${record.execution_arn}): nothing to recover`;
+  }
+  return null;
 }
 
 /**
@@ -21,7 +32,7 @@ async function stillRunning(upgradeId: string): Promise<boolean> {
  * `{upgrade_id, reason, by_operator}`. Started in the background by POST /admin/upgrade/abort, by the embedded
  * runtime at start, and on AWS by a rule on executions that ended FAILED, TIMED_OUT or ABORTED.
  */
-export const handler = async (event: RecoveryRequest): Promise<unknown> =>
-  (await stillRunning(event.upgrade_id))
-    ? task(event as never)
-    : { skipped: true, reason: `upgrade ${event.upgrade_id} is not running (ended, or unknown)` };
+export const handler = async (event: RecoveryRequest): Promise<unknown> => {
+  const reason = await leaveAlone(event.upgrade_id);
+  return reason ? { skipped: true, reason } : task(event as never);
+};

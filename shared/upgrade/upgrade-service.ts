@@ -441,8 +441,12 @@ export class UpgradeService {
   }
 
   /** Whether the engine still runs this upgrade's execution (an unknown execution counts as not running). */
-  private async executionRunning(record: UpgradeRecord): Promise<boolean> {
-    if (!record.execution_arn) return true; // registering: give it the benefit of the doubt
+  /**
+   * Is the upgrade's own execution running? Without an ARN yet (registering), `unknown` is the answer: running for
+   * the API (give it the benefit of the doubt), not running for recovery (its start never completed).
+   */
+  async executionRunning(record: UpgradeRecord, unknown = true): Promise<boolean> {
+    if (!record.execution_arn) return unknown;
     try {
       return (await this.engine().describe(record.execution_arn)).status === 'RUNNING';
     } catch (err) {

@@ -132,7 +132,14 @@ export const ROLLBACK_STATES: Record<string, StateEntry> = {
     handler: 'recover-upgrade',
     timeoutSecs: 900,
     memoryMb: 512,
-    access: { control: 'write', intents: 'write', checkpoints: 'write', chain: true, signer: true },
+    access: {
+      control: 'write',
+      intents: 'write',
+      checkpoints: 'write',
+      chain: true,
+      signer: true,
+      inspect: true, // recovers only an upgrade whose own execution has stopped
+    },
     idempotent: false, // it judges from the records and reality, but a second overlapping attempt helps no one
     comment:
       'Judged from the records and checked against the chain and the replicas: rolls forward if the switch to the target was durable, else rolls back replicas, contract and data, and records what it did. Skips an upgrade that has ended.',

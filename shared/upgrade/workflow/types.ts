@@ -21,6 +21,8 @@ export interface TaskAccess {
   readonly chain: boolean;
   /** Publishes proposal announcements (a schedule that executes a proposal). */
   readonly notify?: boolean;
+  /** Reads the state machine's executions (DescribeExecution): recovery checks the upgrade's own is not running. */
+  readonly inspect?: boolean;
 }
 
 /** A Catch of every error (`States.ALL`): where a failure goes, and where its error is put in the state. */
