@@ -1,8 +1,9 @@
-import { ArnFormat, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Stack, Validations } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Key } from 'aws-cdk-lib/aws-kms';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
 import type { TaskAccess } from '../shared/upgrade/workflow/types.ts';
 
 /** What one function may touch. Each level names exact actions: no `*` action on data. */
@@ -135,6 +136,7 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   'upgrade-abort': { control: 'write', intents: 'read', workflow: 'operate' },
   'upgrade-continue': { control: 'write', workflow: 'signal' },
   'upgrade-confirm-migration': { control: 'write', workflow: 'signal' },
+  'upgrade-promote': { control: 'write' },
   'upgrades-list': { control: 'read' },
   'upgrade-get': { control: 'read', workflow: 'inspect' },
   'schedule-create': { control: 'write', scheduler: true },
@@ -161,6 +163,7 @@ export function grantTaskAccess(
   access: TaskAccess,
   t: AccessTargets,
   signerSecretArn: string,
+  bakeAlarms: readonly string[] = [],
 ): void {
   grantAccess(
     fn,
@@ -173,6 +176,27 @@ export function grantTaskAccess(
     },
     t,
   );
+  // Exactly the alarms the deploy names as possible bake triggers (none: alarm triggers are refused at the API).
+  if (access.alarms && bakeAlarms.length) {
+    for (const prefix of bakeAlarms.filter((a) => a.endsWith('*')))
+      Validations.of(fn as unknown as Construct).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudwatch:<AWS::Region>:<AWS::AccountId>:alarm:${prefix}]`,
+        reason: `"${prefix}" is the name prefix operators give the alarms a bake may read (-c bakeAlarms): DescribeAlarms only, nothing else.`,
+      });
+    fn.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['cloudwatch:DescribeAlarms'],
+        resources: bakeAlarms.map((name) =>
+          Stack.of(t.bucket).formatArn({
+            service: 'cloudwatch',
+            resource: 'alarm',
+            resourceName: name,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ),
+      }),
+    );
+  }
   // In the function's own policy (a key-policy grant would tie the stacks in a cycle).
   if (access.signer)
     fn.grantPrincipal.addToPrincipalPolicy(

@@ -13,6 +13,8 @@ export interface AppSettings {
   readonly outboundAllow?: string;
   /** The chain for contract migrations (empty: contract sections are refused with a message saying so). */
   readonly chain: { rpcEndpoint: string; chainId: string; prefix: string; gasPrice: string };
+  /** CloudWatch alarms the bake may read: names or `prefix*` (`-c bakeAlarms=HighErrorRate,ucp-bake-*`; default `ucp-bake-*`). */
+  readonly bakeAlarms: readonly string[];
   /** The approval policy as the functions' environment (see README "Approvals"). */
   readonly approval: Readonly<Record<string, string>>;
 }
@@ -53,6 +55,10 @@ export function settingsFrom(app: App): AppSettings {
       gasPrice: String(ctx('chainGasPrice') ?? ''),
     },
     approval: approvalFrom(ctx),
+    bakeAlarms: String(ctx('bakeAlarms') ?? 'ucp-bake-*')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
   };
 }
 

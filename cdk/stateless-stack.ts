@@ -21,6 +21,8 @@ export interface StatelessProps extends StackProps {
   /** OUTBOUND_ALLOW of the functions: internal targets they may call (empty: none). */
   readonly outboundAllow?: string;
   readonly chain: { rpcEndpoint: string; chainId: string; prefix: string; gasPrice: string };
+  /** CloudWatch alarms an upgrade's bake may name as triggers (DescribeAlarms is granted on exactly these). */
+  readonly bakeAlarms: readonly string[];
   /** The approval policy's environment (APPROVERS, APPROVAL_THRESHOLD, ...); empty: upgrades start directly. */
   readonly approval: Readonly<Record<string, string>>;
 }
@@ -64,6 +66,7 @@ export class StatelessStack extends Stack {
       OUTBOUND_POLICY: 'aws',
       ...(props.outboundAllow ? { OUTBOUND_ALLOW: props.outboundAllow } : {}),
       ...props.approval,
+      BAKE_ALARMS: props.bakeAlarms.join(','),
       PROPOSAL_TOPIC_ARN: d.proposalTopic.topicArn,
       POWERTOOLS_SERVICE_NAME: 'upgrade-control-plane',
       POWERTOOLS_LOG_LEVEL: 'INFO',
@@ -95,6 +98,8 @@ export class StatelessStack extends Stack {
     const substitutions: Record<string, string> = {};
     const taskFunctions: ProjectFunction[] = [];
     for (const task of WORKFLOW_TASK_ENTRIES) {
+      // A function several states run (the same step in two paths) is built once.
+      if (substitutions[`${task.fn}FunctionArn`]) continue;
       const fn = new ProjectFunction(this, `Task${task.fn}`, {
         entry: `lambdas/workflow/${task.handler}.ts`,
         description: `upgrade workflow task ${task.handler}`,
@@ -105,7 +110,7 @@ export class StatelessStack extends Stack {
         memorySize: task.memoryMb,
         timeout: Duration.seconds(task.timeoutSecs),
       });
-      grantTaskAccess(fn, task.access, targets, d.signerSecret.secretArn);
+      grantTaskAccess(fn, task.access, targets, d.signerSecret.secretArn, props.bakeAlarms);
       substitutions[`${task.fn}FunctionArn`] = fn.functionArn;
       taskFunctions.push(fn);
       this.functions[`workflow/${task.handler}`] = fn;

@@ -28,6 +28,7 @@ export const ROUTES: readonly Route[] = [
     access: 'admin',
     handler: 'upgrade-confirm-migration',
   },
+  { method: 'POST', resource: '/admin/upgrade/{id}/promote', access: 'admin', handler: 'upgrade-promote' },
   { method: 'GET', resource: '/admin/upgrades', access: 'admin', handler: 'upgrades-list' },
   { method: 'GET', resource: '/admin/upgrades/{id}', access: 'admin', handler: 'upgrade-get' },
   { method: 'POST', resource: '/admin/upgrade/schedules', access: 'admin', handler: 'schedule-create' },

@@ -65,6 +65,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       ADMIN_TOKEN: tokens.admin,
       INTENT_TOKEN: tokens.intent,
       OPERATOR_TOKENS: JSON.stringify(operators),
+      // The bake's alarm triggers read this file locally ({"<alarm>": "ALARM" | "OK"}); CloudWatch on AWS.
+      LOCAL_ALARMS_FILE: process.env.LOCAL_ALARMS_FILE || join(dataDir, 'alarms.json'),
     });
     resetRuntime();
     const { config, cp } = runtime();

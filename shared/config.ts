@@ -22,6 +22,8 @@ export interface Config {
         operators: Readonly<Record<string, string>>;
       }
     | { mode: 'iam' };
+  /** Alarms a bake may name (BAKE_ALARMS, set on AWS); null (unset, locally): any. */
+  readonly bakeAlarms: readonly string[] | null;
   /** Who approves upgrades (APPROVERS, ...); null: upgrades start directly. */
   readonly approval: ApprovalPolicy | null;
   /** Where proposal announcements go: an SNS topic (AWS), else a log line and this webhook if set. */
@@ -175,6 +177,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             operators: parseOperators(env.OPERATOR_TOKENS),
           },
     approval: approvalPolicy(env),
+    bakeAlarms:
+      env.BAKE_ALARMS === undefined
+        ? null
+        : env.BAKE_ALARMS.split(',')
+            .map((x) => x.trim())
+            .filter(Boolean),
     proposalTopicArn: env.PROPOSAL_TOPIC_ARN || undefined,
     proposalWebhookUrl: env.PROPOSAL_WEBHOOK_URL || undefined,
     checkpointBucket: env.CHECKPOINT_BUCKET || 'ucp-checkpoints',

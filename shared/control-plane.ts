@@ -72,6 +72,7 @@ export function buildControlPlane(
       upgrades: new DynamoUpgradeStore(db, config.tables.control),
       proposals: new DynamoProposalStore(db, config.tables.control),
       approval: config.approval,
+      bakeAlarms: config.bakeAlarms,
       checkpoints,
       records,
       registry,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestApi, startTestApi } from './support/api.ts';
+import { startTestApi, type TestApi } from './support/api.ts';
 import { eventually } from './support/upgrade.ts';
 
 let api: TestApi;

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { BAKE_LIMITS } from '../shared/upgrade/bake/bake-spec.ts';
+import { ROLLBACK_DRAIN_CHECKS } from '../shared/upgrade/bake/rollback-after-resume.ts';
 import { REPLICA_BUDGET_SECS } from '../shared/upgrade/deploy-spec.ts';
 import { UPGRADE_LIMITS, withDefaults } from '../shared/upgrade/upgrade-config.ts';
 import { WORKFLOW, WORKFLOW_TASK_ENTRIES } from '../shared/upgrade/workflow/definition.ts';
@@ -38,8 +40,27 @@ const drainChecks = (() => {
   }
   return checks + 1;
 })();
+/** Every check of the rollback drain after a bake (it allows fewer checks: ROLLBACK_DRAIN_CHECKS). */
+const rollbackDrainChecks = (() => {
+  let t = 0;
+  let checks = 0;
+  while (t < L.drain_timeout_secs) {
+    checks++;
+    t += nextDrainWaitSecs({
+      elapsedSecs: t,
+      remainingSecs: L.drain_timeout_secs - t,
+      pollIntervalSecs: 1,
+      drainTimeoutSecs: L.drain_timeout_secs,
+      checksBudget: ROLLBACK_DRAIN_CHECKS,
+    });
+  }
+  return checks + 1;
+})();
 const LOOPS = new Set([
   'Check drain progress',
+  'Bake on target version',
+  'Check rollback drain',
+  'Roll back replicas after bake',
   'Roll out backend replicas',
   'Roll back backend replicas',
   'Roll back contract',
@@ -83,7 +104,15 @@ describe('workflow budgets, worst case the inputs allow', () => {
       L.drain_timeout_secs +
       taskSecs(task('Check drain progress')) +
       Math.max(L.deploy_timeout_secs, replicaTasks) +
-      L.governance_timeout_secs +
+      // A governance migration cannot bake (bakeProblems): one or the other, with the bake's rollback drain.
+      Math.max(
+        L.governance_timeout_secs,
+        BAKE_LIMITS.duration_secs +
+          taskSecs(task('Bake on target version')) +
+          L.drain_timeout_secs +
+          taskSecs(task('Check rollback drain')) +
+          L.replica_targets * taskSecs(task('Roll back replicas after bake')),
+      ) +
       L.max_rollback_attempts *
         (taskSecs(task('Roll back contract')) +
           taskSecs(task('Roll back to checkpoint')) +
@@ -104,8 +133,14 @@ describe('workflow budgets, worst case the inputs allow', () => {
     const replicas = 2 * L.replica_targets * (TASK + OTHER); // roll out and roll back, each with its choice
     const rollback = L.max_rollback_attempts * (2 * (TASK + retries * RETRY) + 3 * OTHER);
     const loopRetries = 100 * RETRY; // an allowance for retried attempts inside the loops
-    const total = once + drain + replicas + rollback + loopRetries;
+    // After a bake: its checks, the rollback drain's, and the replicas rolled back once more.
+    const bake =
+      (BAKE_LIMITS.max_checks + 1) * (TASK + OTHER + OTHER) +
+      rollbackDrainChecks * (TASK + OTHER + OTHER) +
+      L.replica_targets * (TASK + OTHER);
+    const total = once + drain + replicas + rollback + loopRetries + bake;
     expect(drainChecks).toBeLessThan(1200);
+    expect(rollbackDrainChecks).toBeLessThan(400);
     expect(total).toBeLessThan(20_000);
   });
 

@@ -111,6 +111,36 @@ const ContractSchema = z.strictObject({
     .optional(),
 });
 
+/** The bake after resume: how long, how often, and what rolls the upgrade back (README "Bake"). */
+const BakeSchema = z.strictObject({
+  duration_secs: z.number().int().min(1).max(86_400),
+  warmup_secs: z.number().int().min(0).max(86_400).optional(),
+  check_interval_secs: z.number().int().min(1).max(3600).optional(),
+  triggers: z
+    .array(
+      z.discriminatedUnion('type', [
+        z.strictObject({
+          type: z.literal('alarm'),
+          names: z
+            .array(z.string().regex(/^[A-Za-z0-9 ._\-/#:()]{1,255}$/, 'must be a CloudWatch alarm name'))
+            .min(1)
+            .max(20),
+        }),
+        z.strictObject({
+          type: z.literal('health'),
+          check: CheckSpecSchema,
+          consecutive: z.number().int().min(1).max(100).optional(),
+        }),
+        z.strictObject({
+          type: z.literal('stuck_inflight'),
+          max_age_secs: z.number().int().min(1).max(86_400),
+        }),
+      ]),
+    )
+    .min(1)
+    .max(10),
+});
+
 /** The seeds' UpgradeConfig; only target_version and reason are required. */
 export const UpgradeStartBody = z.strictObject({
   target_version: version,
@@ -136,6 +166,7 @@ export const UpgradeStartBody = z.strictObject({
   override_min_interval_reason: z.string().min(1).max(500).optional(),
   contract: ContractSchema.optional(),
   deploy: DeploySchema.optional(),
+  bake: BakeSchema.optional(),
 });
 
 export const ListQuery = z.strictObject({

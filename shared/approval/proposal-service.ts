@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { audited, type Caller } from '../domain/audited.ts';
-import { ConflictError, ForbiddenError } from '../domain/errors.ts';
+import { ConflictError, ForbiddenError, ValidationError } from '../domain/errors.ts';
+import { unreadableAlarms } from '../upgrade/bake/bake-spec.ts';
 import type { UpgradeConfig } from '../upgrade/upgrade-config.ts';
 import type { UpgradeRecord } from '../upgrade/upgrade-record.ts';
 import { executionName, type UpgradeService } from '../upgrade/upgrade-service.ts';
@@ -45,6 +46,8 @@ export class ProposalService {
     return this.audit(caller, 'proposal.create', { config, description }, async () => {
       const policy = requirePolicy(this.svc.approval);
       const who = identityOf(caller);
+      const alarms = unreadableAlarms(config.bake, this.svc.bakeAlarms);
+      if (alarms) throw new ValidationError(alarms);
       const now = this.clock.now();
       const p: Proposal = {
         id: proposalId(now),

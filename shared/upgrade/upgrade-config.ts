@@ -1,4 +1,5 @@
 import { ValidationError } from '../domain/errors.ts';
+import { type BakeRequest, type BakeSpec, bakeProblems, bakeWithDefaults } from './bake/bake-spec.ts';
 import type { ContractSpec } from './contract/contract-spec.ts';
 import {
   type DeploySpec,
@@ -45,6 +46,10 @@ export interface UpgradeConfig {
   readonly contract_governance_timeout_secs: number;
   /** How the new backend version is deployed between migration and post-checks (mode none: not part of this upgrade). */
   readonly deploy: DeploySpec;
+  /** Watch rollback triggers after resume before calling it a success (null: no bake). */
+  readonly bake: BakeSpec | null;
+  /** Derived from `bake` (the workflow's Choice reads a boolean). */
+  readonly bake_enabled: boolean;
 }
 
 export const UPGRADE_DEFAULTS = {
@@ -71,6 +76,8 @@ export const UPGRADE_DEFAULTS = {
   contract_mode: 'none',
   contract_governance_timeout_secs: 0,
   deploy: NO_DEPLOY,
+  bake: null,
+  bake_enabled: false,
 } as const satisfies Partial<UpgradeConfig>;
 
 export const DEFAULT_MIN_UPGRADE_INTERVAL_SECS = 86_400;
@@ -86,6 +93,8 @@ export type UpgradeRequest = Partial<
     | 'deploy'
     | 'contract_mode'
     | 'contract_governance_timeout_secs'
+    | 'bake'
+    | 'bake_enabled'
   >
 > & {
   readonly target_version: string;
@@ -93,6 +102,7 @@ export type UpgradeRequest = Partial<
   readonly migrations?: readonly string[] | undefined;
   readonly contract?: ContractSpec | undefined;
   readonly deploy?: DeployRequest | undefined;
+  readonly bake?: BakeRequest | undefined;
 };
 
 /** The deploy section as requested: defaults fill what is left out. */
@@ -151,6 +161,7 @@ export function limitProblems(c: UpgradeConfig): string[] {
     value > max ? [`${field} must be at most ${max} (got ${value})`] : [];
   const d = c.deploy;
   return [
+    ...bakeProblems(c.bake, c.contract_mode),
     ...over('drain_timeout_secs', c.drain_timeout_secs, L.drain_timeout_secs),
     ...over('max_rollback_attempts', c.max_rollback_attempts, L.max_rollback_attempts),
     ...over('rollback_retry_delay_secs', c.rollback_retry_delay_secs, L.rollback_retry_delay_secs),
@@ -197,5 +208,7 @@ function fillDefaults(request: UpgradeRequest, pollIntervalSecs: number): Upgrad
     contract_mode: request.contract ? (request.contract.governance ? 'governance' : 'direct') : 'none',
     contract_governance_timeout_secs: request.contract?.governance?.timeout_secs ?? 0,
     deploy: deployWithDefaults(request.deploy),
+    bake: bakeWithDefaults(request.bake),
+    bake_enabled: !!request.bake,
   } as UpgradeConfig;
 }

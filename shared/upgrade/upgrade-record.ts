@@ -60,6 +60,19 @@ export interface UpgradeRecord {
   readonly schedule_name?: string | null;
   /** The approved proposal this upgrade executes (GET /admin/proposals/{id}). */
   readonly proposal_id?: string | null;
+  /** The bake after resume: its state, window, each trigger's last reading, and what tripped it. */
+  readonly bake?: {
+    readonly state: 'baking' | 'passed' | 'tripped';
+    readonly started_at: number;
+    readonly ends_at: number;
+    readonly readings: readonly { trigger: string; fired: boolean; detail: string }[];
+    readonly trigger: string | null;
+    readonly checked_at: number;
+  } | null;
+  /** Who ended the bake early as a success (POST /admin/upgrade/{id}/promote). */
+  readonly bake_promoted_by?: string | null;
+  /** The checkpoint of the state when a bake tripped (before its migrations were reversed). */
+  readonly bake_checkpoint_id?: string | null;
 }
 
 /** One step of an upgrade, written by the step's own task as it starts and ends. */

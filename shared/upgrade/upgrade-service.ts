@@ -9,6 +9,7 @@ import {
   ValidationError,
 } from '../domain/errors.ts';
 import { VERSION_PATTERN } from '../domain/inflight.ts';
+import { unreadableAlarms } from './bake/bake-spec.ts';
 import { recoverOrphanedUpgrade } from './recover-orphan.ts';
 import { recordScheduledRefusal } from './scheduled-refusal.ts';
 import type { UpgradeConfig } from './upgrade-config.ts';
@@ -22,7 +23,7 @@ export interface UpgradeStatus {
   readonly upgrade_id: string;
   readonly execution_name: string;
   /** The record's state, or, for a running upgrade whose execution stopped, `interrupted` / `recovering`. */
-  readonly state: UpgradeRecord['state'] | 'interrupted' | 'recovering';
+  readonly state: UpgradeRecord['state'] | 'interrupted' | 'recovering' | 'baking';
   /** What happens next, in words, when it is not simply the next step (resumed, interrupted, recovering). */
   readonly next: string | null;
   readonly current_step: string | null;
@@ -38,6 +39,14 @@ export interface UpgradeStatus {
   readonly migration_progress: UpgradeRecord['migration_progress'];
   readonly abort_requested: boolean;
   readonly error: string | null;
+  /** The bake after resume: state, when it ends, seconds left, each trigger's last reading, what tripped it. */
+  readonly bake: {
+    readonly state: string;
+    readonly ends_at: string;
+    readonly seconds_left: number;
+    readonly readings: readonly { trigger: string; fired: boolean; detail: string }[];
+    readonly trigger: string | null;
+  } | null;
 }
 
 const runningConflict = (id: string) =>
@@ -175,6 +184,8 @@ export class UpgradeService {
   ): Promise<{ record: UpgradeRecord; input: WorkflowState }> {
     if (!VERSION_PATTERN.test(config.target_version))
       throw new ValidationError('target_version must look like 2.0.0');
+    const alarms = unreadableAlarms(config.bake, this.svc.bakeAlarms);
+    if (alarms) throw new ValidationError(alarms);
     const now = this.svc.clock.now();
     const running = await this.svc.upgrades.lockHolder();
     if (running) throw runningConflict(running);
@@ -236,8 +247,16 @@ export class UpgradeService {
     const drain = await this.svc.drain.status();
     const now = this.svc.clock.now();
     const elapsed = now - record.started_at;
-    const live =
+    const alive =
       record.state === 'running' ? await this.liveness(record) : { state: record.state, next: null };
+    const baking = alive.state === 'running' && !alive.next && record.bake?.state === 'baking';
+    const left = record.bake ? Math.max(0, Math.ceil((record.bake.ends_at - now) / 1000)) : 0;
+    const live = baking
+      ? {
+          state: 'baking' as const,
+          next: `baking on ${record.to_version} for ${left} s more; POST /admin/upgrade/${record.id}/promote ends it as a success, POST /admin/upgrade/abort rolls it back`,
+        }
+      : alive;
     const eta =
       live.state === 'running' && !live.next && record.progress_pct > 0
         ? record.started_at + (elapsed * 100) / record.progress_pct
@@ -260,7 +279,39 @@ export class UpgradeService {
       migration_progress: record.migration_progress,
       abort_requested: record.abort_requested,
       error: record.error,
+      bake: record.bake
+        ? {
+            state: record.bake.state,
+            ends_at: new Date(record.bake.ends_at).toISOString(),
+            seconds_left: left,
+            readings: record.bake.readings,
+            trigger: record.bake.trigger,
+          }
+        : null,
     };
+  }
+
+  /** Ends a bake early as a success (the next look at the bake passes it). */
+  async promote(caller: Caller, id: string): Promise<{ upgrade_id: string; promoted: true }> {
+    return audited(
+      this.svc.audit,
+      this.svc.clock,
+      caller,
+      'upgrade.promote',
+      { upgrade_id: id },
+      async () => {
+        const record = await this.svc.upgrades.get(id);
+        if (!record) throw new NotFoundError(`no upgrade ${id}`);
+        if (record.state !== 'running' || record.bake?.state !== 'baking')
+          throw new ConflictError(
+            'not_baking',
+            `upgrade ${id} is not baking (state ${record.state}, bake ${record.bake?.state ?? 'none'}): only a bake can be promoted`,
+          );
+        await this.svc.upgrades.update(id, { bake_promoted_by: caller.actor });
+        return { upgrade_id: id, promoted: true as const };
+      },
+      () => `bake of ${id} promoted`,
+    );
   }
 
   /** Asks the running upgrade to stop at its next safe point (cancel during the drain, roll back after migration began). */

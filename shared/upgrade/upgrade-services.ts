@@ -21,6 +21,8 @@ export interface UpgradeServices {
   /** Upgrade proposals and the policy they answer to (null: no approvals needed). */
   readonly proposals: ProposalStore;
   readonly approval: ApprovalPolicy | null;
+  /** Alarms a bake may name (null: any). */
+  readonly bakeAlarms: readonly string[] | null;
   readonly checkpoints: CheckpointService;
   readonly records: RecordStore;
   readonly registry: MigrationRegistry;

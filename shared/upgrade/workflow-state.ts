@@ -29,6 +29,10 @@ export interface WorkflowState {
   readonly drain?: DrainStatus & { readonly abort_requested: boolean };
   readonly checkpoint?: { readonly id: string; readonly record_counts: Record<string, number> };
   readonly migration?: MigrationReport;
+  /** The bake after resume (shared/upgrade/bake/bake-step.ts). */
+  readonly bake?: import('./bake/bake-step.ts').BakeState;
+  /** The checkpoint taken when a bake tripped, before its migrations were reversed. */
+  readonly bake_checkpoint?: { readonly id: string; readonly record_counts: Record<string, number> };
   /** What a Catch put here: `Cause` is the error message (locally) or Lambda's JSON error (on AWS). */
   readonly error?: { readonly Error: string; readonly Cause: string };
   readonly rollback_error?: { readonly Error: string; readonly Cause: string };

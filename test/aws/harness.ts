@@ -63,6 +63,8 @@ export class AwsHarness {
   readonly lambdas: LambdaRuntime;
   readonly workflow: WorkflowService;
   readonly scheduler: SchedulerService;
+  /** CloudWatch alarms have no local engine: their states are set here, read by DescribeAlarms (after IAM). */
+  readonly alarms: Record<string, 'OK' | 'ALARM'> = {};
   /** SNS has no local engine: published messages are kept here (a stand-in, not a mock of behaviour under test). */
   readonly sns = new SnsService();
   private readonly proxies = new Map<string, string>();
@@ -124,6 +126,17 @@ export class AwsHarness {
     const s3 = await startLocalS3({ bucket: app.data.bucket });
     const h = new AwsHarness(app, dynamoEndpoint, s3, [() => s3.stop()]);
     const local = {
+      monitoring: async (req: Parameters<WorkflowService['handle']>[0]) => {
+        const names = (JSON.parse(req.body.toString('utf8')) as { AlarmNames?: string[] }).AlarmNames ?? [];
+        const known = names.filter((n) => h.alarms[n]);
+        return {
+          status: 200,
+          body: {
+            MetricAlarms: known.map((n) => ({ AlarmName: n, StateValue: h.alarms[n] })),
+            CompositeAlarms: [],
+          },
+        };
+      },
       sns: (req: Parameters<WorkflowService['handle']>[0]) => h.sns.handle(req),
       states: (req: Parameters<WorkflowService['handle']>[0]) => h.workflow.handle(req),
       scheduler: (req: Parameters<SchedulerService['handle']>[0]) => h.scheduler.handle(req),

@@ -118,7 +118,7 @@ export class LambdaRuntime {
         POWERTOOLS_LOG_LEVEL: process.env.HARNESS_LOG_LEVEL ?? 'SILENT',
         POWERTOOLS_METRICS_DISABLED: 'true',
         ...Object.fromEntries(
-          ['DYNAMODB', 'S3', 'SFN', 'SCHEDULER', 'SECRETS_MANAGER', 'SNS'].map((s) => [
+          ['DYNAMODB', 'S3', 'SFN', 'SCHEDULER', 'SECRETS_MANAGER', 'SNS', 'CLOUDWATCH'].map((s) => [
             `AWS_ENDPOINT_URL_${s}`,
             this.endpointFor(fn),
           ]),

@@ -115,6 +115,16 @@ function sns(req: AwsRequest): Authorization[] {
   return [{ action: `sns:${f.get('Action') ?? 'Unknown'}`, resource: f.get('TopicArn') ?? '*' }];
 }
 
+/** CloudWatch (JSON 1.0): DescribeAlarms is authorized on each named alarm's ARN. */
+function monitoring(req: AwsRequest): Authorization[] {
+  const op = req.target.split('.')[1] ?? '';
+  const names = (json(req.body).AlarmNames as string[] | undefined) ?? [];
+  const alarm = (n: string) => `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:${n}`;
+  return names.length
+    ? names.map((n) => ({ action: `cloudwatch:${op}`, resource: alarm(n) }))
+    : [{ action: `cloudwatch:${op}`, resource: '*' }];
+}
+
 /** Every authorization AWS would make for `req`. */
 export function authorizationsFor(req: AwsRequest): Authorization[] {
   switch (req.service) {
@@ -130,6 +140,8 @@ export function authorizationsFor(req: AwsRequest): Authorization[] {
       return secretsmanager(req);
     case 'sns':
       return sns(req);
+    case 'monitoring':
+      return monitoring(req);
     default:
       return [{ action: `${req.service}:Unknown`, resource: '*' }];
   }

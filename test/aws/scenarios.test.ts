@@ -249,4 +249,40 @@ describe('the synthesized app under AWS rules (bundles, template IAM, template s
     expect(await drain()).toMatchObject({ mode: 'Active', version: '2.0.0' });
     noDenials();
   });
+
+  it('a bake tripped by a CloudWatch alarm (DescribeAlarms under the template IAM) rolls back after resume', async () => {
+    const from = (await drain()).version;
+    const alarm = 'ucp-bake-relayer-errors'; // bake alarms are readable by name prefix (-c bakeAlarms)
+    aws.alarms[alarm] = 'OK';
+    const refused = await admin('POST', '/admin/upgrade/start', {
+      ...quick,
+      target_version: '2.1.0',
+      reason: 'not a readable alarm',
+      bake: { duration_secs: 60, triggers: [{ type: 'alarm', names: ['SomeoneElsesAlarm'] }] },
+    });
+    expect(refused.status).toBe(400);
+    expect(String(refused.body.message)).toMatch(/may not read alarm SomeoneElsesAlarm/);
+    const run = await upgrade(
+      {
+        target_version: '2.1.0',
+        reason: 'baked on AWS',
+        migrations: [],
+        // The intent admitted during the bake is still inflight when it trips: the rollback drain is forced.
+        drain_timeout_secs: 2,
+        force_after_timeout: true,
+        bake: { duration_secs: 120, check_interval_secs: 1, triggers: [{ type: 'alarm', names: [alarm] }] },
+      },
+      async () => {
+        await eventually(async () => (await upgradeStatus()).state === 'baking', 60_000);
+        expect((await intent('POST', '/intents', { id: 'during-bake' })).body.protocol_version).toBe('2.1.0');
+        aws.alarms[alarm] = 'ALARM';
+      },
+    );
+    expect(run.execution).toMatchObject({ status: 'FAILED', error: 'UpgradeRolledBack' });
+    expect(run.upgrade).toMatchObject({ state: 'rolled_back', bake: { state: 'tripped' } });
+    expect(String(run.upgrade.error)).toMatch(/alarm ucp-bake-relayer-errors: in ALARM/);
+    expect(await drain()).toMatchObject({ mode: 'Active', version: from, inflight_count: 1 });
+    expect((await intent('POST', '/intents/during-bake/complete')).status).toBe(200);
+    noDenials();
+  }, 150_000);
 });

@@ -47,6 +47,7 @@ export function synthesizeForTemplateTests(): SynthesizedApp {
       gasPrice: '0.025uatom',
     },
     approval: approvalFrom((key) => APPROVAL_CONTEXT[key]),
+    bakeAlarms: ['HighErrorRate', 'SettlementLatencyP99'],
   });
   let outdir = '';
   let synthError: unknown = null;

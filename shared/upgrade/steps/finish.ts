@@ -55,13 +55,13 @@ export async function resumeOnPrevious(svc: UpgradeServices, s: WorkflowState) {
   if (!(mode.mode === 'Active' && mode.version === s.from_version))
     await svc.drain.resume(stepCaller(s), s.from_version);
   const record = await svc.upgrades.get(s.upgrade_id);
-  const aborted = record?.abort_requested === true && s.error?.Error === 'AbortRequested';
-  await finishUpgrade(
-    svc,
-    s,
-    aborted ? 'aborted' : 'rolled_back',
-    `${causeOf(s.error)}; rolled back to checkpoint ${s.checkpoint?.id ?? '-'} and resumed on ${s.from_version}`,
-  );
+  const baked = s.bake?.verdict === 'tripped' || !!s.bake_checkpoint;
+  const aborted =
+    record?.abort_requested === true && (s.error?.Error === 'AbortRequested' || s.bake?.aborted === true);
+  const how = baked
+    ? `the bake tripped (${s.bake?.trigger ?? causeOf(s.error)}); drained, checkpointed (${s.bake_checkpoint?.id ?? '-'}), migrations reversed, and resumed on ${s.from_version}`
+    : `${causeOf(s.error)}; rolled back to checkpoint ${s.checkpoint?.id ?? '-'} and resumed on ${s.from_version}`;
+  await finishUpgrade(svc, s, aborted ? 'aborted' : 'rolled_back', how);
   return { version: s.from_version, outcome: aborted ? 'aborted' : 'rolled_back' };
 }
 

@@ -12,11 +12,13 @@ export function nextDrainWaitSecs(opts: {
   readonly remainingSecs: number | null;
   readonly pollIntervalSecs: number;
   readonly drainTimeoutSecs: number;
+  /** About how many checks the whole timeout may take (1,000; the rollback after a bake allows 300). */
+  readonly checksBudget?: number;
 }): number {
   const ceiling = Math.max(
     opts.pollIntervalSecs,
     DRAIN_WAIT_CEILING_SECS,
-    Math.ceil(opts.drainTimeoutSecs / 1000),
+    Math.ceil(opts.drainTimeoutSecs / (opts.checksBudget ?? 1000)),
   );
   const grown = Math.max(opts.pollIntervalSecs, Math.floor(opts.elapsedSecs / 10));
   const wait = Math.min(grown, ceiling);

@@ -189,8 +189,8 @@ export const UPGRADE_STATES: Record<string, StateEntry> = {
     comment:
       "Registers and completes a test intent of the control plane's own; a failure is reported and alarmed, not rolled back.",
     resultPath: '$.smoke_test',
-    catch: { next: 'Record upgrade in history', resultPath: '$.smoke_test_error' },
-    next: 'Record upgrade in history',
+    catch: { next: 'Bake on target version?', resultPath: '$.smoke_test_error' },
+    next: 'Bake on target version?',
   },
   'Record upgrade in history': {
     Type: 'Task',

@@ -23,6 +23,8 @@ export interface TaskAccess {
   readonly notify?: boolean;
   /** Reads the state machine's executions (DescribeExecution): recovery checks the upgrade's own is not running. */
   readonly inspect?: boolean;
+  /** Reads the CloudWatch alarms the deploy allows as bake triggers (DescribeAlarms on exactly those). */
+  readonly alarms?: boolean;
 }
 
 /** A Catch of every error (`States.ALL`): where a failure goes, and where its error is put in the state. */

@@ -1,0 +1,81 @@
+import { runChecks } from '../../health/health.ts';
+import { blocking, describeChecks } from '../steps/common.ts';
+import type { UpgradeServices } from '../upgrade-services.ts';
+import type { WorkflowState } from '../workflow-state.ts';
+import type { AlarmSource } from './alarm-source.ts';
+import type { BakeTrigger } from './bake-spec.ts';
+
+/** One trigger's last reading, as the status and the history show it. */
+export interface TriggerReading {
+  readonly trigger: string;
+  readonly fired: boolean;
+  readonly detail: string;
+}
+
+export const triggerName = (t: BakeTrigger): string =>
+  t.type === 'alarm'
+    ? `alarm ${t.names.join(', ')}`
+    : t.type === 'health'
+      ? `health ${t.check.name}`
+      : `stuck_inflight > ${t.max_age_secs} s`;
+
+/** Intents admitted on the target version (since the resume) still inflight after `maxAgeSecs`. */
+async function stuckOnTarget(svc: UpgradeServices, s: WorkflowState, maxAgeSecs: number): Promise<string[]> {
+  const now = svc.clock.now();
+  const stuck: string[] = [];
+  for await (const page of svc.records.pages()) {
+    for (const r of page) {
+      const created = Number(r.created_at ?? now);
+      if (
+        r.protocol_version === s.config.target_version &&
+        !r.smoke_test &&
+        now - created > maxAgeSecs * 1000
+      )
+        stuck.push(String(r.id));
+    }
+  }
+  return stuck;
+}
+
+/**
+ * Reads every trigger once. Health triggers count consecutive failures across reads (`failures`, carried in the
+ * workflow state), so one blip does not roll back an upgrade.
+ */
+export async function readTriggers(
+  svc: UpgradeServices,
+  s: WorkflowState,
+  alarms: AlarmSource,
+  failures: Record<string, number>,
+): Promise<{ readings: TriggerReading[]; failures: Record<string, number> }> {
+  const next: Record<string, number> = {};
+  const readings = await Promise.all(
+    (s.config.bake?.triggers ?? []).map(async (t): Promise<TriggerReading> => {
+      const trigger = triggerName(t);
+      if (t.type === 'alarm') {
+        const firing = await alarms.inAlarm(t.names);
+        return {
+          trigger,
+          fired: firing.length > 0,
+          detail: firing.length ? `in ALARM: ${firing.join(', ')}` : 'OK',
+        };
+      }
+      if (t.type === 'health') {
+        const results = await runChecks(svc.checksFor([t.check]), s.config.check_timeout_secs);
+        const bad = blocking(results, s.config.allow_degraded);
+        const count = bad.length ? (failures[trigger] ?? 0) + 1 : 0;
+        next[trigger] = count;
+        const detail = bad.length
+          ? `${describeChecks(bad)}, ${count} of ${t.consecutive} in a row`
+          : 'Healthy';
+        return { trigger, fired: count >= t.consecutive, detail };
+      }
+      const stuck = await stuckOnTarget(svc, s, t.max_age_secs);
+      return {
+        trigger,
+        fired: stuck.length > 0,
+        detail: stuck.length ? `${stuck.length} stuck: ${stuck.slice(0, 10).join(', ')}` : 'none stuck',
+      };
+    }),
+  );
+  return { readings, failures: next };
+}
