@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LocalContracts } from '../../local/engines/local-chain.ts';
@@ -18,6 +18,8 @@ export interface CrashPhase {
   readonly approved?: boolean;
   /** Only under SIGKILL (a graceful stop adds nothing there, and CI time is finite). */
   readonly killOnly?: boolean;
+  /** The upgrade bakes after resume: `ok` with a healthy trigger, `trips` on an alarm already in ALARM. */
+  readonly bake?: 'ok' | 'trips';
 }
 
 const APPROVAL_ENV = {
@@ -179,6 +181,8 @@ async function crashOnce(phase: CrashPhase, signal: 'SIGKILL' | 'SIGTERM'): Prom
       readFileSync(join(dataDir, 'chain-contracts.json'), 'utf8'),
     ) as LocalContracts;
     await seed(stack);
+    // The embedded runtime's alarm file (DATA_DIR/alarms.json): the bake trips at its first look.
+    if (phase.bake === 'trips') writeFileSync(join(dataDir, 'alarms.json'), '{"ucp-bake-crash":"ALARM"}');
     const deploy =
       phase.deploy === 'hooks'
         ? { mode: 'hooks', targets: backend?.targets, stabilize_secs: 0 }
@@ -201,6 +205,18 @@ async function crashOnce(phase: CrashPhase, signal: 'SIGKILL' | 'SIGTERM'): Prom
         },
       },
       ...(deploy ? { deploy } : {}),
+      ...(phase.bake
+        ? {
+            bake: {
+              duration_secs: 4,
+              check_interval_secs: 1,
+              triggers:
+                phase.bake === 'ok'
+                  ? [{ type: 'health', check: { name: 'settlement_store', type: 'dynamodb' } }]
+                  : [{ type: 'alarm', names: ['ucp-bake-crash'] }],
+            },
+          }
+        : {}),
     };
     const started = phase.approved
       ? await startApproved(stack, dataDir, upgrade)

@@ -44,6 +44,21 @@ const PHASES: CrashPhase[] = [
     expect: 'rolled_back',
   },
   { name: 'during the contract migration', at: 'chain.migrate:after', expect: 'succeeded' },
+  {
+    name: 'during the bake after resume',
+    at: 'Bake on target version:after',
+    bake: 'ok',
+    killOnly: true,
+    expect: 'succeeded',
+  },
+  {
+    name: 'reversing migrations after a bake tripped',
+    at: 'Reverse migrations:during',
+    duringMs: 20,
+    bake: 'trips',
+    killOnly: true,
+    expect: 'rolled_back',
+  },
 ];
 
 /** The same crashes with the saved executions lost: recovery, not resume, must end them (SIGKILL only). */
