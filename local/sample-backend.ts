@@ -8,7 +8,12 @@ export interface SampleBackendOptions {
   /** How long a replica "restarts" after a deploy (unhealthy meanwhile). */
   readonly restartMs?: number;
   /** Misbehaviour for tests and the demo, per replica name (replica-1, replica-2, ...). */
-  readonly faults?: Record<string, 'unhealthy_after_deploy' | 'wrong_version' | 'hang_deploy'>;
+  readonly faults?: Record<
+    string,
+    'unhealthy_after_deploy' | 'wrong_version' | 'hang_deploy' | 'degrades_after_deploy'
+  >;
+  /** `degrades_after_deploy`: healthy on the new version for this long, then Unhealthy (a bad release). */
+  readonly degradeAfterMs?: number;
 }
 
 interface Replica {
@@ -41,7 +46,11 @@ export async function startSampleBackend(opts: SampleBackendOptions) {
       const json = (status: number, body: unknown) =>
         res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
       if (req.method === 'GET' && req.url === '/health') {
-        const broken = fault === 'unhealthy_after_deploy' && r.version !== opts.version;
+        const onNew = r.version !== opts.version;
+        const since = Date.now() - (r.deploys.at(-1)?.at ?? 0);
+        const broken =
+          (fault === 'unhealthy_after_deploy' && onNew) ||
+          (fault === 'degrades_after_deploy' && onNew && since > (opts.degradeAfterMs ?? 5000));
         const status = r.restarting || broken ? 'Unhealthy' : 'Healthy';
         return json(status === 'Healthy' ? 200 : 503, { status });
       }
