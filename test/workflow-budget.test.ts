@@ -25,8 +25,8 @@ const taskSecs = (t: TaskEntry): number => {
   const state = t.timeoutSecs + STATE_TIMEOUT_MARGIN_SECS;
   return t.idempotent ? (retries + 1) * state + retryWaits : state + retries * 60 + retryWaits;
 };
-/** Every drain check the longest drain makes (poll at the smallest interval allowed, 1 s). */
-const drainChecks = (() => {
+/** Every check the longest drain makes (poll at the smallest interval allowed, 1 s), for a checks budget. */
+const checksOfLongestDrain = (checksBudget?: number): number => {
   let t = 0;
   let checks = 0;
   while (t < L.drain_timeout_secs) {
@@ -36,26 +36,14 @@ const drainChecks = (() => {
       remainingSecs: L.drain_timeout_secs - t,
       pollIntervalSecs: 1,
       drainTimeoutSecs: L.drain_timeout_secs,
+      ...(checksBudget ? { checksBudget } : {}),
     });
   }
   return checks + 1;
-})();
-/** Every check of the rollback drain after a bake (it allows fewer checks: ROLLBACK_DRAIN_CHECKS). */
-const rollbackDrainChecks = (() => {
-  let t = 0;
-  let checks = 0;
-  while (t < L.drain_timeout_secs) {
-    checks++;
-    t += nextDrainWaitSecs({
-      elapsedSecs: t,
-      remainingSecs: L.drain_timeout_secs - t,
-      pollIntervalSecs: 1,
-      drainTimeoutSecs: L.drain_timeout_secs,
-      checksBudget: ROLLBACK_DRAIN_CHECKS,
-    });
-  }
-  return checks + 1;
-})();
+};
+const drainChecks = checksOfLongestDrain();
+/** The rollback drain after a bake allows fewer checks (ROLLBACK_DRAIN_CHECKS). */
+const rollbackDrainChecks = checksOfLongestDrain(ROLLBACK_DRAIN_CHECKS);
 const LOOPS = new Set([
   'Check drain progress',
   'Bake on target version',

@@ -1,7 +1,8 @@
 import { reverseRecords } from '../../migration/migrator.ts';
 import { migrationChain, stepCaller } from '../steps/common.ts';
+import { drainWaitSecs } from '../steps/drain.ts';
+import { reusableCheckpoint } from '../steps/migrate.ts';
 import type { UpgradeServices } from '../upgrade-services.ts';
-import { nextDrainWaitSecs } from '../workflow/drain-backoff.ts';
 import { StepFailure, type WorkflowState } from '../workflow-state.ts';
 
 /** The rollback drain looks less often once old: its checks must fit the history next to the first drain's. */
@@ -24,15 +25,7 @@ export async function startRollbackDrain(svc: UpgradeServices, s: WorkflowState)
 /** One look at the rollback drain, and the wait before the next. */
 export async function checkRollbackDrain(svc: UpgradeServices, s: WorkflowState) {
   const status = await svc.drain.status();
-  const now = svc.clock.now();
-  const wait_secs = nextDrainWaitSecs({
-    elapsedSecs: status.started_at ? (now - Date.parse(status.started_at)) / 1000 : 0,
-    remainingSecs: status.deadline ? (Date.parse(status.deadline) - now) / 1000 : null,
-    pollIntervalSecs: s.config.poll_interval_secs,
-    drainTimeoutSecs: s.config.drain_timeout_secs,
-    checksBudget: ROLLBACK_DRAIN_CHECKS,
-  });
-  return { ...status, wait_secs };
+  return { ...status, wait_secs: drainWaitSecs(status, s, svc.clock.now(), ROLLBACK_DRAIN_CHECKS) };
 }
 
 /**
@@ -42,11 +35,8 @@ export async function checkRollbackDrain(svc: UpgradeServices, s: WorkflowState)
 export async function checkpointBeforeReverse(svc: UpgradeServices, s: WorkflowState) {
   await svc.inflight.freezeAll(s.upgrade_id);
   const record = await svc.upgrades.get(s.upgrade_id);
-  if (record?.bake_checkpoint_id) {
-    const check = await svc.checkpoints.validate(record.bake_checkpoint_id);
-    if (check.valid && check.manifest)
-      return { id: check.manifest.id, record_counts: check.manifest.record_counts };
-  }
+  const written = await reusableCheckpoint(svc, record?.bake_checkpoint_id);
+  if (written) return written;
   const mode = await svc.fence.readMode();
   const manifest = await svc.checkpoints.create({
     upgradeId: s.upgrade_id,

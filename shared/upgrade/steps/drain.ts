@@ -21,14 +21,24 @@ export async function checkDrain(svc: UpgradeServices, s: WorkflowState) {
   const total = s.drain?.inflight_count ?? status.inflight_count;
   const drained = total ? 1 - status.inflight_count / total : 1;
   await svc.upgrades.update(s.upgrade_id, { progress_pct: 10 + Math.floor(30 * Math.max(0, drained)) });
-  const now = svc.clock.now();
-  const wait_secs = nextDrainWaitSecs({
+  const wait_secs = drainWaitSecs(status, s, svc.clock.now());
+  return { ...status, abort_requested: record?.abort_requested === true, wait_secs };
+}
+
+/** How long to wait before the next look at this drain (see nextDrainWaitSecs); `checksBudget` as there. */
+export function drainWaitSecs(
+  status: { started_at: string | null; deadline: string | null },
+  s: WorkflowState,
+  now: number,
+  checksBudget?: number,
+): number {
+  return nextDrainWaitSecs({
     elapsedSecs: status.started_at ? (now - Date.parse(status.started_at)) / 1000 : 0,
     remainingSecs: status.deadline ? (Date.parse(status.deadline) - now) / 1000 : null,
     pollIntervalSecs: s.config.poll_interval_secs,
     drainTimeoutSecs: s.config.drain_timeout_secs,
+    ...(checksBudget ? { checksBudget } : {}),
   });
-  return { ...status, abort_requested: record?.abort_requested === true, wait_secs };
 }
 
 /** Drain timed out with `force_after_timeout` and no locked funds: declare Drained. */

@@ -11,11 +11,8 @@ export async function checkpointState(svc: UpgradeServices, s: WorkflowState) {
   // rollback can never overwrite an acknowledged write.
   await svc.inflight.freezeAll(s.upgrade_id);
   const record = await svc.upgrades.get(s.upgrade_id);
-  if (record?.checkpoint_id) {
-    const check = await svc.checkpoints.validate(record.checkpoint_id);
-    if (check.valid && check.manifest)
-      return { id: check.manifest.id, record_counts: check.manifest.record_counts };
-  }
+  const written = await reusableCheckpoint(svc, record?.checkpoint_id);
+  if (written) return written;
   const mode = await svc.fence.readMode();
   const contract = s.config.contract ? await snapshotContract(svc, s) : null;
   const manifest = await svc.checkpoints.create({
@@ -31,6 +28,18 @@ export async function checkpointState(svc: UpgradeServices, s: WorkflowState) {
   });
   await svc.upgrades.update(s.upgrade_id, { checkpoint_id: manifest.id, progress_pct: 50 });
   return { id: manifest.id, record_counts: manifest.record_counts };
+}
+
+/** A checkpoint a retried step wrote already, if it validates (else null: write it again). */
+export async function reusableCheckpoint(
+  svc: UpgradeServices,
+  id: string | null | undefined,
+): Promise<{ id: string; record_counts: Record<string, number> } | null> {
+  if (!id) return null;
+  const check = await svc.checkpoints.validate(id);
+  return check.valid && check.manifest
+    ? { id: check.manifest.id, record_counts: check.manifest.record_counts }
+    : null;
 }
 
 /** Step 6a: Drained → Upgrading. */
