@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { audited, type Caller } from '../domain/audited.ts';
-import { ConflictError, ForbiddenError, ValidationError } from '../domain/errors.ts';
-import { unreadableAlarms } from '../upgrade/bake/bake-spec.ts';
+import { ConflictError, ForbiddenError } from '../domain/errors.ts';
+import { requireReadableAlarms } from '../upgrade/bake/bake-spec.ts';
 import type { UpgradeConfig } from '../upgrade/upgrade-config.ts';
 import type { UpgradeRecord } from '../upgrade/upgrade-record.ts';
 import { executionName, type UpgradeService } from '../upgrade/upgrade-service.ts';
@@ -46,8 +46,7 @@ export class ProposalService {
     return this.audit(caller, 'proposal.create', { config, description }, async () => {
       const policy = requirePolicy(this.svc.approval);
       const who = identityOf(caller);
-      const alarms = unreadableAlarms(config.bake, this.svc.bakeAlarms);
-      if (alarms) throw new ValidationError(alarms);
+      requireReadableAlarms(config.bake, this.svc.bakeAlarms);
       const now = this.clock.now();
       const p: Proposal = {
         id: proposalId(now),
@@ -185,7 +184,7 @@ export class ProposalService {
           );
         return this.start(caller, found, found.executed.upgrade_id);
       }
-      requireExecutable(found, this.clock.now());
+      // Checked (again, on the fresh read) inside the write: a concurrent execute or veto is seen there.
       const name = executionName(found.config.target_version, this.clock.now());
       const p = await this.records.mutate(id, (cur, now) => {
         requireExecutable(cur, now);

@@ -9,7 +9,7 @@ import {
   ValidationError,
 } from '../domain/errors.ts';
 import { VERSION_PATTERN } from '../domain/inflight.ts';
-import { unreadableAlarms } from './bake/bake-spec.ts';
+import { requireReadableAlarms } from './bake/bake-spec.ts';
 import { recoverOrphanedUpgrade } from './recover-orphan.ts';
 import { recordScheduledRefusal } from './scheduled-refusal.ts';
 import type { UpgradeConfig } from './upgrade-config.ts';
@@ -184,8 +184,7 @@ export class UpgradeService {
   ): Promise<{ record: UpgradeRecord; input: WorkflowState }> {
     if (!VERSION_PATTERN.test(config.target_version))
       throw new ValidationError('target_version must look like 2.0.0');
-    const alarms = unreadableAlarms(config.bake, this.svc.bakeAlarms);
-    if (alarms) throw new ValidationError(alarms);
+    requireReadableAlarms(config.bake, this.svc.bakeAlarms);
     const now = this.svc.clock.now();
     const running = await this.svc.upgrades.lockHolder();
     if (running) throw runningConflict(running);

@@ -1,3 +1,4 @@
+import { ValidationError } from '../../domain/errors.ts';
 import type { CheckSpec } from '../upgrade-config.ts';
 
 /** A rollback trigger watched during the bake (after resume, before the upgrade counts as succeeded). */
@@ -67,7 +68,12 @@ export function bakeProblems(b: BakeSpec | null, contractMode: string): string[]
  * DescribeAlarms is granted on exactly those: names, or prefixes ending in `*`, by default `ucp-bake-*`); null
  * (locally) allows any. A message, or null when fine.
  */
-export function unreadableAlarms(b: BakeSpec | null, allowed: readonly string[] | null): string | null {
+export function requireReadableAlarms(b: BakeSpec | null, allowed: readonly string[] | null): void {
+  const problem = unreadableAlarms(b, allowed);
+  if (problem) throw new ValidationError(problem);
+}
+
+function unreadableAlarms(b: BakeSpec | null, allowed: readonly string[] | null): string | null {
   if (!b || allowed === null) return null;
   const named = b.triggers.flatMap((t) => (t.type === 'alarm' ? t.names : []));
   const readable = (n: string) =>
