@@ -4,6 +4,7 @@ import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Key } from 'aws-cdk-lib/aws-kms';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import { OUTCOMES_PK_PREFIX } from '../shared/adapters/dynamodb/outcome-ledger.ts';
 import type { TaskAccess } from '../shared/upgrade/workflow/types.ts';
 
 /** What one function may touch. Each level names exact actions: no `*` action on data. */
@@ -20,6 +21,11 @@ export interface Access {
   readonly scheduler?: boolean;
   /** Publishes proposal announcements to the proposals' SNS topic. */
   readonly notify?: boolean;
+  /**
+   * Counts completion outcomes for a bake: GetItem and UpdateItem on the control table's OUTCOMES* keys only (a
+   * completion route needs nothing else there).
+   */
+  readonly outcomes?: boolean;
 }
 
 const READ = [
@@ -65,11 +71,21 @@ export function grantAccess(fn: IGrantable, access: Access, t: AccessTargets): v
   const add = (actions: string[], resources: string[]) =>
     fn.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions, resources }));
   if (access.control) add(access.control === 'read' ? READ : WRITE, [t.control.tableArn]);
+  if (access.outcomes)
+    fn.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        resources: [t.control.tableArn],
+        conditions: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${OUTCOMES_PK_PREFIX}*`] },
+        },
+      }),
+    );
   if (access.intents) add(INTENTS[access.intents], [t.intents.tableArn]);
   const kms = (write: boolean) =>
     add(write ? ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'] : ['kms:Decrypt'], [t.key.keyArn]);
-  if (access.control || access.intents)
-    kms(access.control === 'write' || (!!access.intents && access.intents !== 'read'));
+  if (access.control || access.intents || access.outcomes)
+    kms(access.control === 'write' || !!access.outcomes || (!!access.intents && access.intents !== 'read'));
   if (access.checkpoints) {
     const objects = `${t.bucket.bucketArn}/checkpoints/*`;
     const actions =
@@ -129,7 +145,7 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   'inflight-list': { control: 'read', intents: 'read' },
   'intent-register': { control: 'write', intents: 'register' },
   'intent-update': { intents: 'update' },
-  'intent-complete': { intents: 'complete' },
+  'intent-complete': { intents: 'complete', outcomes: true },
   'upgrade-start': { control: 'write', intents: 'read', workflow: 'start' },
   'upgrade-status': { control: 'write', intents: 'read', workflow: 'inspect' },
   // A lost execution's recovery runs as an execution of its own: abort itself never writes intents.

@@ -1,13 +1,18 @@
-import { EmptyBody, intentIdFrom } from './http/drain-schemas.ts';
+import { CompleteIntentBody, intentIdFrom } from './http/drain-schemas.ts';
 import { httpHandler } from './http/http-handler.ts';
+import { emitIntentCompleted } from './http/intent-metrics.ts';
 
-/** POST /intents/{id}/complete: the intent reached a terminal state. Idempotent: repeating it changes nothing. */
+/**
+ * POST /intents/{id}/complete {"outcome"?: settled | failed | refunded}: the intent reached a terminal state.
+ * Idempotent: repeating it changes nothing. The outcome is a metric, and a bake's intent_failures trigger counts it.
+ */
 export const handler = httpHandler(
-  { access: 'intent', body: EmptyBody, bodyOptional: true },
-  async ({ pathParameters, cp }) => {
-    const result = await cp.inflight.complete(intentIdFrom(pathParameters));
+  { access: 'intent', body: CompleteIntentBody, bodyOptional: true },
+  async ({ body, pathParameters, cp }) => {
+    const result = await cp.inflight.complete(intentIdFrom(pathParameters), body?.outcome);
+    if (result.completed) emitIntentCompleted(result.outcome);
     const note = result.completed
-      ? 'completed'
+      ? `completed (${result.outcome})`
       : 'was not inflight (already completed, or never registered); nothing changed';
     return { status: 200, body: { ...result, message: `intent ${result.id} ${note}` } };
   },

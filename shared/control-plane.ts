@@ -32,7 +32,7 @@ export function buildControlPlane(
   clock: Clock = systemClock,
   core: CoreParts = buildCorePlane(config, clock),
 ): ControlPlane {
-  const { db, drain, inflight, fence, audit } = core;
+  const { db, drain, inflight, fence, audit, outcomes } = core;
   const registry = new MigrationRegistry(PROTOCOL_MIGRATIONS);
   const objects = new S3ObjectStore({
     bucket: config.checkpointBucket,
@@ -63,6 +63,7 @@ export function buildControlPlane(
     inflight,
     fence,
     audit,
+    outcomes,
     init: () => core.init(),
     upgrade: {
       drain,
@@ -70,6 +71,7 @@ export function buildControlPlane(
       fence,
       audit,
       upgrades: new DynamoUpgradeStore(db, config.tables.control),
+      outcomes,
       proposals: new DynamoProposalStore(db, config.tables.control),
       approval: config.approval,
       bakeAlarms: config.bakeAlarms,

@@ -3,10 +3,12 @@ import { DynamoAuditLog } from './adapters/dynamodb/audit-log.ts';
 import { makeDocumentClient } from './adapters/dynamodb/client.ts';
 import { DynamoFenceStore } from './adapters/dynamodb/fence-store.ts';
 import { DynamoIntentStore } from './adapters/dynamodb/intent-store.ts';
+import { DynamoOutcomeLedger } from './adapters/dynamodb/outcome-ledger.ts';
 import type { Config } from './config.ts';
 import { initialModeState } from './domain/drain-mode.ts';
 import { DrainService } from './domain/drain-service.ts';
 import { InflightService } from './domain/inflight-service.ts';
+import type { OutcomeLedger } from './domain/outcomes.ts';
 import { type AuditLog, type Clock, type FenceStore, systemClock } from './domain/ports.ts';
 import { MigrationRegistry } from './migration/migration.ts';
 import { PROTOCOL_MIGRATIONS } from './migration/protocol-migrations.ts';
@@ -20,6 +22,7 @@ export interface CorePlane {
   readonly inflight: InflightService;
   readonly fence: FenceStore;
   readonly audit: AuditLog;
+  readonly outcomes: OutcomeLedger;
   /**
    * Creates the mode record and fence gates when missing (one consistent read when they exist). Only operator
    * actions call it: every other path only reads, and a missing record is a 503 `not_initialised`.
@@ -44,6 +47,7 @@ export function buildCorePlane(config: Config, clock: Clock = systemClock): Core
     config.fenceClockSkewMs,
   );
   const audit = new DynamoAuditLog(db, config.tables.control);
+  const outcomes = new DynamoOutcomeLedger(db, config.tables.control);
   const drain = new DrainService({ fence, intents, audit, clock, shardCount: config.shardCount });
   const inflight = new InflightService({
     fence,
@@ -51,6 +55,7 @@ export function buildCorePlane(config: Config, clock: Clock = systemClock): Core
     clock,
     versionCacheMs: config.versionCacheMs,
     knownVersions: new MigrationRegistry(PROTOCOL_MIGRATIONS).versions(),
+    outcomes,
   });
   let initialised: Promise<void> | null = null;
   return {
@@ -60,6 +65,7 @@ export function buildCorePlane(config: Config, clock: Clock = systemClock): Core
     inflight,
     fence,
     audit,
+    outcomes,
     init() {
       initialised ??= fence.init(initialModeState(config.initialVersion, clock.now())).catch((err) => {
         initialised = null;

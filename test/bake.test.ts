@@ -161,6 +161,56 @@ describe('the bake after resume', () => {
     expect(await mode()).toMatchObject({ mode: 'Active', version: '1.0.0' });
   });
 
+  it('intent_failures: below min_samples it does not judge; past them a failed share over max_pct trips', async () => {
+    const up = await start({
+      target_version: '1.1.0',
+      reason: 'failures watched',
+      override_min_interval_reason: 'test',
+      bake: {
+        duration_secs: 120,
+        check_interval_secs: 1,
+        triggers: [{ type: 'intent_failures', max_pct: 20, min_samples: 6 }],
+      },
+    });
+    await eventually(
+      async () => (await status()).state === 'baking',
+      30_000,
+      async () => JSON.stringify(await status()),
+    );
+    await new Promise((r) => setTimeout(r, 1_100)); // the completion path's one-second view of the counting
+    const ids = ['f-1', 'f-2', 'f-3', 'f-4', 'f-5', 'f-6'];
+    for (const id of ids) expect((await api.intent('POST', '/intents', { id })).status).toBe(201);
+    const bogus = await api.intent('POST', '/intents/f-1/complete', { outcome: 'lost' });
+    expect(bogus.status, bogus.text).toBe(400);
+    for (const id of ids.slice(0, 3)) {
+      const r = await api.intent('POST', `/intents/${id}/complete`, { outcome: 'failed' });
+      expect(r.body).toMatchObject({ completed: true, outcome: 'failed', counted_for: up.id });
+    }
+    expect((await api.intent('POST', '/intents/f-4/complete', { outcome: 'refunded' })).status).toBe(200);
+    expect((await api.intent('POST', '/intents/f-5/complete')).body.outcome).toBe('settled');
+    // 3 of 5 failed (60 %) but 5 < min_samples: two more looks, still baking.
+    await eventually(async () => {
+      const bake = (await status()).bake as { readings: { detail: string }[] };
+      return /3 of 5 completions failed.*not judged yet/.test(bake.readings[0]?.detail ?? '');
+    });
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect((await status()).state).toBe('baking');
+    expect((await api.intent('POST', '/intents/f-6/complete', { outcome: 'settled' })).status).toBe(200);
+    await api.engine.finished(up.arn);
+    const rec = await record(up.id);
+    expect(rec.state).toBe('rolled_back');
+    expect(String(rec.error)).toMatch(
+      /intent_failures > 20 %: 3 of 6 completions failed \(50\.0 %\), limit 20 %/,
+    );
+    expect((await mode()).version).toBe('1.0.0');
+    // The counting ended with the bake: a completion now counts for nobody.
+    expect((await api.intent('POST', '/intents', { id: 'f-7' })).status).toBe(201);
+    await new Promise((r) => setTimeout(r, 1_100));
+    expect((await api.intent('POST', '/intents/f-7/complete', { outcome: 'failed' })).body.counted_for).toBe(
+      null,
+    );
+  });
+
   it('an irreversible step on the path stops the reversal (NotReversible), saying what to do', async () => {
     const irreversible = new MigrationRegistry([
       {
@@ -197,7 +247,8 @@ describe('the bake after resume', () => {
         /warmup_secs must be less/,
       ],
       [{ duration_secs: 10, triggers: [] }, /triggers/],
-      [{ duration_secs: 10, triggers: [{ type: 'intent_failures', max_pct: 5 }] }, /type/],
+      [{ duration_secs: 10, triggers: [{ type: 'intent_failures', max_pct: 105 }] }, /max_pct/],
+      [{ duration_secs: 10, triggers: [{ type: 'errors', max: 5 }] }, /type/],
     ] as const;
     for (const [bake, why] of bad) {
       const r = await api.admin('POST', '/admin/upgrade/start', {

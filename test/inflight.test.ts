@@ -13,11 +13,16 @@ describe('inflight tracker on DynamoDB Local', () => {
     await cp.inflight.register({ id: 'i-1' });
     await cp.inflight.register({ id: 'i-2' });
     expect(await cp.inflight.count()).toBe(2);
-    expect(await cp.inflight.complete('i-1')).toEqual({ id: 'i-1', completed: true });
-    expect(await cp.inflight.complete('i-1')).toEqual({ id: 'i-1', completed: false });
-    expect(await cp.inflight.complete('never-registered')).toEqual({
+    expect(await cp.inflight.complete('i-1')).toMatchObject({
+      id: 'i-1',
+      completed: true,
+      outcome: 'settled',
+    });
+    expect(await cp.inflight.complete('i-1', 'failed')).toMatchObject({ id: 'i-1', completed: false });
+    expect(await cp.inflight.complete('never-registered')).toMatchObject({
       id: 'never-registered',
       completed: false,
+      counted_for: null,
     });
     expect(await cp.inflight.count()).toBe(1);
     await Promise.all(Array.from({ length: 10 }, () => cp.inflight.complete('i-2')));

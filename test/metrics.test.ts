@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { emitDrainMetrics } from '../lambdas/http/drain-metrics.ts';
+import { emitIntentCompleted } from '../lambdas/http/intent-metrics.ts';
 import type { DrainStatus } from '../shared/domain/drain-status.ts';
 
 const status: DrainStatus = {
@@ -25,16 +26,29 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
+/** The EMF record `emit` writes to stdout. */
+function emf(emit: () => void): Record<string, unknown> | undefined {
+  vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
+  const lines: string[] = [];
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    lines.push(String(chunk));
+    return true;
+  });
+  emit();
+  vi.restoreAllMocks();
+  return lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((r) => '_aws' in r);
+}
+
 describe('drain metrics', () => {
+  it('counts a completion by its outcome (IntentCompleted, dimension outcome)', () => {
+    const record = emf(() => emitIntentCompleted('failed'));
+    expect(record).toMatchObject({ IntentCompleted: 1, outcome: 'failed' });
+    type Emf = { _aws: { CloudWatchMetrics: { Dimensions: string[][] }[] } };
+    expect((record as unknown as Emf)._aws.CloudWatchMetrics[0]?.Dimensions.flat()).toContain('outcome');
+  });
+
   it('emits the alarm metrics as one CloudWatch EMF record', () => {
-    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
-    const lines: string[] = [];
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      lines.push(String(chunk));
-      return true;
-    });
-    emitDrainMetrics(status);
-    const record = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((r) => '_aws' in r);
+    const record = emf(() => emitDrainMetrics(status));
     expect(record).toBeDefined();
     type Emf = { _aws: { CloudWatchMetrics: { Metrics: { Name: string }[]; Namespace: string }[] } };
     const names = (record as unknown as Emf)._aws.CloudWatchMetrics[0];

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { MAX_DRAIN_TIMEOUT_SECS } from '../../shared/domain/drain-mode.ts';
+import { OUTCOMES } from '../../shared/domain/outcomes.ts';
 
 /**
  * Request shapes of the drain and intent routes, in zod's mini build (about 16 KB bundled where the classic build is
@@ -26,6 +27,9 @@ export const RegisterIntentBody = z.strictObject({
   ibc_in_flight: flag,
   protocol_version: z.optional(text(64)),
 });
+
+/** Today's bodiless call stays valid: the outcome defaults to settled. */
+export const CompleteIntentBody = z.strictObject({ outcome: z.optional(z.enum(OUTCOMES)) });
 
 export const PatchIntentBody = z.strictObject({
   phase: z.optional(text(64)),

@@ -135,6 +135,11 @@ const BakeSchema = z.strictObject({
           type: z.literal('stuck_inflight'),
           max_age_secs: z.number().int().min(1).max(86_400),
         }),
+        z.strictObject({
+          type: z.literal('intent_failures'),
+          max_pct: z.number().min(0).max(100),
+          min_samples: z.number().int().min(1).max(1_000_000).optional(),
+        }),
       ]),
     )
     .min(1)

@@ -12,6 +12,7 @@ import {
   type RegisterIntent,
   VERSION_PATTERN,
 } from './inflight.ts';
+import { DEFAULT_OUTCOME, type Outcome, type OutcomeCounting, type OutcomeLedger } from './outcomes.ts';
 import type { Clock, FenceStore, IntentStore } from './ports.ts';
 
 export interface InflightServiceDeps {
@@ -22,15 +23,22 @@ export interface InflightServiceDeps {
   readonly versionCacheMs?: number;
   /** Versions the migrations know, for the message that lists the accepted ones. */
   readonly knownVersions?: readonly string[];
+  /** Counts completions by outcome while a bake watches them (absent: outcomes are only reported). */
+  readonly outcomes?: OutcomeLedger;
 }
 
 /** At most this long a refusal is repeated without asking DynamoDB again (and never longer than the version cache). */
 const REFUSAL_CACHE_MS = 1_000;
+/** How long a completion trusts what it last read of the bake's counting (a bake's first seconds may go uncounted). */
+const COUNTING_CACHE_MS = 1_000;
 
 export interface CompleteResult {
   readonly id: string;
   /** False when the intent was not inflight: completed before, or never registered. Counts are untouched. */
   readonly completed: boolean;
+  readonly outcome: Outcome;
+  /** The upgrade whose bake counted this completion, if one did. */
+  readonly counted_for: string | null;
 }
 
 /**
@@ -41,6 +49,7 @@ export class InflightService {
   private cachedVersions: { running: string; deprecated: readonly string[]; until: number } | null = null;
   /** A refusal just seen, repeated without a write for at most a second (a drain refuses every producer's retry). */
   private refusing: { error: NotAdmittingError; until: number } | null = null;
+  private countingCache: { value: OutcomeCounting | null; until: number } | null = null;
 
   constructor(private readonly d: InflightServiceDeps) {}
 
@@ -123,11 +132,29 @@ export class InflightService {
     return updated;
   }
 
-  /** Idempotent: completing twice, or an unknown id, leaves every count as it was. */
-  async complete(id: string): Promise<CompleteResult> {
+  /**
+   * Idempotent: completing twice, or an unknown id, leaves every count as it was. While a bake counts outcomes, the
+   * completion adds its outcome there after the delete (a crash between the two loses that one sample, no more).
+   */
+  async complete(id: string, outcome: Outcome = DEFAULT_OUTCOME): Promise<CompleteResult> {
     checkId(id);
     const completed = await this.d.intents.complete(id);
-    return { id, completed };
+    let countedFor: string | null = null;
+    const counting = completed ? await this.counting() : null;
+    if (counting && this.d.outcomes) {
+      await this.d.outcomes.add(counting.upgradeId, outcome, id);
+      countedFor = counting.upgradeId;
+    }
+    return { id, completed, outcome, counted_for: countedFor };
+  }
+
+  private async counting(): Promise<OutcomeCounting | null> {
+    if (!this.d.outcomes) return null;
+    const now = this.d.clock.now();
+    if (!this.countingCache || this.countingCache.until <= now)
+      this.countingCache = { value: await this.d.outcomes.counting(), until: now + COUNTING_CACHE_MS };
+    const c = this.countingCache.value;
+    return c && c.until > now ? c : null;
   }
 
   /** Freezes every inflight intent for an upgrade (before its checkpoint); writes to them answer 503 until resume. */

@@ -4,6 +4,7 @@ import type { ChainPort } from '../chain/chain-port.ts';
 import type { CheckpointService } from '../checkpoint/checkpoint-service.ts';
 import type { DrainService } from '../domain/drain-service.ts';
 import type { InflightService } from '../domain/inflight-service.ts';
+import type { OutcomeLedger } from '../domain/outcomes.ts';
 import type { AuditLog, Clock, FenceStore } from '../domain/ports.ts';
 import type { HealthCheck } from '../health/health.ts';
 import type { MigrationRegistry } from '../migration/migration.ts';
@@ -18,6 +19,8 @@ export interface UpgradeServices {
   readonly fence: FenceStore;
   readonly audit: AuditLog;
   readonly upgrades: UpgradeStore;
+  /** Completions by outcome, counted while a bake has an intent_failures trigger. */
+  readonly outcomes: OutcomeLedger;
   /** Upgrade proposals and the policy they answer to (null: no approvals needed). */
   readonly proposals: ProposalStore;
   readonly approval: ApprovalPolicy | null;

@@ -6,7 +6,7 @@ export interface Authorization {
   readonly action: string;
   /** The resource ARN, or `*` for actions without resource-level permissions. */
   readonly resource: string;
-  readonly context?: Record<string, string>;
+  readonly context?: Record<string, string | string[]>;
   /** The resource's own policy when AWS needs it to allow too (KMS key policies). */
   readonly resourcePolicy?: unknown;
 }

@@ -43,7 +43,15 @@ function dynamodb(req: AwsRequest): Authorization[] {
   if (op === 'BatchWriteItem' || op === 'BatchGetItem')
     return Object.keys(body.RequestItems as object).map((t) => act(op, t));
   if (op === 'ListTables') return [{ action: 'dynamodb:ListTables', resource: '*' }];
-  return [act(op, body.TableName, body.IndexName)];
+  // dynamodb:LeadingKeys: the partition key of the one item a single-item call names (pk, or shard for intents).
+  const key = (body.Key ?? body.Item) as Record<string, { S?: string; N?: string }> | undefined;
+  const leading = key?.pk?.S ?? key?.shard?.N;
+  return [
+    {
+      ...act(op, body.TableName, body.IndexName),
+      ...(leading !== undefined ? { context: { 'dynamodb:LeadingKeys': [leading] } } : {}),
+    },
+  ];
 }
 
 /** S3 (path-style): method, key and sub-resource to the action AWS checks. */

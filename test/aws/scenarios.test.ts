@@ -270,11 +270,26 @@ describe('the synthesized app under AWS rules (bundles, template IAM, template s
         // The intent admitted during the bake is still inflight when it trips: the rollback drain is forced.
         drain_timeout_secs: 2,
         force_after_timeout: true,
-        bake: { duration_secs: 120, check_interval_secs: 1, triggers: [{ type: 'alarm', names: [alarm] }] },
+        bake: {
+          duration_secs: 120,
+          check_interval_secs: 1,
+          triggers: [
+            { type: 'alarm', names: [alarm] },
+            { type: 'intent_failures', max_pct: 50, min_samples: 100 },
+          ],
+        },
       },
-      async () => {
+      async (id) => {
         await eventually(async () => (await upgradeStatus()).state === 'baking', 60_000);
         expect((await intent('POST', '/intents', { id: 'during-bake' })).body.protocol_version).toBe('2.1.0');
+        // The completion counts its outcome for the bake (GetItem and UpdateItem on OUTCOMES* keys only).
+        expect((await intent('POST', '/intents', { id: 'failed-in-bake' })).status).toBe(201);
+        await new Promise((r) => setTimeout(r, 1_100));
+        const done = await intent('POST', '/intents/failed-in-bake/complete', { outcome: 'failed' });
+        expect(done.body).toMatchObject({ completed: true, counted_for: id });
+        await eventually(async () =>
+          /1 of 1 completions failed/.test(JSON.stringify((await upgradeStatus()).bake)),
+        );
         aws.alarms[alarm] = 'ALARM';
       },
     );

@@ -4,6 +4,8 @@ import { INTENT_THROTTLE } from '../../cdk/api.ts';
 import { approvalFrom } from '../../cdk/build-app.ts';
 import { SCHEDULE_GROUP } from '../../cdk/stateless-stack.ts';
 import { ROUTES } from '../../lambdas/routes.ts';
+import { IamEvaluator } from '../aws/iam.ts';
+import { ACCOUNT, REGION } from '../aws/template.ts';
 import { APPROVAL_CONTEXT, type Resources, synthesizeForTemplateTests } from './synth-app.ts';
 
 /** CloudFormation allows 500 resources per stack; this much must stay free for new routes and tasks. */
@@ -112,6 +114,28 @@ describe('the templates, under what AWS enforces', () => {
       'drain-cancel': ['dynamodb:DeleteItem', 'dynamodb:UpdateItem'],
       'drain-resume': ['dynamodb:DeleteItem', 'dynamodb:UpdateItem'],
     });
+  });
+
+  it('completion may touch the control table only to count outcomes (OUTCOMES* keys, Get and Update)', async () => {
+    const onControl = statementsOf(service, 'ApiIntentComplete').filter((s) =>
+      text(s.Resource).includes('FnGetAttControl'),
+    );
+    expect(onControl.map((s) => actions(s).sort())).toEqual([['dynamodb:GetItem', 'dynamodb:UpdateItem']]);
+    // Evaluated as IAM does: the leading key decides.
+    const table = `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/control`;
+    const policy = { Version: '2012-10-17', Statement: onControl.map((s) => ({ ...s, Resource: table })) };
+    const iam = new IamEvaluator();
+    const call = (action: string, pk: string) =>
+      iam.check(`arn:aws:sts::${ACCOUNT}:assumed-role/complete/x`, [{ name: 'p', policy }], {
+        action,
+        resource: table,
+        context: { 'dynamodb:LeadingKeys': [pk] },
+      });
+    expect(await call('dynamodb:UpdateItem', 'OUTCOMES#u-1#3')).toBeNull();
+    expect(await call('dynamodb:GetItem', 'OUTCOMES')).toBeNull();
+    expect(await call('dynamodb:UpdateItem', 'UPGRADES')).not.toBeNull();
+    expect(await call('dynamodb:GetItem', 'MODE')).not.toBeNull();
+    expect(await call('dynamodb:DeleteItem', 'OUTCOMES')).not.toBeNull();
   });
 
   it('GET /health can be called unsigned (uptime checks, load balancers); nothing else can', () => {

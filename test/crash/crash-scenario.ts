@@ -18,7 +18,7 @@ export interface CrashPhase {
   readonly approved?: boolean;
   /** Only under SIGKILL (a graceful stop adds nothing there, and CI time is finite). */
   readonly killOnly?: boolean;
-  /** The upgrade bakes after resume: `ok` with a healthy trigger, `trips` on an alarm already in ALARM. */
+  /** The upgrade bakes after resume: `ok` with healthy triggers (health, intent_failures), `trips` on an alarm already in ALARM. */
   readonly bake?: 'ok' | 'trips';
 }
 
@@ -212,7 +212,10 @@ async function crashOnce(phase: CrashPhase, signal: 'SIGKILL' | 'SIGTERM'): Prom
               check_interval_secs: 1,
               triggers:
                 phase.bake === 'ok'
-                  ? [{ type: 'health', check: { name: 'settlement_store', type: 'dynamodb' } }]
+                  ? [
+                      { type: 'health', check: { name: 'settlement_store', type: 'dynamodb' } },
+                      { type: 'intent_failures', max_pct: 5, min_samples: 1000 },
+                    ]
                   : [{ type: 'alarm', names: ['ucp-bake-crash'] }],
             },
           }

@@ -52,11 +52,16 @@ export async function intentItems(): Promise<Record<string, unknown>[]> {
   return (out.Items ?? []).sort((a, b) => String(a.id).localeCompare(String(b.id)));
 }
 
-/** Waits until `check` passes (polling), for things the workflow does in the background. */
-export async function eventually(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+/** Waits until `check` passes (polling), for things the workflow does in the background; `seen` tells what it saw. */
+export async function eventually(
+  check: () => Promise<boolean>,
+  timeoutMs = 20_000,
+  seen?: () => Promise<string>,
+): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!(await check())) {
-    if (Date.now() > until) throw new Error('condition not reached in time');
+    if (Date.now() > until)
+      throw new Error(`condition not reached in time${seen ? `; last seen: ${await seen()}` : ''}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

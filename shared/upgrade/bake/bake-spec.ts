@@ -8,7 +8,9 @@ export type BakeTrigger =
   /** A health check failing (Unhealthy, or Degraded unless allowed) `consecutive` times in a row. */
   | { readonly type: 'health'; readonly check: CheckSpec; readonly consecutive: number }
   /** An intent admitted on the new version still inflight after `max_age_secs`. */
-  | { readonly type: 'stuck_inflight'; readonly max_age_secs: number };
+  | { readonly type: 'stuck_inflight'; readonly max_age_secs: number }
+  /** More than `max_pct` % of the completions since the resume were `failed`, once there are `min_samples`. */
+  | { readonly type: 'intent_failures'; readonly max_pct: number; readonly min_samples: number };
 
 /** The `bake` section of an upgrade request, defaults filled in. */
 export interface BakeSpec {
@@ -18,6 +20,10 @@ export interface BakeSpec {
   readonly check_interval_secs: number;
   readonly triggers: readonly BakeTrigger[];
 }
+
+/** Whether the bake counts completions by outcome (it has an intent_failures trigger). */
+export const countsOutcomes = (b: BakeSpec | null | undefined): boolean =>
+  !!b?.triggers.some((t) => t.type === 'intent_failures');
 
 /** The bake's limits: its checks must fit the execution's history next to two full drains (workflow-budget test). */
 export const BAKE_LIMITS = { duration_secs: 86_400, max_checks: 300 } as const;
@@ -31,6 +37,7 @@ export interface BakeRequest {
     | { type: 'alarm'; names: readonly string[] }
     | { type: 'health'; check: CheckSpec; consecutive?: number | undefined }
     | { type: 'stuck_inflight'; max_age_secs: number }
+    | { type: 'intent_failures'; max_pct: number; min_samples?: number | undefined }
   )[];
 }
 
@@ -40,7 +47,13 @@ export function bakeWithDefaults(b: BakeRequest | undefined): BakeSpec | null {
     duration_secs: b.duration_secs,
     warmup_secs: b.warmup_secs ?? 0,
     check_interval_secs: b.check_interval_secs ?? 10,
-    triggers: b.triggers.map((t) => (t.type === 'health' ? { ...t, consecutive: t.consecutive ?? 3 } : t)),
+    triggers: b.triggers.map((t) =>
+      t.type === 'health'
+        ? { ...t, consecutive: t.consecutive ?? 3 }
+        : t.type === 'intent_failures'
+          ? { ...t, min_samples: t.min_samples ?? 20 }
+          : t,
+    ),
   };
 }
 

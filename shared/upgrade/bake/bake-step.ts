@@ -1,6 +1,7 @@
 import type { UpgradeServices } from '../upgrade-services.ts';
 import type { WorkflowState } from '../workflow-state.ts';
 import type { AlarmSource } from './alarm-source.ts';
+import { countsOutcomes } from './bake-spec.ts';
 import { readTriggers, type TriggerReading } from './triggers.ts';
 
 /** What one look at the bake decided, carried from check to check in the workflow state ($.bake). */
@@ -32,6 +33,9 @@ export async function checkBake(
   const now = svc.clock.now();
   const started = s.bake?.started_at ?? now;
   const ends = started + spec.duration_secs * 1000;
+  // Completions count their outcome from the bake's first look (a crash-resumed bake keeps its start) to its end.
+  if (countsOutcomes(spec) && !s.bake)
+    await svc.outcomes.begin({ upgradeId: s.upgrade_id, since: now, until: ends });
   const record = await svc.upgrades.get(s.upgrade_id);
   const base = { started_at: started, ends_at: ends, failures: s.bake?.failures ?? {}, promoted_by: null };
   let bake: BakeState;
@@ -73,6 +77,7 @@ export async function checkBake(
       aborted: false,
     };
   }
+  if (bake.verdict !== 'baking' && countsOutcomes(spec)) await svc.outcomes.end(s.upgrade_id);
   await svc.upgrades.update(s.upgrade_id, {
     bake: {
       state: bake.verdict,

@@ -12,12 +12,33 @@ export interface TriggerReading {
   readonly detail: string;
 }
 
-export const triggerName = (t: BakeTrigger): string =>
-  t.type === 'alarm'
-    ? `alarm ${t.names.join(', ')}`
-    : t.type === 'health'
-      ? `health ${t.check.name}`
-      : `stuck_inflight > ${t.max_age_secs} s`;
+export const triggerName = (t: BakeTrigger): string => {
+  switch (t.type) {
+    case 'alarm':
+      return `alarm ${t.names.join(', ')}`;
+    case 'health':
+      return `health ${t.check.name}`;
+    case 'stuck_inflight':
+      return `stuck_inflight > ${t.max_age_secs} s`;
+    case 'intent_failures':
+      return `intent_failures > ${t.max_pct} %`;
+  }
+};
+
+/** The share of completions since the resume that failed, judged only from `min_samples` completions on. */
+async function failureShare(
+  svc: UpgradeServices,
+  s: WorkflowState,
+  t: Extract<BakeTrigger, { type: 'intent_failures' }>,
+): Promise<{ fired: boolean; detail: string }> {
+  const n = await svc.outcomes.totals(s.upgrade_id);
+  const samples = n.settled + n.failed + n.refunded;
+  const pct = samples ? (100 * n.failed) / samples : 0;
+  const shown = `${n.failed} of ${samples} completions failed (${pct.toFixed(1)} %)`;
+  if (samples < t.min_samples)
+    return { fired: false, detail: `${shown}: fewer than ${t.min_samples}, not judged yet` };
+  return { fired: pct > t.max_pct, detail: `${shown}, limit ${t.max_pct} %` };
+}
 
 /** Intents admitted on the target version (since the resume) still inflight after `maxAgeSecs`. */
 async function stuckOnTarget(svc: UpgradeServices, s: WorkflowState, maxAgeSecs: number): Promise<string[]> {
@@ -69,6 +90,7 @@ export async function readTriggers(
           : 'Healthy';
         return { trigger, fired: count >= t.consecutive, detail };
       }
+      if (t.type === 'intent_failures') return { trigger, ...(await failureShare(svc, s, t)) };
       const stuck = await stuckOnTarget(svc, s, t.max_age_secs);
       return {
         trigger,
