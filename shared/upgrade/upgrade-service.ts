@@ -241,13 +241,19 @@ export class UpgradeService {
   /** The running upgrade, or else the latest one. */
   async status(): Promise<UpgradeStatus> {
     const holder = await this.svc.upgrades.lockHolder();
-    const record = holder ? await this.svc.upgrades.get(holder) : (await this.svc.upgrades.list(1))[0];
+    let record = holder ? await this.svc.upgrades.get(holder) : (await this.svc.upgrades.list(1))[0];
     if (!record) throw new NotFoundError('no upgrade has run yet: start one with POST /admin/upgrade/start');
+    let alive =
+      record.state === 'running' ? await this.liveness(record) : { state: record.state, next: null };
+    // An execution that ended between the record's read and its own: the record, read again, says how it ended.
+    const again = alive.state === 'interrupted' ? await this.svc.upgrades.get(record.id) : null;
+    if (again && again.state !== 'running') {
+      record = again;
+      alive = { state: again.state, next: null };
+    }
     const drain = await this.svc.drain.status();
     const now = this.svc.clock.now();
     const elapsed = now - record.started_at;
-    const alive =
-      record.state === 'running' ? await this.liveness(record) : { state: record.state, next: null };
     const baking = alive.state === 'running' && !alive.next && record.bake?.state === 'baking';
     const left = record.bake ? Math.max(0, Math.ceil((record.bake.ends_at - now) / 1000)) : 0;
     const live = baking
