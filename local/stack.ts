@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { proposalRuntime } from '../lambdas/http/proposal-runtime.ts';
@@ -111,11 +111,14 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : opts.port;
+  const url = `http://${opts.host === '0.0.0.0' ? '127.0.0.1' : opts.host}:${port}`;
+  // Where `ucp` finds this stack with no flags (it reads the tokens beside it).
+  writeFileSync(join(dataDir, 'endpoint.json'), `${JSON.stringify({ url, pid: process.pid }, null, 2)}\n`);
   const running = server;
   const localS3 = s3;
   const localEngine = engine;
   return {
-    url: `http://${opts.host}:${port}`,
+    url,
     tokens,
     operators,
     dynamoEndpoint: ddb.endpoint,

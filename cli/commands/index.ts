@@ -1,0 +1,13 @@
+import type { CommandSpec } from '../command-table.ts';
+import { DRAIN_COMMANDS } from './drain.ts';
+import { MISC_COMMANDS } from './misc.ts';
+import { PROPOSAL_COMMANDS } from './proposals.ts';
+import { UPGRADE_COMMANDS } from './upgrade.ts';
+
+/** Every `ucp` command: one entry each. */
+export const COMMANDS: readonly CommandSpec[] = [
+  ...MISC_COMMANDS,
+  ...DRAIN_COMMANDS,
+  ...UPGRADE_COMMANDS,
+  ...PROPOSAL_COMMANDS,
+];

@@ -1,0 +1,98 @@
+import { apiCommand, type CommandSpec, idArg } from '../command-table.ts';
+import {
+  checkpointsView,
+  drainView,
+  inflightView,
+  messageView,
+  schedulesView,
+  upgradeStatusView,
+  validationView,
+} from '../views.ts';
+import { upgradeConfigFrom } from './upgrade.ts';
+
+const query = (pairs: Record<string, unknown>) => {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(pairs))
+    if (v !== undefined && v !== null && v !== false) q.set(k, String(v));
+  return q.size ? `?${q}` : '';
+};
+
+export const MISC_COMMANDS: readonly CommandSpec[] = [
+  {
+    path: ['status'],
+    summary: 'the drain mode and the current upgrade, at a glance',
+    async run({ api, mode }) {
+      const client = api();
+      const drain = await client.call('GET', '/admin/drain/status');
+      const upgrade = await client.send('GET', '/admin/upgrade/status');
+      const current = upgrade.status === 200 ? upgrade.body : null;
+      const text = `${drainView(mode, drain)}${current ? `\n\n${upgradeStatusView(mode, current)}` : '\n\nno upgrade yet'}`;
+      return { body: { drain, upgrade: current }, text };
+    },
+  },
+  apiCommand({
+    path: ['inflight'],
+    summary: 'inflight intents, a page at a time (--phase, --locked, --limit, --cursor)',
+    options: [
+      ['--phase <phase>', 'only this phase'],
+      ['--locked', 'only intents with funds locked'],
+      ['--limit <n>', 'page size (default 50)'],
+      ['--cursor <c>', 'the next page (from the previous answer)'],
+    ],
+    call: ({ opts }) => [
+      'GET',
+      `/admin/inflight${query({ phase: opts.phase, locked: opts.locked ? 'true' : undefined, limit: opts.limit ?? 50, cursor: opts.cursor })}`,
+    ],
+    view: inflightView,
+  }),
+  apiCommand({
+    path: ['checkpoints'],
+    summary: 'checkpoints in S3, newest first',
+    call: () => ['GET', '/admin/checkpoints'],
+    view: checkpointsView,
+  }),
+  apiCommand({
+    path: ['checkpoint', 'validate'],
+    summary: 'recheck every hash and count of a checkpoint',
+    args: ['<id>'],
+    call: (ctx) => ['GET', `/admin/checkpoints/${idArg(ctx)}?validate=true`],
+    view: validationView,
+  }),
+  apiCommand({
+    path: ['schedules', 'list'],
+    summary: 'scheduled upgrades',
+    call: () => ['GET', '/admin/upgrade/schedules'],
+    view: schedulesView,
+  }),
+  apiCommand({
+    path: ['schedules', 'create'],
+    summary:
+      'schedule an upgrade: --name, --at (at(...), cron(...) or rate(...)), and --proposal or the config',
+    options: [
+      ['--name <name>', 'schedule name'],
+      ['--at <expression>', 'e.g. at(2026-12-05T03:00:00)'],
+      ['--proposal <id>', 'run this approved proposal'],
+      ['--target <version>', 'target_version'],
+      ['--reason <text>', 'why'],
+      ['--file <config.json>', 'the whole UpgradeConfig'],
+      ['--dry-run', 'a dry run'],
+    ],
+    call: ({ opts }) => [
+      'POST',
+      '/admin/upgrade/schedules',
+      {
+        name: opts.name,
+        schedule: opts.at,
+        ...(opts.proposal ? { proposal_id: opts.proposal } : { upgrade: upgradeConfigFrom(opts) }),
+      },
+    ],
+    view: (m, b) => schedulesView(m, { schedules: [b] }),
+  }),
+  apiCommand({
+    path: ['schedules', 'delete'],
+    summary: 'delete a schedule',
+    args: ['<id>'],
+    call: (ctx) => ['DELETE', `/admin/upgrade/schedules/${idArg(ctx)}`],
+    view: messageView,
+  }),
+];
