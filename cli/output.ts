@@ -15,7 +15,8 @@ export const paint = (mode: OutputMode, colour: Colour, text: string): string =>
 
 const ESC = String.fromCharCode(27);
 const ANSI = new RegExp(`${ESC}\\[[0-9;]*m`, 'g');
-const visible = (s: string) => s.replace(ANSI, '');
+/** The text without its colour codes (what the operator reads). */
+export const stripAnsi = (s: string) => s.replace(ANSI, '');
 
 /** A table with a header row; columns as wide as their widest cell. */
 export function table(
@@ -24,10 +25,10 @@ export function table(
   rows: readonly (readonly string[])[],
 ): string {
   if (!rows.length) return paint(mode, 'dim', '(none)');
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => visible(r[i] ?? '').length)));
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => stripAnsi(r[i] ?? '').length)));
   const line = (cells: readonly string[]) =>
     cells
-      .map((c, i) => (i === cells.length - 1 ? c : c + ' '.repeat((widths[i] ?? 0) - visible(c).length)))
+      .map((c, i) => (i === cells.length - 1 ? c : c + ' '.repeat((widths[i] ?? 0) - stripAnsi(c).length)))
       .join('  ')
       .trimEnd();
   return [paint(mode, 'bold', line(head)), ...rows.map(line)].join('\n');
