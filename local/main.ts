@@ -37,7 +37,10 @@ if (process.env.APPROVERS) {
       '(then approve, wait out the timelock, execute: README "Approvals")',
   );
 }
-say(`try: curl -s ${stack.url}/admin/drain/status -H "Authorization: Bearer ${stack.tokens.admin}"`);
+say(
+  'operate it: npx ucp status | npx ucp upgrade start --target 2.0.0 --reason "try it" --watch (ucp --help)',
+);
+say(`or by hand: curl -s ${stack.url}/admin/drain/status -H "Authorization: Bearer ${stack.tokens.admin}"`);
 say(
   `upgrade: curl -s -XPOST ${stack.url}/admin/upgrade/start -H "Authorization: Bearer ${stack.tokens.admin}" ` +
     `-H 'Content-Type: application/json' -d '{"target_version":"2.0.0","reason":"try it"}'`,
