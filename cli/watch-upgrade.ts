@@ -18,6 +18,14 @@ const ENDS: Record<string, ExitCode> = {
   refused: EXIT.failed,
 };
 
+/** What the operator can do while the upgrade waits for them (the status's current_step while it waits). */
+const WAITING_FOR_YOU: Record<string, (id: string, to: string) => string> = {
+  'Waiting for deploy': (id, to) =>
+    `deploy ${to}, then: ucp upgrade continue ${id} (or ucp upgrade abort to roll back)`,
+  'Waiting for governance migration': (id) =>
+    `when the governance proposal has migrated the contract: ucp upgrade confirm-migration ${id} --tx-hash <hash>`,
+};
+
 /** The steps taken so far with ✓ / ▶ / ✗ and durations (rollback steps included when taken), the current one bold. */
 export function upgradeFrame(m: OutputMode, detail: Body, status: Body | null, note = ''): string {
   const u = (detail.upgrade ?? {}) as Body;
@@ -26,20 +34,20 @@ export function upgradeFrame(m: OutputMode, detail: Body, status: Body | null, n
     `${paint(m, 'bold', String(u.id))}  ${String(u.from_version)} -> ${String(u.to_version)}  ${stateWord(m, status?.state ?? u.state)}` +
       (typeof u.progress_pct === 'number' ? `  ${u.progress_pct}%` : ''),
   ];
-  for (const s of steps) {
+  // A wait for the operator is a step that handed its token over and ended: the status's current step says it waits.
+  const live = u.state === 'running';
+  const current = live ? String(status?.current_step ?? '') : '';
+  steps.forEach((s, i) => {
     const end = typeof s.ended_at === 'number' ? s.ended_at : Date.now();
     const took = duration((end - Number(s.started_at)) / 1000);
+    const here = live && (s.outcome === 'running' || (i === steps.length - 1 && current in WAITING_FOR_YOU));
     const mark =
-      s.outcome === 'succeeded'
-        ? paint(m, 'green', '✓')
-        : s.outcome === 'failed'
-          ? paint(m, 'red', '✗')
-          : paint(m, 'yellow', '▶');
-    const name = s.outcome === 'running' ? paint(m, 'inverse', String(s.name)) : String(s.name);
+      s.outcome === 'failed' ? paint(m, 'red', '✗') : here ? paint(m, 'yellow', '▶') : paint(m, 'green', '✓');
+    const name = here ? paint(m, 'inverse', String(s.name)) : String(s.name);
     lines.push(
       ` ${mark} ${name}  ${paint(m, 'dim', took)}${s.cause ? `  ${paint(m, 'red', String(s.cause).slice(0, 100))}` : ''}`,
     );
-  }
+  });
   const drain = status?.drain_status as Body | undefined;
   if (drain && drain.mode === 'Draining') lines.push('', drainFrame(m, drain));
   const bake = status?.bake as Body | null | undefined;
@@ -48,7 +56,9 @@ export function upgradeFrame(m: OutputMode, detail: Body, status: Body | null, n
       '',
       `baking: ${duration(Number(bake.seconds_left))} left (ucp upgrade promote ${String(u.id)} ends it early)`,
     );
-  if (status?.next) lines.push(paint(m, 'yellow', `next: ${String(status.next)}`));
+  const yours = WAITING_FOR_YOU[current];
+  const next = status?.next ?? (yours ? yours(String(u.id), String(u.to_version)) : null);
+  if (next) lines.push(paint(m, 'yellow', `next: ${String(next)}`));
   if (u.error) lines.push(paint(m, 'red', `error: ${String(u.error)}`));
   if (note) lines.push(paint(m, 'yellow', note));
   return lines.join('\n');

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -75,5 +75,40 @@ describe('ucp drain watch under a terminal', () => {
     expect(await watch.exit).toBe(0);
     expect(text()).toMatch(/Drained {2}\[#{24}\] 100% {2}0 of 3 inflight remain/);
     expect(text()).toMatch(/Drained: no intent inflight; ready for the upgrade/);
+    expect((await api.admin('POST', '/admin/drain/resume', {})).status).toBe(200);
+  }, 60_000);
+
+  it('upgrade start --watch: the steps with ✓ and ▶, through a restart, to the end (exit 0)', async () => {
+    const config = `${dir}/manual.json`;
+    writeFileSync(
+      config,
+      JSON.stringify({
+        target_version: '1.0.1',
+        reason: 'watched',
+        rollback_retry_delay_secs: 0,
+        deploy: { mode: 'manual', deploy_timeout_secs: 120 },
+      }),
+    );
+    const watch = underPty(`--data-dir ${dir} upgrade start --file ${config} --watch --interval 200`);
+    const text = () => stripAnsi(watch.output());
+    const seen = (re: RegExp) =>
+      eventually(
+        async () => re.test(text()),
+        20_000,
+        async () => text(),
+      );
+    await seen(/▶ Wait for operator deploy/);
+    expect(text()).toMatch(/✓ Checkpoint inflight state to S3 {2}\d+s/);
+    expect(text()).toMatch(/next: .*continue/);
+    const port = new URL(api.url).port;
+    await new Promise<void>((r) => restarted?.close(() => r()));
+    restarted?.closeAllConnections();
+    await seen(/control plane unreachable for \d+s: retrying \(the upgrade resumes when it is back\)/);
+    restarted = await startApiGateway('127.0.0.1', Number(port));
+    const id = String((await api.admin('GET', '/admin/upgrade/status')).body.upgrade_id);
+    expect((await api.admin('POST', `/admin/upgrade/${id}/continue`)).status).toBe(200);
+    expect(await watch.exit).toBe(0);
+    expect(text()).toMatch(/✓ Record upgrade in history/);
+    expect(text()).toMatch(/ended succeeded/);
   }, 60_000);
 });
