@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ROUTES } from '../lambdas/routes.ts';
 import { answerClientError } from './client-error.ts';
+import { isConsolePath, serveConsole } from './console/serve-console.ts';
 import { type CompiledRoute, type LambdaHandler, lambdaContext, toEvent } from './proxy-event.ts';
 
 /** Largest request body the adapter reads (API Gateway's own limit is 10 MB; the handlers allow far less). */
@@ -39,12 +40,16 @@ function readBody(req: IncomingMessage): Promise<string | null> {
   });
 }
 
-/** Serves the routes over node:http, turning each request into a proxy event for its handler. */
+/**
+ * Serves the routes over node:http, turning each request into a proxy event for its handler; `/console` and its
+ * assets (the local console page) are answered before any route is matched.
+ */
 export async function startApiGateway(host: string, port: number): Promise<Server> {
   const routes = await loadRoutes();
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? '/', 'http://local');
+      if (isConsolePath(url.pathname)) return await serveConsole(req, res, url, routes);
       const onPath = routes.filter((r) => r.pattern.test(url.pathname));
       if (onPath.length === 0) {
         const message = `no route ${req.method} ${url.pathname}: the API's paths are listed in the README`;
