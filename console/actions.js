@@ -28,7 +28,9 @@ export function showAnswer(label, method, path, answer) {
   box.dataset.ok = String(ok);
   fill(
     box,
-    h('strong', { text: `${label}: ${answer.status}${answer.body?.error ? ` ${answer.body.error}` : ''}` }),
+    h('strong', {
+      text: `${label}: ${answer.status || 'not sent'}${answer.body?.error ? ` ${answer.body.error}` : ''}`,
+    }),
     h('span', { class: 'call', text: ` ${method} ${path}` }),
     h('div', { class: 'message', text: messageOf(answer) }),
   );
