@@ -22,6 +22,12 @@ describe('the console endpoints of the local gateway', () => {
     expect(page.headers.get('content-security-policy')).toMatch(/default-src 'self'; script-src 'self'/);
     const script = await api.raw('GET', '/console/main.js');
     expect(script.headers.get('content-type')).toMatch(/text\/javascript/);
+    const linked = [...page.text.matchAll(/(?:href|src)="(\/console\/[^"]+)"/g)].map((m) => m[1] as string);
+    expect(linked).toContain('/console/graph.css');
+    for (const path of linked) expect((await api.raw('GET', path)).status, path).toBe(200);
+    const imports = [...script.text.matchAll(/from '\.\/([a-z-]+\.js)'/g)].map((m) => `/console/${m[1]}`);
+    expect(imports.length).toBeGreaterThan(5);
+    for (const path of imports) expect((await api.raw('GET', path)).status, path).toBe(200);
     const asl = await api.raw('GET', '/console/asl.json');
     expect(asl.body).toEqual(JSON.parse(readFileSync(ASL_FILE, 'utf8')));
     for (const path of ['/console/nope.js', '/console/%2e%2e%2fpackage.json', '/console/..%2Fpackage.json'])
