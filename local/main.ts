@@ -37,6 +37,7 @@ if (process.env.APPROVERS) {
       '(then approve, wait out the timelock, execute: README "Approvals")',
   );
 }
+say(`console: ${stack.url}/console (read-only until you enter the admin token)`);
 say(
   'operate it: npx ucp status | npx ucp upgrade start --target 2.0.0 --reason "try it" --watch (ucp --help)',
 );
