@@ -47,3 +47,23 @@ export const apiCommand = (
 });
 
 export const idArg = (ctx: CommandContext, i = 0): string => encodeURIComponent(ctx.args[i] ?? '');
+
+/** `<group> <word> [<id>]`: one POST whose body comes from the options (or none), its answer shown by `view`. */
+export const postCommand = (spec: {
+  readonly group: string;
+  readonly word: string;
+  readonly summary: string;
+  readonly route: (ctx: CommandContext) => string;
+  readonly withId?: boolean;
+  readonly body?: (opts: Readonly<Record<string, unknown>>) => unknown;
+  readonly options?: CommandSpec['options'];
+  readonly view: (m: OutputMode, body: Body) => string;
+}): CommandSpec =>
+  apiCommand({
+    path: [spec.group, spec.word],
+    summary: spec.summary,
+    ...(spec.withId ? { args: ['<id>'] } : {}),
+    options: spec.options ?? [],
+    call: (ctx) => ['POST', spec.route(ctx), spec.body?.(ctx.opts)],
+    view: spec.view,
+  });

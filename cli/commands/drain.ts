@@ -1,20 +1,22 @@
-import { apiCommand, type CommandSpec } from '../command-table.ts';
+import { apiCommand, type CommandSpec, postCommand } from '../command-table.ts';
 import { drainView, messageView } from '../views.ts';
 import { watchDrain } from '../watch-drain.ts';
 
+/** The drain routes answer with the drain status itself. */
 const drainAction = (
   word: string,
   summary: string,
-  body: (o: Record<string, unknown>) => unknown,
+  body?: (o: Readonly<Record<string, unknown>>) => unknown,
   options: CommandSpec['options'] = [],
 ) =>
-  apiCommand({
-    path: ['drain', word],
+  postCommand({
+    group: 'drain',
+    word,
     summary,
+    route: () => `/admin/drain/${word}`,
+    ...(body ? { body } : {}),
     options,
-    call: ({ opts }) => ['POST', `/admin/drain/${word}`, body(opts)],
-    view: (m, b) =>
-      `${messageView(m, b)}\n${b.status ? drainView(m, b.status as Record<string, unknown>) : ''}`.trimEnd(),
+    view: (m, b) => (b.mode ? drainView(m, b) : messageView(m, b)),
   });
 
 export const DRAIN_COMMANDS: readonly CommandSpec[] = [
@@ -33,7 +35,7 @@ export const DRAIN_COMMANDS: readonly CommandSpec[] = [
     call: () => ['GET', '/admin/drain/status'],
     view: drainView,
   }),
-  drainAction('cancel', 'cancel a drain: admit intents again', () => undefined),
+  drainAction('cancel', 'cancel a drain: admit intents again'),
   drainAction(
     'resume',
     'resume after a drain (on a version, if given)',

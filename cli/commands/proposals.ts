@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import { UsageError } from '../cli-errors.ts';
-import { apiCommand, type CommandSpec, idArg } from '../command-table.ts';
+import { apiCommand, type CommandSpec, idArg, postCommand } from '../command-table.ts';
 import { messageView, proposalsView, proposalView } from '../views.ts';
 import { upgradeConfigFrom } from './upgrade.ts';
 
@@ -12,18 +12,21 @@ async function confirm(question: string): Promise<boolean> {
   return /^y(es)?$/i.test(answer.trim());
 }
 
+/** POST /admin/proposals/{id}/<word>: a decision on one proposal. */
 const decision = (
   word: string,
   summary: string,
-  body: (o: Record<string, unknown>) => unknown,
+  body?: (o: Readonly<Record<string, unknown>>) => unknown,
   options: CommandSpec['options'] = [],
 ) =>
-  apiCommand({
-    path: ['proposals', word],
+  postCommand({
+    group: 'proposals',
+    word,
     summary,
-    args: ['<id>'],
+    withId: true,
+    route: (ctx) => `/admin/proposals/${idArg(ctx)}/${word}`,
+    ...(body ? { body } : {}),
     options,
-    call: (ctx) => ['POST', `/admin/proposals/${idArg(ctx)}/${word}`, body(ctx.opts)],
     view: (m, b) =>
       `${messageView(m, b)}${b.proposal ? `\n${proposalView(m, b.proposal as Record<string, unknown>)}` : ''}`,
   });
@@ -94,5 +97,5 @@ export const PROPOSAL_COMMANDS: readonly CommandSpec[] = [
   decision('cancel', 'withdraw a proposal', (o) => (o.reason ? { reason: o.reason } : {}), [
     ['--reason <text>', 'why'],
   ]),
-  decision('execute', 'start the approved upgrade once its timelock is over', () => undefined),
+  decision('execute', 'start the approved upgrade once its timelock is over'),
 ];

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../cli-errors.ts';
-import { apiCommand, type CommandContext, type CommandSpec, idArg } from '../command-table.ts';
+import { apiCommand, type CommandContext, type CommandSpec, idArg, postCommand } from '../command-table.ts';
 import { messageView, upgradeDetailView, upgradeStatusView, upgradesView } from '../views.ts';
 import { watchUpgrade } from '../watch-upgrade.ts';
 
@@ -25,18 +25,21 @@ export const watchOptions = (ctx: CommandContext) => ({
   giveUpSecs: Number(ctx.opts.giveUp ?? 300),
 });
 
+/** POST /admin/upgrade/{id}/<word>: a signal to one upgrade. */
 const signal = (
   word: string,
   summary: string,
-  body?: (o: Record<string, unknown>) => unknown,
+  body?: (o: Readonly<Record<string, unknown>>) => unknown,
   options: CommandSpec['options'] = [],
 ) =>
-  apiCommand({
-    path: ['upgrade', word],
+  postCommand({
+    group: 'upgrade',
+    word,
     summary,
-    args: ['<id>'],
+    withId: true,
+    route: (ctx) => `/admin/upgrade/${idArg(ctx)}/${word}`,
+    ...(body ? { body } : {}),
     options,
-    call: (ctx) => ['POST', `/admin/upgrade/${idArg(ctx)}/${word}`, body?.(ctx.opts)],
     view: messageView,
   });
 

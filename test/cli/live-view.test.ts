@@ -42,6 +42,18 @@ function underPty(args: string): { child: ChildProcess; output: () => string; ex
   return { child, output: () => out, exit };
 }
 
+/** What the operator reads (the output without its colour codes), and a wait until it shows `re`. */
+function reading(watch: { output: () => string }) {
+  const text = () => stripAnsi(watch.output());
+  const seen = (re: RegExp) =>
+    eventually(
+      async () => re.test(text()),
+      20_000,
+      async () => text(),
+    );
+  return { text, seen };
+}
+
 describe('ucp drain watch under a terminal', () => {
   it('redraws in place as intents complete, rides out a restart of the control plane, and exits 0 when Drained', async () => {
     for (const id of ['lv-1', 'lv-2', 'lv-3'])
@@ -50,14 +62,7 @@ describe('ucp drain watch under a terminal', () => {
       );
     expect((await api.admin('POST', '/admin/drain/start', { reason: 'live view' })).status).toBe(200);
     const watch = underPty(`--data-dir ${dir} drain watch --interval 200`);
-    // What the operator reads: the output without its colour codes.
-    const text = () => stripAnsi(watch.output());
-    const seen = (re: RegExp) =>
-      eventually(
-        async () => re.test(text()),
-        20_000,
-        async () => text(),
-      );
+    const { text, seen } = reading(watch);
     await seen(/3 of 3 inflight remain/);
     expect(text()).toMatch(/locked funds 1/);
     expect((await api.intent('POST', '/intents/lv-1/complete')).status).toBe(200);
@@ -90,13 +95,7 @@ describe('ucp drain watch under a terminal', () => {
       }),
     );
     const watch = underPty(`--data-dir ${dir} upgrade start --file ${config} --watch --interval 200`);
-    const text = () => stripAnsi(watch.output());
-    const seen = (re: RegExp) =>
-      eventually(
-        async () => re.test(text()),
-        20_000,
-        async () => text(),
-      );
+    const { text, seen } = reading(watch);
     await seen(/▶ Wait for operator deploy/);
     expect(text()).toMatch(/✓ Checkpoint inflight state to S3 {2}\d+s/);
     expect(text()).toMatch(/next: .*continue/);

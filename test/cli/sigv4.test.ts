@@ -46,6 +46,7 @@ beforeAll(async () => {
 });
 afterAll(() => {
   vi.unstubAllEnvs();
+  server.closeAllConnections();
   server.close();
   rmSync(dir, { recursive: true, force: true });
 });
