@@ -1,14 +1,43 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { makeDocumentClient } from '../shared/adapters/dynamodb/client.ts';
+import { OUTCOME_COUNTERS } from '../shared/adapters/dynamodb/outcome-ledger.ts';
+import type { Config } from '../shared/config.ts';
 import type { ControlPlane } from '../shared/control-plane.ts';
 import { ConflictError, NotAdmittingError, NotFoundError } from '../shared/domain/errors.ts';
+import { shardOf } from '../shared/domain/inflight.ts';
 import { admin, freshControlPlane } from './support/control-plane.ts';
 
 let cp: ControlPlane;
+let config: Config;
 beforeEach(async () => {
-  ({ cp } = await freshControlPlane());
+  ({ cp, config } = await freshControlPlane());
 });
 
 describe('inflight tracker on DynamoDB Local', () => {
+  it('a completion whose outcome cannot be counted still completes: the bake loses one sample, not the intent', async () => {
+    const now = Date.now();
+    await cp.outcomes.begin({ upgradeId: 'u-bake', since: now, until: now + 60_000 });
+    await cp.inflight.register({ id: 'spoilt' });
+    await cp.inflight.register({ id: 'fine' });
+    // The counter item this completion adds to holds a string where a count belongs: DynamoDB refuses the ADD.
+    const db = makeDocumentClient({ endpoint: config.dynamoEndpoint });
+    const key = { pk: `OUTCOMES#u-bake#${shardOf('spoilt', OUTCOME_COUNTERS)}`, sk: 'COUNT' };
+    await db.send(
+      new PutCommand({ TableName: config.tables.control, Item: { ...key, failed: 'not a number' } }),
+    );
+    expect(await cp.inflight.complete('spoilt', 'failed')).toMatchObject({
+      completed: true,
+      counted_for: null,
+    });
+    expect(await cp.inflight.complete('fine', 'refunded')).toMatchObject({
+      completed: true,
+      counted_for: 'u-bake',
+    });
+    expect(await cp.inflight.count()).toBe(0);
+    expect((await cp.outcomes.totals('u-bake')).refunded).toBe(1);
+  });
+
   it('complete is idempotent and counts never go negative', async () => {
     await cp.inflight.register({ id: 'i-1' });
     await cp.inflight.register({ id: 'i-2' });

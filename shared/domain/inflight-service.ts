@@ -139,13 +139,22 @@ export class InflightService {
   async complete(id: string, outcome: Outcome = DEFAULT_OUTCOME): Promise<CompleteResult> {
     checkId(id);
     const completed = await this.d.intents.complete(id);
-    let countedFor: string | null = null;
-    const counting = completed ? await this.counting() : null;
-    if (counting && this.d.outcomes) {
+    return { id, completed, outcome, counted_for: completed ? await this.countOutcome(id, outcome) : null };
+  }
+
+  /**
+   * Adds the outcome to the bake counting it, if one does. The completion has happened whatever this does: a failed
+   * count (a throttled write) loses that one sample, never the completion, so it is not an error to the caller.
+   */
+  private async countOutcome(id: string, outcome: Outcome): Promise<string | null> {
+    try {
+      const counting = await this.counting();
+      if (!counting || !this.d.outcomes) return null;
       await this.d.outcomes.add(counting.upgradeId, outcome, id);
-      countedFor = counting.upgradeId;
+      return counting.upgradeId;
+    } catch {
+      return null;
     }
-    return { id, completed, outcome, counted_for: countedFor };
   }
 
   private async counting(): Promise<OutcomeCounting | null> {
