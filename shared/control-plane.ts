@@ -13,7 +13,7 @@ import { type Clock, systemClock } from './domain/ports.ts';
 import { type HealthCheck, httpCheck, probeCheck } from './health/health.ts';
 import { MigrationRegistry } from './migration/migration.ts';
 import { PROTOCOL_MIGRATIONS } from './migration/protocol-migrations.ts';
-import type { CheckSpec } from './upgrade/upgrade-config.ts';
+import type { CheckSpec } from './upgrade/check-spec.ts';
 import type { UpgradeServices } from './upgrade/upgrade-services.ts';
 
 /** The services the admin routes and workflow tasks call: the core plus the upgrade services (S3, checkpoints). */

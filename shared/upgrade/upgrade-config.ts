@@ -1,5 +1,6 @@
 import { ValidationError } from '../domain/errors.ts';
 import { type BakeRequest, type BakeSpec, bakeProblems, bakeWithDefaults } from './bake/bake-spec.ts';
+import type { CheckSpec } from './check-spec.ts';
 import type { ContractSpec } from './contract/contract-spec.ts';
 import {
   type DeploySpec,
@@ -8,12 +9,6 @@ import {
   type ReplicaTarget,
   replicaWorstCaseSecs,
 } from './deploy-spec.ts';
-
-/** A health check an upgrade runs before draining (pre) or after migrating (post). */
-export type CheckSpec =
-  | { readonly name: string; readonly type: 'dynamodb' }
-  | { readonly name: string; readonly type: 's3' }
-  | { readonly name: string; readonly type: 'http'; readonly url: string; readonly degraded_ok?: boolean };
 
 /** The seeds' UpgradeConfig with this project's defaults filled in: what the workflow runs on. */
 export interface UpgradeConfig {

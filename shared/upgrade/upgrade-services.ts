@@ -9,7 +9,7 @@ import type { AuditLog, Clock, FenceStore } from '../domain/ports.ts';
 import type { HealthCheck } from '../health/health.ts';
 import type { MigrationRegistry } from '../migration/migration.ts';
 import type { RecordStore } from '../migration/record-store.ts';
-import type { CheckSpec } from './upgrade-config.ts';
+import type { CheckSpec } from './check-spec.ts';
 import type { UpgradeStore } from './upgrade-record.ts';
 
 /** Everything the upgrade steps and the upgrade API use, wired once per process. */

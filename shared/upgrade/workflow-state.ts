@@ -30,7 +30,7 @@ export interface WorkflowState {
   readonly checkpoint?: { readonly id: string; readonly record_counts: Record<string, number> };
   readonly migration?: MigrationReport;
   /** The bake after resume (shared/upgrade/bake/bake-step.ts). */
-  readonly bake?: import('./bake/bake-step.ts').BakeState;
+  readonly bake?: import('./bake/bake-state.ts').BakeState;
   /** The checkpoint taken when a bake tripped, before its migrations were reversed. */
   readonly bake_checkpoint?: { readonly id: string; readonly record_counts: Record<string, number> };
   /** What a Catch put here: `Cause` is the error message (locally) or Lambda's JSON error (on AWS). */

@@ -1,5 +1,5 @@
 import { ValidationError } from '../../domain/errors.ts';
-import type { CheckSpec } from '../upgrade-config.ts';
+import type { CheckSpec } from '../check-spec.ts';
 
 /** A rollback trigger watched during the bake (after resume, before the upgrade counts as succeeded). */
 export type BakeTrigger =

@@ -2,21 +2,8 @@ import type { UpgradeServices } from '../upgrade-services.ts';
 import type { WorkflowState } from '../workflow-state.ts';
 import type { AlarmSource } from './alarm-source.ts';
 import { countsOutcomes } from './bake-spec.ts';
-import { readTriggers, type TriggerReading } from './triggers.ts';
-
-/** What one look at the bake decided, carried from check to check in the workflow state ($.bake). */
-export interface BakeState {
-  readonly verdict: 'baking' | 'passed' | 'tripped';
-  readonly started_at: number;
-  readonly ends_at: number;
-  readonly wait_secs: number;
-  readonly readings: readonly TriggerReading[];
-  readonly failures: Readonly<Record<string, number>>;
-  /** What rolls it back: the trigger that fired, or the operator's abort. */
-  readonly trigger: string | null;
-  readonly aborted: boolean;
-  readonly promoted_by: string | null;
-}
+import type { BakeState } from './bake-state.ts';
+import { readTriggers } from './triggers.ts';
 
 /**
  * "Bake on target version": one look at the rollback triggers (after the warm-up), the operator's abort and

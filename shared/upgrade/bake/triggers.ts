@@ -4,13 +4,7 @@ import type { UpgradeServices } from '../upgrade-services.ts';
 import type { WorkflowState } from '../workflow-state.ts';
 import type { AlarmSource } from './alarm-source.ts';
 import type { BakeTrigger } from './bake-spec.ts';
-
-/** One trigger's last reading, as the status and the history show it. */
-export interface TriggerReading {
-  readonly trigger: string;
-  readonly fired: boolean;
-  readonly detail: string;
-}
+import type { TriggerReading } from './bake-state.ts';
 
 export const triggerName = (t: BakeTrigger): string => {
   switch (t.type) {
