@@ -3,11 +3,11 @@ import { runtime } from './http/runtime.ts';
 
 /** The upgrade holding the lock, as it really stands (interrupted, recovering, resumed), or null. */
 async function upgradeNow(): Promise<{ upgrade_id: string; state: string; next: string | null } | null> {
-  const { upgrades, cp } = runtime();
+  const { reads, cp } = runtime();
   const holder = await cp.upgrade.upgrades.lockHolder();
   const record = holder ? await cp.upgrade.upgrades.get(holder) : null;
   if (!record) return null;
-  const live = await upgrades.liveness(record);
+  const live = await reads.liveness(record);
   return { upgrade_id: record.id, state: live.state, next: live.next };
 }
 

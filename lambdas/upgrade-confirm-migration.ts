@@ -9,6 +9,6 @@ export const handler = httpHandler(
   async ({ body, pathParameters, caller }) => {
     const id = resourceIdFrom(pathParameters);
     if (!id) throw new NotFoundError('no such upgrade');
-    return { status: 200, body: await runtime().upgrades.confirmMigration(caller, id, body.tx_hash) };
+    return { status: 200, body: await runtime().signals.confirmMigration(caller, id, body.tx_hash) };
   },
 );

@@ -9,6 +9,6 @@ export const handler = httpHandler(
   async ({ pathParameters, caller }) => {
     const id = resourceIdFrom(pathParameters);
     if (!id) throw new NotFoundError('no such upgrade');
-    return { status: 200, body: await runtime().upgrades.continueDeploy(caller, id) };
+    return { status: 200, body: await runtime().signals.continueDeploy(caller, id) };
   },
 );

@@ -7,5 +7,5 @@ import { resourceIdFrom } from './http/schemas.ts';
 export const handler = httpHandler({ access: 'admin' }, async ({ pathParameters }) => {
   const id = resourceIdFrom(pathParameters);
   if (!id) throw new NotFoundError('no such upgrade: ids look like upgrade-2_0_0-20261123T003000-ab12');
-  return { status: 200, body: await runtime().upgrades.detail(id) };
+  return { status: 200, body: await runtime().reads.detail(id) };
 });

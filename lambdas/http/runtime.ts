@@ -4,7 +4,9 @@ import { type Config, ConfigError } from '../../shared/config.ts';
 import { buildControlPlane, type ControlPlane } from '../../shared/control-plane.ts';
 import { ScheduleService } from '../../shared/upgrade/schedule-service.ts';
 import type { ScheduleStore } from '../../shared/upgrade/schedules.ts';
+import { UpgradeReads } from '../../shared/upgrade/upgrade-reads.ts';
 import { UpgradeService } from '../../shared/upgrade/upgrade-service.ts';
+import { UpgradeSignals } from '../../shared/upgrade/upgrade-signals.ts';
 import type { WorkflowEngine } from '../../shared/upgrade/workflow-engine.ts';
 import { coreRuntime, resetCoreRuntime } from './core-runtime.ts';
 
@@ -14,6 +16,10 @@ interface Runtime {
   readonly config: Config;
   readonly cp: ControlPlane;
   readonly upgrades: UpgradeService;
+  /** Status as it really stands, history, one upgrade's steps. */
+  readonly reads: UpgradeReads;
+  /** Promote, continue, confirm-migration: what an operator tells a running upgrade. */
+  readonly signals: UpgradeSignals;
   readonly schedules: ScheduleService;
 }
 
@@ -65,6 +71,8 @@ export function runtime(): Runtime {
       config,
       cp,
       upgrades: new UpgradeService(cp.upgrade, () => engine(config)),
+      reads: new UpgradeReads(cp.upgrade, () => engine(config)),
+      signals: new UpgradeSignals(cp.upgrade, () => engine(config)),
       schedules: new ScheduleService(
         () => scheduleStore(config),
         cp.audit,

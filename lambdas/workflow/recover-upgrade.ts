@@ -17,10 +17,10 @@ const task = chainTask('Recover interrupted upgrade', async (svc, state) => {
  * back a live upgrade under its feet.
  */
 async function leaveAlone(upgradeId: string): Promise<string | null> {
-  const { cp, upgrades } = runtime();
+  const { cp, reads } = runtime();
   const record = await cp.upgrade.upgrades.get(upgradeId);
   if (record?.state !== 'running') return `upgrade ${upgradeId} is not running (ended, or unknown)`;
-  if (await upgrades.executionRunning(record, false)) {
+  if (await reads.executionRunning(record, false)) {
     logger.warn('recovery refused: the execution of the upgrade is running', { upgrade_id: upgradeId });
     return `upgrade ${upgradeId} is still running in its own execution (${record.execution_arn}): nothing to recover`;
   }
