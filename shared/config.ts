@@ -1,6 +1,7 @@
 import { MAX_SHARDS } from './adapters/dynamodb/fence-store.ts';
 import { type TableNames, tableNamesFor } from './adapters/dynamodb/tables.ts';
 import { type ApprovalPolicy, ApprovalPolicyError, approvalPolicyFrom } from './approval/approval-policy.ts';
+import { SHARED_ADMIN_PRINCIPAL } from './domain/audited.ts';
 import { outboundPolicy, refusedUrl } from './net/outbound-url.ts';
 
 /** How the API authenticates callers: bearer tokens (local) or IAM through API Gateway (AWS). */
@@ -120,7 +121,7 @@ function parseOperators(raw: string | undefined): Record<string, string> {
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
     throw new ConfigError('OPERATOR_TOKENS must be a JSON object of name -> token');
   for (const [name, token] of Object.entries(parsed)) {
-    if (!OPERATOR_NAME.test(name) || name === 'admin-token')
+    if (!OPERATOR_NAME.test(name) || name === SHARED_ADMIN_PRINCIPAL)
       throw new ConfigError(`OPERATOR_TOKENS: "${name}" is not a valid operator name (a-z, 0-9, . _ -)`);
     if (typeof token !== 'string' || token.length < 16)
       throw new ConfigError(

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { Config } from '../../shared/config.ts';
+import { sharedTokenPrincipal } from '../../shared/domain/audited.ts';
 import { forbidden, unauthorized } from './http-errors.ts';
 
 /** Which credential a route needs: operators' (admin), the intent producers' (intent), or none (public). */
@@ -45,7 +46,8 @@ export function authenticate(event: APIGatewayProxyEvent, access: Access, auth: 
     }
   }
   const wanted = access === 'admin' ? auth.adminToken : auth.intentToken;
-  if (same(token, wanted)) return { actor: `${access}-token${suffix}`, principal: `${access}-token` };
+  if (same(token, wanted))
+    return { actor: `${access}-token${suffix}`, principal: sharedTokenPrincipal(access) };
   const other = access === 'admin' ? auth.intentToken : auth.adminToken;
   if (same(token, other))
     throw forbidden(

@@ -1,3 +1,4 @@
+import { SHARED_ADMIN_PRINCIPAL } from '../domain/audited.ts';
 import { ConflictError, ForbiddenError } from '../domain/errors.ts';
 import type { ApprovalPolicy } from './approval-policy.ts';
 import { isApprover } from './approval-policy.ts';
@@ -14,7 +15,7 @@ export function requirePolicy(policy: ApprovalPolicy | null): ApprovalPolicy {
 
 /** The caller's identity for approvals, or a 403 saying which credential to use. */
 export function identityOf(caller: { principal?: string }): string {
-  if (caller.principal && caller.principal !== 'admin-token') return caller.principal;
+  if (caller.principal && caller.principal !== SHARED_ADMIN_PRINCIPAL) return caller.principal;
   throw new ForbiddenError(
     'personal_identity_required',
     'approvals need a personal identity: locally an operator token of your own (OPERATORS=name npm start), on AWS an IAM-signed request; the shared admin token and X-Operator do not count',

@@ -13,6 +13,11 @@ export interface Caller {
   readonly principal?: string;
 }
 
+/** The principal of a shared bearer token (`admin-token`, `intent-token`): a role, not a person. */
+export const sharedTokenPrincipal = (access: 'admin' | 'intent'): string => `${access}-token`;
+/** The shared admin token's principal: it may propose and execute, never approve, and no operator may take its name. */
+export const SHARED_ADMIN_PRINCIPAL = sharedTokenPrincipal('admin');
+
 /**
  * Runs an admin action and writes its audit record whatever the outcome:
  * succeeded, refused (a domain error the caller can fix) or failed (anything else). The error is rethrown.
