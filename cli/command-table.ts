@@ -48,22 +48,30 @@ export const apiCommand = (
 
 export const idArg = (ctx: CommandContext, i = 0): string => encodeURIComponent(ctx.args[i] ?? '');
 
-/** `<group> <word> [<id>]`: one POST whose body comes from the options (or none), its answer shown by `view`. */
-export const postCommand = (spec: {
-  readonly group: string;
-  readonly word: string;
-  readonly summary: string;
-  readonly route: (ctx: CommandContext) => string;
-  readonly withId?: boolean;
-  readonly body?: (opts: Readonly<Record<string, unknown>>) => unknown;
-  readonly options?: CommandSpec['options'];
-  readonly view: (m: OutputMode, body: Body) => string;
-}): CommandSpec =>
-  apiCommand({
-    path: [spec.group, spec.word],
-    summary: spec.summary,
-    ...(spec.withId ? { args: ['<id>'] } : {}),
-    options: spec.options ?? [],
-    call: (ctx) => ['POST', spec.route(ctx), spec.body?.(ctx.opts)],
-    view: spec.view,
-  });
+type Options = Readonly<Record<string, unknown>>;
+
+/**
+ * A family of one-POST commands, `<group> <word> [<id>]`: the POST goes to `route(ctx, word)`, its body comes from
+ * the options (or none), and the answer is shown by `view`. Returns the maker of one such command.
+ */
+export const postCommands =
+  (family: {
+    readonly group: string;
+    readonly route: (ctx: CommandContext, word: string) => string;
+    readonly withId: boolean;
+    readonly view: (m: OutputMode, body: Body) => string;
+  }) =>
+  (
+    word: string,
+    summary: string,
+    body?: (opts: Options) => unknown,
+    options: CommandSpec['options'] = [],
+  ): CommandSpec =>
+    apiCommand({
+      path: [family.group, word],
+      summary,
+      ...(family.withId ? { args: ['<id>'] } : {}),
+      options,
+      call: (ctx) => ['POST', family.route(ctx, word), body?.(ctx.opts)],
+      view: family.view,
+    });

@@ -1,23 +1,14 @@
-import { apiCommand, type CommandSpec, postCommand } from '../command-table.ts';
+import { apiCommand, type CommandSpec, postCommands } from '../command-table.ts';
 import { drainView, messageView } from '../views.ts';
 import { watchDrain } from '../watch-drain.ts';
 
-/** The drain routes answer with the drain status itself. */
-const drainAction = (
-  word: string,
-  summary: string,
-  body?: (o: Readonly<Record<string, unknown>>) => unknown,
-  options: CommandSpec['options'] = [],
-) =>
-  postCommand({
-    group: 'drain',
-    word,
-    summary,
-    route: () => `/admin/drain/${word}`,
-    ...(body ? { body } : {}),
-    options,
-    view: (m, b) => (b.mode ? drainView(m, b) : messageView(m, b)),
-  });
+/** The drain actions: POST /admin/drain/<word>, answered with the drain status itself. */
+const drainAction = postCommands({
+  group: 'drain',
+  route: (_ctx, word) => `/admin/drain/${word}`,
+  withId: false,
+  view: (m, b) => (b.mode ? drainView(m, b) : messageView(m, b)),
+});
 
 export const DRAIN_COMMANDS: readonly CommandSpec[] = [
   drainAction(

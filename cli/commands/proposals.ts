@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import { UsageError } from '../cli-errors.ts';
-import { apiCommand, type CommandSpec, idArg, postCommand } from '../command-table.ts';
+import { apiCommand, type CommandSpec, idArg, postCommands } from '../command-table.ts';
 import { messageView, proposalsView, proposalView } from '../views.ts';
 import { upgradeConfigFrom } from './upgrade.ts';
 
@@ -13,23 +13,13 @@ async function confirm(question: string): Promise<boolean> {
 }
 
 /** POST /admin/proposals/{id}/<word>: a decision on one proposal. */
-const decision = (
-  word: string,
-  summary: string,
-  body?: (o: Readonly<Record<string, unknown>>) => unknown,
-  options: CommandSpec['options'] = [],
-) =>
-  postCommand({
-    group: 'proposals',
-    word,
-    summary,
-    withId: true,
-    route: (ctx) => `/admin/proposals/${idArg(ctx)}/${word}`,
-    ...(body ? { body } : {}),
-    options,
-    view: (m, b) =>
-      `${messageView(m, b)}${b.proposal ? `\n${proposalView(m, b.proposal as Record<string, unknown>)}` : ''}`,
-  });
+const decision = postCommands({
+  group: 'proposals',
+  route: (ctx, word) => `/admin/proposals/${idArg(ctx)}/${word}`,
+  withId: true,
+  view: (m, b) =>
+    `${messageView(m, b)}${b.proposal ? `\n${proposalView(m, b.proposal as Record<string, unknown>)}` : ''}`,
+});
 
 export const PROPOSAL_COMMANDS: readonly CommandSpec[] = [
   apiCommand({

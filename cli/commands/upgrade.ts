@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../cli-errors.ts';
-import { apiCommand, type CommandContext, type CommandSpec, idArg, postCommand } from '../command-table.ts';
+import { apiCommand, type CommandContext, type CommandSpec, idArg, postCommands } from '../command-table.ts';
 import { messageView, upgradeDetailView, upgradeStatusView, upgradesView } from '../views.ts';
 import { watchUpgrade } from '../watch-upgrade.ts';
 
@@ -26,22 +26,12 @@ export const watchOptions = (ctx: CommandContext) => ({
 });
 
 /** POST /admin/upgrade/{id}/<word>: a signal to one upgrade. */
-const signal = (
-  word: string,
-  summary: string,
-  body?: (o: Readonly<Record<string, unknown>>) => unknown,
-  options: CommandSpec['options'] = [],
-) =>
-  postCommand({
-    group: 'upgrade',
-    word,
-    summary,
-    withId: true,
-    route: (ctx) => `/admin/upgrade/${idArg(ctx)}/${word}`,
-    ...(body ? { body } : {}),
-    options,
-    view: messageView,
-  });
+const signal = postCommands({
+  group: 'upgrade',
+  route: (ctx, word) => `/admin/upgrade/${idArg(ctx)}/${word}`,
+  withId: true,
+  view: messageView,
+});
 
 export const UPGRADE_COMMANDS: readonly CommandSpec[] = [
   {
