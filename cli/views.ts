@@ -197,5 +197,14 @@ export function proposalView(m: OutputMode, p: Body): string {
   ])}\nconfig:\n${JSON.stringify(p.config, null, 2)}`;
 }
 
-/** A one-line answer to an action: the API's message, or the status. */
-export const messageView = (m: OutputMode, b: Body) => paint(m, 'green', str(b.message ?? b.status ?? 'ok'));
+/** A one-line answer to an action: the API's message, or what it answered (`upgrade_id: …, continued: true`). */
+export const messageView = (m: OutputMode, b: Body) =>
+  paint(
+    m,
+    'green',
+    typeof b.message === 'string'
+      ? b.message
+      : Object.entries(b)
+          .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+          .join(', ') || 'done',
+  );

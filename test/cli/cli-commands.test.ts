@@ -146,8 +146,9 @@ describe('ucp against the local stack (found through its data folder)', () => {
     await waitFor(
       async () => (await run('upgrade', 'status', ...quick)).json?.current_step === 'Waiting for deploy',
     );
-    const go = await run('upgrade', 'continue', id, ...quick);
+    const go = await run('upgrade', 'continue', id);
     expect(go.code, go.stderr).toBe(0);
+    expect(go.stdout).toMatch(new RegExp(`upgrade_id: ${id}, continued: true`));
     const watched = await run('upgrade', 'watch', id, '--interval', '200');
     expect(watched.code).toBe(0);
     expect(watched.stdout).toMatch(/✓ Wait for operator deploy/);
