@@ -3,7 +3,7 @@ import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { approvalPolicyFrom } from '../shared/approval/approval-policy.ts';
 import { acknowledgeFindings } from './nag-acknowledgements.ts';
 import { StatefulStack } from './stateful-stack.ts';
-import { StatelessStack } from './stateless-stack.ts';
+import { type ChainSettings, StatelessStack } from './stateless-stack.ts';
 
 export interface AppSettings {
   readonly retentionDays: number;
@@ -11,8 +11,7 @@ export interface AppSettings {
   readonly maintenanceWindows: string;
   /** Loopback or private targets the control plane may call on AWS (CIDRs, addresses, host names; comma-separated). */
   readonly outboundAllow?: string;
-  /** The chain for contract migrations (empty: contract sections are refused with a message saying so). */
-  readonly chain: { rpcEndpoint: string; chainId: string; prefix: string; gasPrice: string };
+  readonly chain: ChainSettings;
   /** CloudWatch alarms the bake may read: names or `prefix*` (`-c bakeAlarms=HighErrorRate,ucp-bake-*`; default `ucp-bake-*`). */
   readonly bakeAlarms: readonly string[];
   /** The approval policy as the functions' environment (see README "Approvals"). */
@@ -53,6 +52,7 @@ export function settingsFrom(app: App): AppSettings {
       chainId: String(ctx('chainId') ?? ''),
       prefix: String(ctx('chainPrefix') ?? ''),
       gasPrice: String(ctx('chainGasPrice') ?? ''),
+      broadcastPollMs: Number(ctx('chainBroadcastPollMs') ?? 3000),
     },
     approval: approvalFrom(ctx),
     bakeAlarms: String(ctx('bakeAlarms') ?? 'ucp-bake-*')

@@ -13,6 +13,16 @@ import { PROJECT_ROOT, ProjectFunction } from './project-function.ts';
 import type { StatefulStack } from './stateful-stack.ts';
 import { UpgradeWatchers } from './upgrade-watchers.ts';
 
+/** The chain for contract migrations (an empty endpoint: contract sections are refused with a message saying so). */
+export interface ChainSettings {
+  readonly rpcEndpoint: string;
+  readonly chainId: string;
+  readonly prefix: string;
+  readonly gasPrice: string;
+  /** How often a chain Task looks for its broadcast transaction in a block (about the chain's block time). */
+  readonly broadcastPollMs: number;
+}
+
 export interface StatelessProps extends StackProps {
   readonly data: StatefulStack;
   readonly fenceShards: number;
@@ -20,7 +30,7 @@ export interface StatelessProps extends StackProps {
   readonly maintenanceWindows: string;
   /** OUTBOUND_ALLOW of the functions: internal targets they may call (empty: none). */
   readonly outboundAllow?: string;
-  readonly chain: { rpcEndpoint: string; chainId: string; prefix: string; gasPrice: string };
+  readonly chain: ChainSettings;
   /** CloudWatch alarms an upgrade's bake may name as triggers (DescribeAlarms is granted on exactly these). */
   readonly bakeAlarms: readonly string[];
   /** The approval policy's environment (APPROVERS, APPROVAL_THRESHOLD, ...); empty: upgrades start directly. */
@@ -76,6 +86,7 @@ export class StatelessStack extends Stack {
             CHAIN_ID: props.chain.chainId,
             CHAIN_PREFIX: props.chain.prefix,
             CHAIN_GAS_PRICE: props.chain.gasPrice,
+            CHAIN_BROADCAST_POLL_MS: String(props.chain.broadcastPollMs),
             // The secret's ARN only: the mnemonic is read at run time and never enters the environment.
             SIGNER_SECRET_ID: d.signerSecret.secretArn,
           }

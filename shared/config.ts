@@ -52,6 +52,8 @@ export interface Config {
         prefix: string;
         gasPrice: string;
         gasAdjustment: number;
+        /** How often a broadcast transaction is looked for in a block (CHAIN_BROADCAST_POLL_MS, default 3 s). */
+        broadcastPollMs: number;
         signerSecretId: string | null;
         dataDir: string;
       }
@@ -205,6 +207,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           prefix: required(env, 'CHAIN_PREFIX'),
           gasPrice: required(env, 'CHAIN_GAS_PRICE'),
           gasAdjustment: Number(env.CHAIN_GAS_ADJUSTMENT || 1.4),
+          broadcastPollMs: intFromEnv(env, 'CHAIN_BROADCAST_POLL_MS', 3_000, 100, 60_000),
           // On AWS the mnemonic is in Secrets Manager; elsewhere in the data folder (signer.mnemonic).
           signerSecretId: env.SIGNER_SECRET_ID || null,
           dataDir: env.DATA_DIR || '.data',

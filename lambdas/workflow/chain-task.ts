@@ -25,6 +25,7 @@ function wireChain(config: Config): void {
       prefix: c.prefix,
       gasPrice: c.gasPrice,
       gasAdjustment: c.gasAdjustment,
+      broadcastPollMs: c.broadcastPollMs,
     },
     c.signerSecretId ? new SecretsManagerSigner(c.signerSecretId) : new FileSignerSource(c.dataDir),
   );

@@ -213,6 +213,26 @@ describe('the templates, under what AWS enforces', () => {
     }
   });
 
+  it('the chain given with -c reaches every function as CHAIN_* (what the harness sets), the mnemonic only as a secret ARN', () => {
+    const fns = Object.values(service.findResources('AWS::Lambda::Function') as Resources).filter(
+      (f) =>
+        (f.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables
+          ?.CONTROL_TABLE,
+    );
+    expect(fns.length).toBeGreaterThan(40);
+    for (const f of fns) {
+      const env = (f.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(env).toMatchObject({
+        CHAIN_RPC_ENDPOINT: 'https://rpc.example.org:443',
+        CHAIN_ID: 'example-1',
+        CHAIN_PREFIX: 'wasm',
+        CHAIN_GAS_PRICE: '0.025uatom',
+        CHAIN_BROADCAST_POLL_MS: '2000',
+      });
+      expect(text(env.SIGNER_SECRET_ID)).toMatch(/ChainSigner/);
+    }
+  });
+
   it('only the functions that announce proposals may publish, and only to the proposals topic', () => {
     const publishers = Object.entries(service.findResources('AWS::IAM::Policy') as Resources)
       .filter(([, p]) =>

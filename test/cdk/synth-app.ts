@@ -45,6 +45,7 @@ export function synthesizeForTemplateTests(): SynthesizedApp {
       chainId: 'example-1',
       prefix: 'wasm',
       gasPrice: '0.025uatom',
+      broadcastPollMs: 2000,
     },
     approval: approvalFrom((key) => APPROVAL_CONTEXT[key]),
     bakeAlarms: ['HighErrorRate', 'SettlementLatencyP99'],

@@ -48,6 +48,7 @@ describe('CosmjsChain without a node', () => {
     [{ gasPrice: '0.025' }, /gasPrice "0.025"/],
     [{ gasAdjustment: 0.5 }, /gasAdjustment must be a number from 1 to 10/],
     [{ requestTimeoutMs: 0 }, /requestTimeoutMs/],
+    [{ broadcastPollMs: 50 }, /broadcastPollMs must be an integer from 100 to 60000/],
   ])('refuses the config %o', async (override, message) => {
     const error = await caught(() => new CosmjsChain({ ...CONFIG, ...override }, TEST_MNEMONIC));
     expect(error.code).toBe('invalid_request');

@@ -1,4 +1,4 @@
-import { SigningCosmWasmClient } from '@cosmjs/cosmwasm-stargate';
+import { CosmWasmClient, SigningCosmWasmClient } from '@cosmjs/cosmwasm-stargate';
 import { DirectSecp256k1HdWallet } from '@cosmjs/proto-signing';
 import { ChainError, errorText } from '../../chain/chain-error.ts';
 import type {
@@ -28,6 +28,35 @@ function checkedMnemonic(raw: string, origin: string): string {
   }
 }
 
+/** A value opened on first use and kept; a failed opening is forgotten, so the next use tries again. */
+class Retried<T> {
+  private value: Promise<T> | undefined;
+  constructor(private readonly open: () => Promise<T>) {}
+
+  get(): Promise<T> {
+    if (this.value === undefined) {
+      const attempt = this.open();
+      this.value = attempt;
+      attempt.catch(() => {
+        if (this.value === attempt) this.value = undefined;
+      });
+    }
+    return this.value;
+  }
+
+  /** The opening under way or done, if any. */
+  current(): Promise<T> | undefined {
+    return this.value;
+  }
+
+  /** Forgets the value and hands it over (to close it). */
+  take(): Promise<T> | undefined {
+    const value = this.value;
+    this.value = undefined;
+    return value;
+  }
+}
+
 interface Connection {
   client: SigningCosmWasmClient;
   sender: string;
@@ -45,8 +74,9 @@ interface Connection {
  */
 export class CosmjsChain implements ChainPort {
   readonly config: ValidCosmjsChainConfig;
-  private connection: Promise<Connection> | undefined;
-  private signer: Promise<{ wallet: DirectSecp256k1HdWallet; sender: string }> | undefined;
+  private readonly signing = new Retried(() => this.openConnection());
+  private readonly reading = new Retried(() => this.openReader());
+  private readonly signer = new Retried(() => this.openWallet());
 
   /** `mnemonic` is the signer's BIP-39 mnemonic, or a source to read it from when first needed. */
   constructor(
@@ -102,18 +132,18 @@ export class CosmjsChain implements ChainPort {
   }
 
   async query<T>(address: string, msg: JsonMessage): Promise<T> {
-    const { client } = await this.connect();
+    const client = await this.reader();
     return (await this.read(`query on ${address}`, () => client.queryContractSmart(address, msg))) as T;
   }
 
   async codeDetails(codeId: number): Promise<CodeRef> {
-    const { client } = await this.connect();
+    const client = await this.reader();
     const details = await this.read(`code details of ${codeId}`, () => client.getCodeDetails(codeId));
     return { codeId: details.id, checksum: details.checksum.toLowerCase() };
   }
 
   async contractInfo(address: string): Promise<ContractInfo> {
-    const { client } = await this.connect();
+    const client = await this.reader();
     const contract = await this.read(`contract info of ${address}`, () => client.getContract(address));
     return {
       address: contract.address,
@@ -123,38 +153,32 @@ export class CosmjsChain implements ChainPort {
     };
   }
 
-  /** Closes the connection; a later call connects again. */
+  /** Closes the connections; a later call connects again. */
   async disconnect(): Promise<void> {
-    const connection = this.connection;
-    this.connection = undefined;
-    if (connection === undefined) return;
-    try {
-      (await connection).client.disconnect();
-    } catch {
-      // the connection never came up: nothing to close
+    for (const connection of [this.signing.take(), this.reading.take()]) {
+      if (connection === undefined) continue;
+      try {
+        const opened = await connection;
+        ('client' in opened ? opened.client : opened).disconnect();
+      } catch {
+        // the connection never came up: nothing to close
+      }
     }
   }
 
+  /** The signing connection: transactions only (it needs the mnemonic). */
   private connect(): Promise<Connection> {
-    if (this.connection === undefined) {
-      const attempt = this.openConnection();
-      this.connection = attempt;
-      attempt.catch(() => {
-        if (this.connection === attempt) this.connection = undefined;
-      });
-    }
-    return this.connection;
+    return this.signing.get();
+  }
+
+  /** An unsigned connection for reads: a step that only queries never reads the mnemonic. */
+  private reader(): Promise<CosmWasmClient> {
+    const signing = this.signing.current();
+    return signing ? signing.then((c) => c.client) : this.reading.get();
   }
 
   private wallet(): Promise<{ wallet: DirectSecp256k1HdWallet; sender: string }> {
-    if (this.signer === undefined) {
-      const attempt = this.openWallet();
-      this.signer = attempt;
-      attempt.catch(() => {
-        if (this.signer === attempt) this.signer = undefined;
-      });
-    }
-    return this.signer;
+    return this.signer.get();
   }
 
   private async openWallet(): Promise<{ wallet: DirectSecp256k1HdWallet; sender: string }> {
@@ -183,16 +207,28 @@ export class CosmjsChain implements ChainPort {
   }
 
   private async openConnection(): Promise<Connection> {
-    const { rpcEndpoint, chainId, parsedGasPrice, requestTimeoutMs } = this.config;
+    const { rpcEndpoint, parsedGasPrice, broadcastPollMs } = this.config;
     const { wallet, sender } = await this.wallet();
+    const client = await this.checkedConnection(() =>
+      SigningCosmWasmClient.connectWithSigner(rpcEndpoint, wallet, {
+        gasPrice: parsedGasPrice,
+        broadcastPollIntervalMs: broadcastPollMs,
+      }),
+    );
+    return { client, sender };
+  }
+
+  private openReader(): Promise<CosmWasmClient> {
+    return this.checkedConnection(() => CosmWasmClient.connect(this.config.rpcEndpoint));
+  }
+
+  /** Connects within the request timeout and refuses a node of another chain id. */
+  private async checkedConnection<C extends CosmWasmClient>(open: () => Promise<C>): Promise<C> {
+    const { rpcEndpoint, chainId, requestTimeoutMs } = this.config;
     const what = `connecting to ${rpcEndpoint}`;
-    let client: SigningCosmWasmClient;
+    let client: C;
     try {
-      client = await withTimeout(
-        what,
-        requestTimeoutMs,
-        SigningCosmWasmClient.connectWithSigner(rpcEndpoint, wallet, { gasPrice: parsedGasPrice }),
-      );
+      client = await withTimeout(what, requestTimeoutMs, open());
     } catch (error) {
       const chainError = toChainError(what, error);
       // Anything going wrong before the node answered is a transport problem.
@@ -208,7 +244,7 @@ export class CosmjsChain implements ChainPort {
         `${rpcEndpoint} serves chain ${actual}, not the configured ${chainId}`,
       );
     }
-    return { client, sender };
+    return client;
   }
 
   private async read<T>(what: string, run: () => Promise<T>): Promise<T> {

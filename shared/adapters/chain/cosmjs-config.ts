@@ -15,6 +15,8 @@ export interface CosmjsChainConfig {
   gasAdjustment?: number;
   /** Limit for connecting and for each query (default 10 s). */
   requestTimeoutMs?: number;
+  /** How often a broadcast transaction is looked for in a block (default 3 s; about the chain's block time). */
+  broadcastPollMs?: number;
 }
 
 /** {@link CosmjsChainConfig} checked and with defaults filled in. */
@@ -57,5 +59,9 @@ export function validateCosmjsConfig(config: CosmjsChainConfig): ValidCosmjsChai
   if (!Number.isInteger(requestTimeoutMs) || requestTimeoutMs <= 0) {
     throw invalid(`requestTimeoutMs must be a positive integer, got ${requestTimeoutMs}`);
   }
-  return { ...config, gasAdjustment, requestTimeoutMs, parsedGasPrice };
+  const broadcastPollMs = config.broadcastPollMs ?? 3_000;
+  if (!Number.isInteger(broadcastPollMs) || broadcastPollMs < 100 || broadcastPollMs > 60_000) {
+    throw invalid(`broadcastPollMs must be an integer from 100 to 60000, got ${broadcastPollMs}`);
+  }
+  return { ...config, gasAdjustment, requestTimeoutMs, broadcastPollMs, parsedGasPrice };
 }
