@@ -195,15 +195,19 @@ describe('the templates, under what AWS enforces', () => {
       expect(t).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
   });
 
+  /** The environment of every project function (those that reach the control table), more than 40 of them. */
+  const projectFunctionEnvironments = () => {
+    const envs = Object.values(service.findResources('AWS::Lambda::Function') as Resources)
+      .map(
+        (f) => (f.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables,
+      )
+      .filter((v): v is Record<string, unknown> => !!v?.CONTROL_TABLE);
+    expect(envs.length).toBeGreaterThan(40);
+    return envs;
+  };
+
   it('every function gets the approval policy given with -c, and the proposals topic', () => {
-    const fns = Object.values(service.findResources('AWS::Lambda::Function') as Resources).filter(
-      (f) =>
-        (f.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables
-          ?.CONTROL_TABLE,
-    );
-    expect(fns.length).toBeGreaterThan(40);
-    for (const f of fns) {
-      const env = (f.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    for (const env of projectFunctionEnvironments()) {
       expect(env).toMatchObject({
         APPROVERS: APPROVAL_CONTEXT.approvers,
         APPROVAL_THRESHOLD: '2',
@@ -214,14 +218,7 @@ describe('the templates, under what AWS enforces', () => {
   });
 
   it('the chain given with -c reaches every function as CHAIN_* (what the harness sets), the mnemonic only as a secret ARN', () => {
-    const fns = Object.values(service.findResources('AWS::Lambda::Function') as Resources).filter(
-      (f) =>
-        (f.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables
-          ?.CONTROL_TABLE,
-    );
-    expect(fns.length).toBeGreaterThan(40);
-    for (const f of fns) {
-      const env = (f.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    for (const env of projectFunctionEnvironments()) {
       expect(env).toMatchObject({
         CHAIN_RPC_ENDPOINT: 'https://rpc.example.org:443',
         CHAIN_ID: 'example-1',

@@ -4,9 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChainRpc, startChainRpc } from '../../local/engines/chain-rpc/rpc-server.ts';
 import { CosmjsChain } from '../../shared/adapters/chain/cosmjs-chain.ts';
 import { SimulatedChain, sha256Hex } from '../../shared/adapters/chain/simulated-chain.ts';
-import { type ChainError, isChainError } from '../../shared/chain/chain-error.ts';
 import type { Settlement } from '../../shared/chain/settlement-types.ts';
-import { PRESERVING_MIGRATE, settlementWasm } from './fixtures.ts';
+import { caughtChainError, PRESERVING_MIGRATE, settlementWasm } from './fixtures.ts';
 
 // CosmjsChain (what the chain Tasks run on AWS) against the CometBFT RPC endpoint over the simulated chain: real
 // CosmJS, real signing, real protobuf, a real CosmWasm VM behind.
@@ -25,15 +24,7 @@ const config = () => ({
   broadcastPollMs: 100,
 });
 
-async function caught(run: () => unknown): Promise<ChainError> {
-  try {
-    await run();
-  } catch (error) {
-    if (isChainError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a ChainError');
-}
+const caught = caughtChainError;
 
 beforeAll(async () => {
   sim = SimulatedChain.create({ chainId: CHAIN_ID });

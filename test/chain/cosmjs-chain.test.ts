@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CosmjsChain } from '../../shared/adapters/chain/cosmjs-chain.ts';
 import { classifyCosmjsError } from '../../shared/adapters/chain/cosmjs-errors.ts';
-import { type ChainError, isChainError } from '../../shared/chain/chain-error.ts';
+import { caughtChainError } from './fixtures.ts';
 
 /** The BIP-39 test mnemonic (public, holds nothing). */
 const TEST_MNEMONIC =
@@ -15,15 +15,7 @@ const CONFIG = {
   gasPrice: '0.025uatom',
 };
 
-async function caught(run: () => unknown): Promise<ChainError> {
-  try {
-    await run();
-  } catch (error) {
-    if (isChainError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a ChainError');
-}
+const caught = caughtChainError;
 
 function listen(server: Server): Promise<number> {
   return new Promise((resolve) => {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { type ChainError, isChainError } from '../../shared/chain/chain-error.ts';
 import type { Settlement } from '../../shared/chain/settlement-types.ts';
 
 /** The committed builds of the AssemblyScript settlement contract. */
@@ -30,3 +31,14 @@ export const PRESERVING_MIGRATE = {
 };
 
 export type { Settlement };
+
+/** The ChainError `run` throws (anything else thrown fails the test, and so does no error at all). */
+export async function caughtChainError(run: () => unknown): Promise<ChainError> {
+  try {
+    await run();
+  } catch (error) {
+    if (isChainError(error)) return error;
+    throw error;
+  }
+  throw new Error('expected a ChainError');
+}
