@@ -4,6 +4,7 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { BUNDLE_ALIASES, BUNDLE_MAIN_FIELDS } from './bundling/options.ts';
 
 export const PROJECT_ROOT = join(import.meta.dirname, '..');
 
@@ -21,7 +22,7 @@ export interface ProjectFunctionProps {
 /**
  * The one way this project makes a Lambda function: Node.js 22 on arm64, explicit memory and timeout, X-Ray
  * tracing, its own log group with retention, source maps, bundled by the project's own esbuild (no Docker) with the
- * AWS SDK inside and class names kept.
+ * AWS SDK inside (its ES build, without the parts a function never runs) and class names kept.
  */
 export class ProjectFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: ProjectFunctionProps) {
@@ -51,6 +52,9 @@ export class ProjectFunction extends NodejsFunction {
         keepNames: true,
         // The AWS SDK is bundled: functions run the SDK versions the tests ran, not whatever the runtime ships.
         externalModules: [],
+        // ...in its ES build, tree-shaken, with what never runs on Lambda left out (cdk/bundling/options.ts).
+        mainFields: BUNDLE_MAIN_FIELDS,
+        esbuildArgs: { '--alias': Object.entries(BUNDLE_ALIASES).map(([from, to]) => `${from}=${to}`) },
         forceDockerBundling: false,
       },
     });
