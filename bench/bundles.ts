@@ -1,8 +1,9 @@
 /**
  * Every function bundle of a synthesized app (`cdk.out`, or the folder given as first argument): its minified size
  * and its cold init time (a fresh Node process requires the bundle until `handler` is there; median of N runs),
- * beside two baselines built here with the same esbuild settings: an empty handler, and a handler holding only a
- * DynamoDB document client (`@aws-sdk/client-dynamodb` + `lib-dynamodb`). Run `npx cdk synth --quiet` first.
+ * beside baselines built here with the same esbuild settings: an empty handler, and a handler holding only a
+ * DynamoDB document client (`@aws-sdk/client-dynamodb` + `lib-dynamodb`), bundled plainly (the ratio's base) and
+ * as the functions are bundled (the floor of a function that uses the SDK). Run `npx cdk synth --quiet` first.
  *
  *   npm run bench:bundles [-- cdk.out] (BENCH_RUNS=7 for more runs per bundle)
  */
@@ -10,7 +11,8 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { buildSync } from 'esbuild';
+import { type BuildOptions, buildSync } from 'esbuild';
+import { BUNDLE_ALIASES, BUNDLE_MAIN_FIELDS } from '../cdk/bundling/options.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const OUT = resolve(process.argv[2] ?? join(ROOT, 'cdk.out'));
@@ -34,7 +36,7 @@ function median(file: string): number {
   return times[Math.floor(times.length / 2)] ?? Number.NaN;
 }
 
-function baseline(name: string, source: string): { name: string; file: string } {
+function baseline(name: string, source: string, extra: BuildOptions = {}): { name: string; file: string } {
   const dir = mkdtempSync(join(tmpdir(), `bench-${name}-`));
   writeFileSync(join(dir, 'entry.ts'), source);
   buildSync({
@@ -48,6 +50,7 @@ function baseline(name: string, source: string): { name: string; file: string } 
     format: 'cjs',
     nodePaths: [join(ROOT, 'node_modules')],
     logLevel: 'error',
+    ...extra,
   });
   return { name, file: join(dir, 'index.js') };
 }
@@ -79,8 +82,13 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 const db = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 export const handler = async () => db.config.region;`,
 );
+// The same client bundled as the functions are (cdk/bundling/options.ts): the floor of any function that uses it.
+const lean = baseline("ddb-sdk, functions' bundling", readFileSync(join(sdk.file, '../entry.ts'), 'utf8'), {
+  mainFields: BUNDLE_MAIN_FIELDS,
+  alias: { ...BUNDLE_ALIASES },
+});
 const sdkMs = median(sdk.file);
-const rows = [empty, sdk, ...bundles].map((b) => {
+const rows = [empty, sdk, lean, ...bundles].map((b) => {
   const ms = b === sdk ? sdkMs : median(b.file);
   return { ...b, kb: statSync(b.file).size / 1024, ms };
 });
@@ -92,7 +100,7 @@ for (const r of rows) {
     `${pad(r.name, 44)} ${r.kb.toFixed(0).padStart(8)} ${r.ms.toFixed(0).padStart(8)} ${(r.ms / sdkMs).toFixed(2).padStart(6)}`,
   );
 }
-const fns = rows.slice(2);
+const fns = rows.slice(3);
 const total = fns.reduce((s, r) => s + r.kb, 0);
 const sorted = [...fns].sort((a, b) => a.ms - b.ms);
 console.log(
