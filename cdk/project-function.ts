@@ -4,7 +4,7 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { BUNDLE_ALIASES, BUNDLE_MAIN_FIELDS } from './bundling/options.ts';
+import { FUNCTION_BUILD } from './bundling/options.ts';
 
 export const PROJECT_ROOT = join(import.meta.dirname, '..');
 
@@ -45,16 +45,15 @@ export class ProjectFunction extends NodejsFunction {
       environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
       bundling: {
         sourceMap: true,
-        minify: true,
-        target: 'node22',
+        minify: FUNCTION_BUILD.minify,
+        target: FUNCTION_BUILD.target,
         format: OutputFormat.CJS,
-        // Error class names reach Step Functions (Retry/Catch match them): minification must not rename them.
-        keepNames: true,
-        // The AWS SDK is bundled: functions run the SDK versions the tests ran, not whatever the runtime ships.
+        keepNames: FUNCTION_BUILD.keepNames,
+        // The AWS SDK is bundled: functions run the SDK versions the tests ran, not whatever the runtime ships...
         externalModules: [],
         // ...in its ES build, tree-shaken, with what never runs on Lambda left out (cdk/bundling/options.ts).
-        mainFields: BUNDLE_MAIN_FIELDS,
-        esbuildArgs: { '--alias': Object.entries(BUNDLE_ALIASES).map(([from, to]) => `${from}=${to}`) },
+        mainFields: FUNCTION_BUILD.mainFields,
+        esbuildArgs: { '--alias': Object.entries(FUNCTION_BUILD.alias).map(([from, to]) => `${from}=${to}`) },
         forceDockerBundling: false,
       },
     });

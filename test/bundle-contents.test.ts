@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BUNDLE_ALIASES, BUNDLE_MAIN_FIELDS } from '../cdk/bundling/options.ts';
+import { FUNCTION_BUILD } from '../cdk/bundling/options.ts';
 import { WORKFLOW_TASK_ENTRIES } from '../shared/upgrade/workflow/definition.ts';
 
 /**
@@ -28,16 +28,11 @@ const HEAVY = [
   /node_modules\/@aws-sdk\/client-(s3|sfn|scheduler|secrets-manager)\//,
 ];
 
-/** Bundles a handler as the CDK app does (minified, SDK external as measured today) and lists its inputs. */
+/** Bundles a handler as the CDK app does (cdk/bundling/options.ts: the SDK inside) and lists its inputs. */
 async function bundle(route: string): Promise<{ inputs: string[]; bytes: number }> {
   const out = await build({
+    ...FUNCTION_BUILD,
     entryPoints: [`lambdas/${route}.ts`],
-    bundle: true,
-    minify: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'cjs',
-    external: ['@aws-sdk/*'],
     write: false,
     metafile: true,
     logLevel: 'silent',
@@ -46,14 +41,20 @@ async function bundle(route: string): Promise<{ inputs: string[]; bytes: number 
   return { inputs: Object.keys(file?.inputs ?? {}), bytes: file?.bytes ?? 0 };
 }
 
+/**
+ * What a lean route may weigh with the SDK inside: today 273-306 KB, of which the bare DynamoDB client is 197 KB
+ * (the issue's 250 KB target was set with the SDK left out; see README "Deploying to AWS").
+ */
+const LEAN_ROUTE_MAX_KB = 320;
+
 describe('each bundle holds only what its route uses', () => {
   it.each(LEAN_ROUTES)(
-    '%s carries no chain, checkpoint or workflow code and stays under 250 KB',
+    `%s carries no chain, checkpoint or workflow code and stays under ${LEAN_ROUTE_MAX_KB} KB with the SDK inside`,
     async (route) => {
       const { inputs, bytes } = await bundle(route);
       const heavy = inputs.filter((i) => HEAVY.some((h) => h.test(i)));
       expect(heavy, `${route} pulls in ${heavy.slice(0, 5).join(', ')}`).toEqual([]);
-      expect(bytes).toBeLessThan(250 * 1024);
+      expect(bytes).toBeLessThan(LEAN_ROUTE_MAX_KB * 1024);
     },
   );
 
@@ -105,16 +106,9 @@ export const handler = async () => {
     );
     file = join(dir, 'index.js');
     await build({
+      ...FUNCTION_BUILD,
       entryPoints: [join(dir, 'entry.ts')],
       outfile: file,
-      bundle: true,
-      minify: true,
-      keepNames: true,
-      platform: 'node',
-      target: 'node22',
-      format: 'cjs',
-      mainFields: BUNDLE_MAIN_FIELDS,
-      alias: { ...BUNDLE_ALIASES },
       nodePaths: [join(ROOT, 'node_modules')],
       logLevel: 'silent',
     });

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { BuildOptions } from 'esbuild';
 
 const HERE = import.meta.dirname;
 
@@ -19,3 +20,19 @@ export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
   '@smithy/core/event-streams': join(HERE, 'no-event-streams.ts'),
   'mnemonist/lru-cache': join(HERE, 'lru-cache.ts'),
 };
+
+/**
+ * How every function is built, as esbuild options: what the CDK app gives NodejsFunction (project-function.ts), and
+ * what a benchmark or test uses to build a bundle as a function's would be.
+ */
+export const FUNCTION_BUILD = {
+  bundle: true,
+  platform: 'node',
+  target: 'node22',
+  format: 'cjs',
+  minify: true,
+  // Error class names reach Step Functions (Retry/Catch match them): minification must not rename them.
+  keepNames: true,
+  mainFields: BUNDLE_MAIN_FIELDS,
+  alias: { ...BUNDLE_ALIASES },
+} satisfies BuildOptions;
