@@ -160,6 +160,8 @@ describe('CosmjsChain over the simulated node', () => {
     await expect(client.broadcastTxSync(TxRaw.encode(tx).finish())).rejects.toThrow(
       /signature verification failed.*chain-id \(sim-rpc-1\)/,
     );
+    const truncated = TxRaw.encode({ ...tx, signatures: [new Uint8Array(10)] }).finish();
+    await expect(client.broadcastTxSync(truncated)).rejects.toThrow(/signature verification failed/);
     expect(rpc.node.ledger.account(address).sequence).toBe(sequence);
     client.disconnect();
   });

@@ -131,6 +131,19 @@ export function messageFailure(error: unknown): TxOutcome {
   );
 }
 
+/** True when `signature` (64 bytes, r and s) signs `hash` for `pubkey`; a malformed one is simply not valid. */
+function validSignature(signature: Uint8Array | undefined, hash: Uint8Array, pubkey: Uint8Array): boolean {
+  try {
+    return Secp256k1.verifySignature(
+      Secp256k1Signature.fromFixedLength(signature ?? new Uint8Array()),
+      hash,
+      pubkey,
+    );
+  } catch {
+    return false;
+  }
+}
+
 /** A decoded, signature-checked transaction: its messages and the signer's account. */
 interface CheckedTx {
   readonly messages: readonly Runnable[];
@@ -189,8 +202,7 @@ export function checkTx(
       chainId: ledger.chainId,
       accountNumber: account.number,
     });
-    const signature = Secp256k1Signature.fromFixedLength(raw.signatures[0] ?? new Uint8Array());
-    if (!Secp256k1.verifySignature(signature, sha256(makeSignBytes(doc)), pubkey))
+    if (!validSignature(raw.signatures[0], sha256(makeSignBytes(doc)), pubkey))
       return failure(
         4,
         'sdk',
