@@ -44,11 +44,6 @@ class Retried<T> {
     return this.value;
   }
 
-  /** The opening under way or done, if any. */
-  current(): Promise<T> | undefined {
-    return this.value;
-  }
-
   /** Forgets the value and hands it over (to close it). */
   take(): Promise<T> | undefined {
     const value = this.value;
@@ -173,8 +168,7 @@ export class CosmjsChain implements ChainPort {
 
   /** An unsigned connection for reads: a step that only queries never reads the mnemonic. */
   private reader(): Promise<CosmWasmClient> {
-    const signing = this.signing.current();
-    return signing ? signing.then((c) => c.client) : this.reading.get();
+    return this.reading.get();
   }
 
   private wallet(): Promise<{ wallet: DirectSecp256k1HdWallet; sender: string }> {
