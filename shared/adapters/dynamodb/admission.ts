@@ -3,6 +3,7 @@ import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } fr
 import type { ModeState } from '../../domain/drain-mode.ts';
 import type { InflightIntent } from '../../domain/inflight.ts';
 import type { GateState, RegisterOutcome } from '../../domain/ports.ts';
+import { writtenIf } from './conditional-write.ts';
 import { gateFromItem, readModeRecord, shardKey } from './fence-store.ts';
 import { intentToItem } from './intent-item.ts';
 
@@ -130,20 +131,16 @@ async function deleteIfCreatedAt(
   key: { shard: unknown; id: unknown },
   createdAt: unknown,
 ): Promise<boolean> {
-  return db
-    .send(
+  return writtenIf(
+    db.send(
       new DeleteCommand({
         TableName: table,
         Key: { shard: key.shard, id: key.id },
         ConditionExpression: 'created_at = :c',
         ExpressionAttributeValues: { ':c': createdAt },
       }),
-    )
-    .then(() => true)
-    .catch((err) => {
-      if (err instanceof ConditionalCheckFailedException) return false;
-      throw err;
-    });
+    ),
+  );
 }
 
 /**

@@ -19,6 +19,7 @@ import {
 } from '../../domain/inflight.ts';
 import type { Census, FenceSnapshot, IntentStore, RegisterOutcome } from '../../domain/ports.ts';
 import { admissionCutoffs, admit, reapUnadmitted, unadmitted } from './admission.ts';
+import { writtenIf } from './conditional-write.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { intentFromItem } from './intent-item.ts';
 import type { TableNames } from './tables.ts';
@@ -155,18 +156,14 @@ export class DynamoIntentStore implements IntentStore {
   ): Promise<number> {
     let changed = 0;
     for await (const item of this.scanAll(filter, values)) {
-      const done = await this.db
-        .send(
+      const done = await writtenIf(
+        this.db.send(
           new UpdateCommand({
             TableName: this.tables.intents,
             ...update({ shard: item.shard, id: item.id }),
           }),
-        )
-        .then(() => true)
-        .catch((err) => {
-          if (err instanceof ConditionalCheckFailedException) return false;
-          throw err;
-        });
+        ),
+      );
       if (done) changed++;
     }
     return changed;

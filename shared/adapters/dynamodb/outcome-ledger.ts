@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -15,6 +14,7 @@ import {
   type OutcomeLedger,
   type OutcomeTotals,
 } from '../../domain/outcomes.ts';
+import { writtenIf } from './conditional-write.ts';
 
 /** Counter items per upgrade: completions spread over this many partition keys (each takes 1,000 WCU/s). */
 export const OUTCOME_COUNTERS = 8;
@@ -44,8 +44,8 @@ export class DynamoOutcomeLedger implements OutcomeLedger {
   }
 
   async begin(c: OutcomeCounting): Promise<void> {
-    try {
-      await this.db.send(
+    await writtenIf(
+      this.db.send(
         new PutCommand({
           TableName: this.table,
           Item: { ...COUNTING_KEY, upgrade_id: c.upgradeId, since: c.since, until: c.until },
@@ -53,25 +53,21 @@ export class DynamoOutcomeLedger implements OutcomeLedger {
           ConditionExpression: 'attribute_not_exists(pk) OR upgrade_id <> :u',
           ExpressionAttributeValues: { ':u': c.upgradeId },
         }),
-      );
-    } catch (err) {
-      if (!(err instanceof ConditionalCheckFailedException)) throw err;
-    }
+      ),
+    );
   }
 
   async end(upgradeId: string): Promise<void> {
-    try {
-      await this.db.send(
+    await writtenIf(
+      this.db.send(
         new DeleteCommand({
           TableName: this.table,
           Key: COUNTING_KEY,
           ConditionExpression: 'upgrade_id = :u',
           ExpressionAttributeValues: { ':u': upgradeId },
         }),
-      );
-    } catch (err) {
-      if (!(err instanceof ConditionalCheckFailedException)) throw err;
-    }
+      ),
+    );
   }
 
   async add(upgradeId: string, outcome: Outcome, key: string): Promise<void> {

@@ -1,6 +1,6 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Proposal, ProposalStore } from '../../approval/proposal.ts';
+import { writtenIf } from './conditional-write.ts';
 
 const PK = 'PROPOSALS';
 const strip = (item: Record<string, unknown>): Proposal => {
@@ -48,8 +48,8 @@ export class DynamoProposalStore implements ProposalStore {
   }
 
   private async put(p: Proposal, condition: string, values: Record<string, unknown>): Promise<boolean> {
-    try {
-      await this.db.send(
+    return writtenIf(
+      this.db.send(
         new PutCommand({
           TableName: this.table,
           Item: { pk: PK, sk: p.id, ...p },
@@ -57,11 +57,7 @@ export class DynamoProposalStore implements ProposalStore {
           ...(condition.includes('#v') ? { ExpressionAttributeNames: { '#v': 'version' } } : {}),
           ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
         }),
-      );
-      return true;
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
-      throw err;
-    }
+      ),
+    );
   }
 }

@@ -1,7 +1,7 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { StoredRecord } from '../../migration/migration.ts';
 import type { RecordStore } from '../../migration/record-store.ts';
+import { writtenIf } from './conditional-write.ts';
 
 /** The intents table as raw records. Writes are conditional so that re-running a migration or restore is harmless. */
 export class DynamoRecordStore implements RecordStore {
@@ -35,32 +35,25 @@ export class DynamoRecordStore implements RecordStore {
   }
 
   async replaceIfVersion(record: StoredRecord, expectedVersion: string): Promise<boolean> {
-    try {
-      await this.db.send(
+    return writtenIf(
+      this.db.send(
         new PutCommand({
           TableName: this.table,
           Item: record,
           ConditionExpression: 'attribute_exists(id) AND protocol_version = :v',
           ExpressionAttributeValues: { ':v': expectedVersion },
         }),
-      );
-      return true;
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
-      throw err;
-    }
+      ),
+    );
   }
 
   async putIfPresent(record: StoredRecord): Promise<'restored' | 'gone'> {
-    try {
-      await this.db.send(
+    const restored = await writtenIf(
+      this.db.send(
         new PutCommand({ TableName: this.table, Item: record, ConditionExpression: 'attribute_exists(id)' }),
-      );
-      return 'restored';
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return 'gone';
-      throw err;
-    }
+      ),
+    );
+    return restored ? 'restored' : 'gone';
   }
 
   private async *segment(

@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -9,6 +8,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { StepRecord, UpgradeRecord, UpgradeStore } from '../../upgrade/upgrade-record.ts';
+import { writtenIf } from './conditional-write.ts';
 import { retryOnConflict } from './transactions.ts';
 
 const LOCK_KEY = { pk: 'UPGRADE_LOCK', sk: 'LOCK' };
@@ -32,34 +32,30 @@ export class DynamoUpgradeStore implements UpgradeStore {
   ) {}
 
   async acquireLock(id: string, now: number): Promise<string | null> {
-    try {
-      await this.db.send(
+    const acquired = await writtenIf(
+      this.db.send(
         new PutCommand({
           TableName: this.table,
           Item: { ...LOCK_KEY, upgrade_id: id, acquired_at: now },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
-      );
-      return null;
-    } catch (err) {
-      if (!(err instanceof ConditionalCheckFailedException)) throw err;
-      return (await this.lockHolder()) ?? 'another upgrade';
-    }
+      ),
+    );
+    return acquired ? null : ((await this.lockHolder()) ?? 'another upgrade');
   }
 
   async releaseLock(id: string): Promise<void> {
-    try {
-      await this.db.send(
+    // Refused when the lock is not ours, or released already.
+    await writtenIf(
+      this.db.send(
         new DeleteCommand({
           TableName: this.table,
           Key: LOCK_KEY,
           ConditionExpression: 'upgrade_id = :id',
           ExpressionAttributeValues: { ':id': id },
         }),
-      );
-    } catch (err) {
-      if (!(err instanceof ConditionalCheckFailedException)) throw err; // not ours, or released already
-    }
+      ),
+    );
   }
 
   async lockHolder(): Promise<string | null> {
