@@ -4,29 +4,13 @@ import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Key } from 'aws-cdk-lib/aws-kms';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import type { AwsAccess } from '../lambdas/api/route-types.ts';
+import { ROUTES } from '../lambdas/routes.ts';
 import { OUTCOMES_PK_PREFIX } from '../shared/adapters/dynamodb/outcome-ledger.ts';
 import type { TaskAccess } from '../shared/upgrade/workflow/types.ts';
 
-/** What one function may touch. Each level names exact actions: no `*` action on data. */
-export interface Access {
-  readonly control?: 'read' | 'write';
-  /**
-   * register: Put, and Delete of its own item when the gate refuses. reopen: read, plus UpdateItem to lift the freezes
-   * an upgrade's checkpoint left and DeleteItem to remove what refused registrations left (no Put).
-   */
-  readonly intents?: 'read' | 'write' | 'register' | 'update' | 'complete' | 'reopen';
-  readonly checkpoints?: 'read' | 'write';
-  /** start: StartExecution; signal: SendTask*; operate: both (abort: signal a wait, or start a recovery). */
-  readonly workflow?: 'start' | 'inspect' | 'signal' | 'operate';
-  readonly scheduler?: boolean;
-  /** Publishes proposal announcements to the proposals' SNS topic. */
-  readonly notify?: boolean;
-  /**
-   * Counts completion outcomes for a bake: GetItem and UpdateItem on the control table's OUTCOMES* keys only (a
-   * completion route needs nothing else there).
-   */
-  readonly outcomes?: boolean;
-}
+/** What one function may touch (defined with the API table, which gives each route its own). */
+export type Access = AwsAccess;
 
 const READ = [
   'dynamodb:GetItem',
@@ -134,41 +118,8 @@ export function grantAccess(fn: IGrantable, access: Access, t: AccessTargets): v
   }
 }
 
-/** What each HTTP handler needs (by handler file name). */
-export const ROUTE_ACCESS: Record<string, Access> = {
-  health: { control: 'read', workflow: 'inspect' },
-  'drain-start': { control: 'write', intents: 'read' },
-  'drain-status': { control: 'write', intents: 'read' },
-  'drain-cancel': { control: 'write', intents: 'reopen' },
-  'drain-resume': { control: 'write', intents: 'reopen' },
-  'drain-force': { control: 'write', intents: 'read' },
-  'inflight-list': { control: 'read', intents: 'read' },
-  'intent-register': { control: 'write', intents: 'register' },
-  'intent-update': { intents: 'update' },
-  'intent-complete': { intents: 'complete', outcomes: true },
-  'upgrade-start': { control: 'write', intents: 'read', workflow: 'start' },
-  'upgrade-status': { control: 'write', intents: 'read', workflow: 'inspect' },
-  // A lost execution's recovery runs as an execution of its own: abort itself never writes intents.
-  'upgrade-abort': { control: 'write', intents: 'read', workflow: 'operate' },
-  'upgrade-continue': { control: 'write', workflow: 'signal' },
-  'upgrade-confirm-migration': { control: 'write', workflow: 'signal' },
-  'upgrade-promote': { control: 'write' },
-  'upgrades-list': { control: 'read' },
-  'upgrade-get': { control: 'read', workflow: 'inspect' },
-  'schedule-create': { control: 'write', scheduler: true },
-  'schedules-list': { control: 'read', scheduler: true },
-  'schedule-delete': { control: 'write', scheduler: true },
-  'proposal-create': { control: 'write', notify: true },
-  'proposals-list': { control: 'read' },
-  'proposal-get': { control: 'read' },
-  'proposal-approve': { control: 'write', notify: true },
-  'proposal-reject': { control: 'write', notify: true },
-  'proposal-cancel': { control: 'write', notify: true },
-  // Starts the approved upgrade: what upgrade-start has, and the announcement.
-  'proposal-execute': { control: 'write', intents: 'read', workflow: 'start', notify: true },
-  'checkpoints-list': { control: 'read' },
-  'checkpoint-get': { control: 'read', checkpoints: 'read' },
-};
+/** What each HTTP handler needs (by handler file name), from the API table (lambdas/routes.ts). */
+export const ROUTE_ACCESS: Record<string, Access> = Object.fromEntries(ROUTES.map((r) => [r.handler, r.aws]));
 
 /**
  * A workflow Task's grants, from its entry in the workflow table (shared/upgrade/workflow/): its tables and

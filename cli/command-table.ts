@@ -1,3 +1,4 @@
+import { requestOf } from '../lambdas/routes.ts';
 import type { ApiClient } from './api-client.ts';
 import type { ExitCode } from './cli-errors.ts';
 import type { OutputMode } from './output.ts';
@@ -46,18 +47,21 @@ export const apiCommand = (
   },
 });
 
-export const idArg = (ctx: CommandContext, i = 0): string => encodeURIComponent(ctx.args[i] ?? '');
+/** The id argument as given (the API table's path builder encodes it). */
+export const idArg = (ctx: CommandContext, i = 0): string => ctx.args[i] ?? '';
 
 type Options = Readonly<Record<string, unknown>>;
 
 /**
- * A family of one-POST commands, `<group> <word> [<id>]`: the POST goes to `route(ctx, word)`, its body comes from
- * the options (or none), and the answer is shown by `view`. Returns the maker of one such command.
+ * A family of one-POST commands, `<group> <word> [<id>]`: the request is the API table's route `route(word)` (with
+ * the id as its path parameter), its body comes from the options (or none), and the answer is shown by `view`.
+ * Returns the maker of one such command.
  */
 export const postCommands =
   (family: {
     readonly group: string;
-    readonly route: (ctx: CommandContext, word: string) => string;
+    /** The route's name (its handler) in lambdas/routes.ts. */
+    readonly route: (word: string) => string;
     readonly withId: boolean;
     readonly view: (m: OutputMode, body: Body) => string;
   }) =>
@@ -72,6 +76,9 @@ export const postCommands =
       summary,
       ...(family.withId ? { args: ['<id>'] } : {}),
       options,
-      call: (ctx) => ['POST', family.route(ctx, word), body?.(ctx.opts)],
+      call: (ctx) => [
+        ...requestOf(family.route(word), family.withId ? { id: idArg(ctx) } : {}),
+        body?.(ctx.opts),
+      ],
       view: family.view,
     });

@@ -1,3 +1,4 @@
+import { requestOf } from '../lambdas/routes.ts';
 import type { ApiClient } from './api-client.ts';
 import { EXIT, type ExitCode } from './cli-errors.ts';
 import { LiveScreen } from './live-screen.ts';
@@ -37,7 +38,7 @@ export async function watchDrain(
   for (;;) {
     const d = await surviving(
       client,
-      (api) => api.call('GET', '/admin/drain/status'),
+      (api) => api.call(...requestOf('drain-status')),
       (secs) =>
         screen.draw(
           last

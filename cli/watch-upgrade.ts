@@ -1,3 +1,4 @@
+import { requestOf } from '../lambdas/routes.ts';
 import type { ApiClient } from './api-client.ts';
 import { EXIT, type ExitCode } from './cli-errors.ts';
 import { LiveScreen } from './live-screen.ts';
@@ -77,8 +78,8 @@ export async function watchUpgrade(
     const read = await surviving(
       client,
       async (api) => {
-        const detail = await api.call('GET', `/admin/upgrades/${encodeURIComponent(id)}`);
-        const status = await api.send('GET', '/admin/upgrade/status');
+        const detail = await api.call(...requestOf('upgrade-get', { id }));
+        const status = await api.send(...requestOf('upgrade-status'));
         const mine = status.status === 200 && status.body.upgrade_id === id ? status.body : null;
         return { detail, status: mine };
       },

@@ -1,3 +1,4 @@
+import { requestOf } from '../../lambdas/routes.ts';
 import { apiCommand, type CommandSpec, postCommands } from '../command-table.ts';
 import { drainView, messageView } from '../views.ts';
 import { watchDrain } from '../watch-drain.ts';
@@ -5,7 +6,7 @@ import { watchDrain } from '../watch-drain.ts';
 /** The drain actions: POST /admin/drain/<word>, answered with the drain status itself. */
 const drainAction = postCommands({
   group: 'drain',
-  route: (_ctx, word) => `/admin/drain/${word}`,
+  route: (word) => `drain-${word}`,
   withId: false,
   view: (m, b) => (b.mode ? drainView(m, b) : messageView(m, b)),
 });
@@ -23,7 +24,7 @@ export const DRAIN_COMMANDS: readonly CommandSpec[] = [
   apiCommand({
     path: ['drain', 'status'],
     summary: 'the mode, inflight count, oldest age, locked funds and deadline',
-    call: () => ['GET', '/admin/drain/status'],
+    call: () => requestOf('drain-status'),
     view: drainView,
   }),
   drainAction('cancel', 'cancel a drain: admit intents again'),

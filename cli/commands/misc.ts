@@ -1,3 +1,4 @@
+import { requestOf } from '../../lambdas/routes.ts';
 import { apiCommand, type CommandSpec, idArg } from '../command-table.ts';
 import {
   checkpointsView,
@@ -10,21 +11,14 @@ import {
 } from '../views.ts';
 import { upgradeConfigFrom } from './upgrade.ts';
 
-const query = (pairs: Record<string, unknown>) => {
-  const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(pairs))
-    if (v !== undefined && v !== null && v !== false) q.set(k, String(v));
-  return q.size ? `?${q}` : '';
-};
-
 export const MISC_COMMANDS: readonly CommandSpec[] = [
   {
     path: ['status'],
     summary: 'the drain mode and the current upgrade, at a glance',
     async run({ api, mode }) {
       const client = api();
-      const drain = await client.call('GET', '/admin/drain/status');
-      const upgrade = await client.send('GET', '/admin/upgrade/status');
+      const drain = await client.call(...requestOf('drain-status'));
+      const upgrade = await client.send(...requestOf('upgrade-status'));
       const current = upgrade.status === 200 ? upgrade.body : null;
       const text = `${drainView(mode, drain)}${current ? `\n\n${upgradeStatusView(mode, current)}` : '\n\nno upgrade yet'}`;
       return { body: { drain, upgrade: current }, text };
@@ -39,29 +33,36 @@ export const MISC_COMMANDS: readonly CommandSpec[] = [
       ['--limit <n>', 'page size (default 50)'],
       ['--cursor <c>', 'the next page (from the previous answer)'],
     ],
-    call: ({ opts }) => [
-      'GET',
-      `/admin/inflight${query({ phase: opts.phase, locked: opts.locked ? 'true' : undefined, limit: opts.limit ?? 50, cursor: opts.cursor })}`,
-    ],
+    call: ({ opts }) =>
+      requestOf(
+        'inflight-list',
+        {},
+        {
+          phase: opts.phase as string | undefined,
+          locked: opts.locked ? 'true' : undefined,
+          limit: (opts.limit as string | undefined) ?? 50,
+          cursor: opts.cursor as string | undefined,
+        },
+      ),
     view: inflightView,
   }),
   apiCommand({
     path: ['checkpoints'],
     summary: 'checkpoints in S3, newest first',
-    call: () => ['GET', '/admin/checkpoints'],
+    call: () => requestOf('checkpoints-list'),
     view: checkpointsView,
   }),
   apiCommand({
     path: ['checkpoint', 'validate'],
     summary: 'recheck every hash and count of a checkpoint',
     args: ['<id>'],
-    call: (ctx) => ['GET', `/admin/checkpoints/${idArg(ctx)}?validate=true`],
+    call: (ctx) => requestOf('checkpoint-get', { id: idArg(ctx) }, { validate: 'true' }),
     view: validationView,
   }),
   apiCommand({
     path: ['schedules', 'list'],
     summary: 'scheduled upgrades',
-    call: () => ['GET', '/admin/upgrade/schedules'],
+    call: () => requestOf('schedules-list'),
     view: schedulesView,
   }),
   apiCommand({
@@ -78,8 +79,7 @@ export const MISC_COMMANDS: readonly CommandSpec[] = [
       ['--dry-run', 'a dry run'],
     ],
     call: ({ opts }) => [
-      'POST',
-      '/admin/upgrade/schedules',
+      ...requestOf('schedule-create'),
       {
         name: opts.name,
         schedule: opts.at,
@@ -92,7 +92,7 @@ export const MISC_COMMANDS: readonly CommandSpec[] = [
     path: ['schedules', 'delete'],
     summary: 'delete a schedule',
     args: ['<id>'],
-    call: (ctx) => ['DELETE', `/admin/upgrade/schedules/${idArg(ctx)}`],
+    call: (ctx) => requestOf('schedule-delete', { id: idArg(ctx) }),
     view: messageView,
   }),
 ];

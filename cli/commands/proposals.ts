@@ -1,4 +1,5 @@
 import { createInterface } from 'node:readline/promises';
+import { requestOf } from '../../lambdas/routes.ts';
 import { UsageError } from '../cli-errors.ts';
 import { apiCommand, type CommandSpec, idArg, postCommands } from '../command-table.ts';
 import { messageView, proposalsView, proposalView } from '../views.ts';
@@ -15,7 +16,7 @@ async function confirm(question: string): Promise<boolean> {
 /** POST /admin/proposals/{id}/<word>: a decision on one proposal. */
 const decision = postCommands({
   group: 'proposals',
-  route: (ctx, word) => `/admin/proposals/${idArg(ctx)}/${word}`,
+  route: (word) => `proposal-${word}`,
   withId: true,
   view: (m, b) =>
     `${messageView(m, b)}${b.proposal ? `\n${proposalView(m, b.proposal as Record<string, unknown>)}` : ''}`,
@@ -26,17 +27,15 @@ export const PROPOSAL_COMMANDS: readonly CommandSpec[] = [
     path: ['proposals', 'list'],
     summary: 'upgrade proposals (--state pending|timelocked|executable|executed|rejected|cancelled|expired)',
     options: [['--state <state>', 'only this state']],
-    call: ({ opts }) => [
-      'GET',
-      `/admin/proposals${opts.state ? `?state=${encodeURIComponent(String(opts.state))}` : ''}`,
-    ],
+    call: ({ opts }) =>
+      requestOf('proposals-list', {}, { state: opts.state ? String(opts.state) : undefined }),
     view: proposalsView,
   }),
   apiCommand({
     path: ['proposals', 'show'],
     summary: 'one proposal: its config, config_sha256, approvals and timelock',
     args: ['<id>'],
-    call: (ctx) => ['GET', `/admin/proposals/${idArg(ctx)}`],
+    call: (ctx) => requestOf('proposal-get', { id: idArg(ctx) }),
     view: proposalView,
   }),
   apiCommand({
@@ -49,8 +48,7 @@ export const PROPOSAL_COMMANDS: readonly CommandSpec[] = [
       ['--description <text>', 'what changes, for the approvers; required'],
     ],
     call: ({ opts }) => [
-      'POST',
-      '/admin/proposals',
+      ...requestOf('proposal-create'),
       { upgrade: upgradeConfigFrom(opts), description: opts.description },
     ],
     view: (m, b) => `${messageView(m, b)}\n${proposalView(m, (b.proposal ?? b) as Record<string, unknown>)}`,
@@ -65,7 +63,7 @@ export const PROPOSAL_COMMANDS: readonly CommandSpec[] = [
     ],
     async run(ctx) {
       const api = ctx.api();
-      const p = await api.call('GET', `/admin/proposals/${idArg(ctx)}`);
+      const p = await api.call(...requestOf('proposal-get', { id: idArg(ctx) }));
       if (ctx.mode !== 'json') process.stderr.write(`${proposalView(ctx.mode, p)}\n`);
       if (!ctx.opts.yes) {
         if (!process.stdin.isTTY)
@@ -77,7 +75,7 @@ export const PROPOSAL_COMMANDS: readonly CommandSpec[] = [
         config_sha256: p.config_sha256,
         ...(ctx.opts.waiveTimelock ? { waive_timelock: true } : {}),
       };
-      const answer = await api.call('POST', `/admin/proposals/${idArg(ctx)}/approve`, body);
+      const answer = await api.call(...requestOf('proposal-approve', { id: idArg(ctx) }), body);
       return { body: answer, text: messageView(ctx.mode, answer) };
     },
   },

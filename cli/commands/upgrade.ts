@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { requestOf } from '../../lambdas/routes.ts';
 import { UsageError } from '../cli-errors.ts';
 import { apiCommand, type CommandContext, type CommandSpec, idArg, postCommands } from '../command-table.ts';
 import { messageView, upgradeDetailView, upgradeStatusView, upgradesView } from '../views.ts';
@@ -28,7 +29,7 @@ export const watchOptions = (ctx: CommandContext) => ({
 /** POST /admin/upgrade/{id}/<word>: a signal to one upgrade. */
 const signal = postCommands({
   group: 'upgrade',
-  route: (ctx, word) => `/admin/upgrade/${idArg(ctx)}/${word}`,
+  route: (word) => `upgrade-${word}`,
   withId: true,
   view: messageView,
 });
@@ -46,7 +47,7 @@ export const UPGRADE_COMMANDS: readonly CommandSpec[] = [
       ['--interval <ms>', 'live view: poll interval (default 1000)'],
     ],
     async run(ctx) {
-      const started = await ctx.api().call('POST', '/admin/upgrade/start', upgradeConfigFrom(ctx.opts));
+      const started = await ctx.api().call(...requestOf('upgrade-start'), upgradeConfigFrom(ctx.opts));
       if (!ctx.opts.watch)
         return {
           body: started,
@@ -60,7 +61,7 @@ export const UPGRADE_COMMANDS: readonly CommandSpec[] = [
   apiCommand({
     path: ['upgrade', 'status'],
     summary: 'the current (or last) upgrade: state, step, progress, what to do next',
-    call: () => ['GET', '/admin/upgrade/status'],
+    call: () => requestOf('upgrade-status'),
     view: upgradeStatusView,
   }),
   {
@@ -69,7 +70,7 @@ export const UPGRADE_COMMANDS: readonly CommandSpec[] = [
     args: ['[id]'],
     options: [['--interval <ms>', 'poll interval (default 1000)']],
     async run(ctx) {
-      const id = ctx.args[0] ?? String((await ctx.api().call('GET', '/admin/upgrade/status')).upgrade_id);
+      const id = ctx.args[0] ?? String((await ctx.api().call(...requestOf('upgrade-status'))).upgrade_id);
       const exit = await watchUpgrade(ctx.api, id, ctx.mode, watchOptions(ctx));
       return { body: null, text: '', exit, printed: true };
     },
@@ -77,7 +78,7 @@ export const UPGRADE_COMMANDS: readonly CommandSpec[] = [
   apiCommand({
     path: ['upgrade', 'abort'],
     summary: 'abort the running upgrade: it rolls back to its checkpoint and resumes on the old version',
-    call: () => ['POST', '/admin/upgrade/abort'],
+    call: () => requestOf('upgrade-abort'),
     view: messageView,
   }),
   signal('continue', 'let a manual deploy go on (after you deployed the new version)'),
@@ -92,14 +93,15 @@ export const UPGRADE_COMMANDS: readonly CommandSpec[] = [
     path: ['upgrade', 'show'],
     summary: 'one upgrade with every step, its duration and outcome',
     args: ['<id>'],
-    call: (ctx) => ['GET', `/admin/upgrades/${idArg(ctx)}`],
+    call: (ctx) => requestOf('upgrade-get', { id: idArg(ctx) }),
     view: upgradeDetailView,
   }),
   apiCommand({
     path: ['upgrades'],
     summary: 'the upgrade history, newest first',
     options: [['--limit <n>', 'how many (default 20)']],
-    call: ({ opts }) => ['GET', `/admin/upgrades${opts.limit ? `?limit=${Number(opts.limit)}` : ''}`],
+    call: ({ opts }) =>
+      requestOf('upgrades-list', {}, { limit: opts.limit ? Number(opts.limit) : undefined }),
     view: upgradesView,
   }),
 ];
