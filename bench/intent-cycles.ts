@@ -24,18 +24,23 @@ const ddbDir = mkdtempSync(join(tmpdir(), 'bench-ddb-'));
 const ddb = await startDynamoDbLocal(process.env.BENCH_DDB === 'memory' ? {} : { dbPath: ddbDir });
 console.log(`DynamoDB Local ${process.env.BENCH_DDB === 'memory' ? 'in memory' : 'on disk (as npm start)'}`);
 try {
-  Object.assign(process.env, {
-    DYNAMODB_ENDPOINT: ddb.endpoint,
-    TABLE_PREFIX: 'bench',
-    AUTH_MODE: 'token',
-    ADMIN_TOKEN: 'bench-admin',
-    INTENT_TOKEN: 'bench-intent',
-  });
-  const { runtime } = await import('../lambdas/http/runtime.ts');
-  const { coreRuntime } = await import('../lambdas/http/core-runtime.ts');
+  const { loadConfig } = await import('../shared/config.ts');
+  const { environmentOf } = await import('../lambdas/compose/environment.ts');
+  const { coreServices } = await import('../lambdas/compose/core-services.ts');
+  const env = environmentOf(
+    loadConfig({
+      ...process.env,
+      DYNAMODB_ENDPOINT: ddb.endpoint,
+      TABLE_PREFIX: 'bench',
+      AUTH_MODE: 'token',
+      ADMIN_TOKEN: 'bench-admin',
+      INTENT_TOKEN: 'bench-intent',
+    }),
+  );
   const { ensureTables } = await import('../shared/adapters/dynamodb/bootstrap.ts');
   const { startApiGateway } = await import('../local/api-gateway.ts');
-  const { config, cp } = runtime();
+  const { config } = env;
+  const cp = coreServices(env);
   const client = new DynamoDBClient({
     endpoint: ddb.endpoint,
     region: 'us-east-1',
@@ -53,7 +58,7 @@ try {
   );
   await cp.init();
   const doc = DynamoDBDocumentClient.from(client);
-  const server = await startApiGateway('127.0.0.1', 0);
+  const server = await startApiGateway(env, '127.0.0.1', 0);
   // Idle keep-alive sockets outlive the other paths' cells: the server must not close one the agent reuses.
   server.keepAliveTimeout = 120_000;
   const port = (server.address() as { port: number }).port;
@@ -134,7 +139,7 @@ try {
   // Capacity, sequentially (the running version is cached as in production: one mode read per 10 s).
   const CAPACITY_CYCLES = 200;
   await cp.inflight.register({ id: 'capacity-warm' });
-  const meter = meterCapacity(coreRuntime().cp.db);
+  const meter = meterCapacity(cp.db);
   for (let n = 0; n < CAPACITY_CYCLES; n++) await cp.inflight.register({ id: `capacity-${n}` });
   const register = { ...meter.totals };
   meter.reset();

@@ -1,13 +1,10 @@
-import { emitDrainMetrics } from './http/drain-metrics.ts';
 import { EmptyBody } from './http/drain-schemas.ts';
 import { httpHandler } from './http/http-handler.ts';
+import { emitDrainMetrics } from './telemetry/drain-metrics.ts';
 
 /** POST /admin/drain/cancel: abandon a drain and admit intents again on the running version. */
-export const handler = httpHandler(
-  { access: 'admin', initialises: true, body: EmptyBody, bodyOptional: true },
-  async ({ caller, cp }) => {
-    const status = await cp.drain.cancel(caller);
-    emitDrainMetrics(status);
-    return { status: 200, body: status };
-  },
-);
+export const handler = httpHandler('drain-cancel', { body: EmptyBody }, async ({ caller, services }) => {
+  const status = await services.drain.cancel(caller);
+  emitDrainMetrics(status);
+  return { status: 200, body: status };
+});

@@ -1,12 +1,13 @@
-import { emitDrainMetrics } from './http/drain-metrics.ts';
 import { DrainResumeBody } from './http/drain-schemas.ts';
 import { httpHandler } from './http/http-handler.ts';
+import { emitDrainMetrics } from './telemetry/drain-metrics.ts';
 
 /** POST /admin/drain/resume {version?}: admit intents again, on `version` when given. */
 export const handler = httpHandler(
-  { access: 'admin', initialises: true, body: DrainResumeBody, bodyOptional: true },
-  async ({ body, caller, cp }) => {
-    const status = await cp.drain.resume(caller, body.version ?? null);
+  'drain-resume',
+  { body: DrainResumeBody },
+  async ({ body, caller, services }) => {
+    const status = await services.drain.resume(caller, body.version ?? null);
     emitDrainMetrics(status);
     return { status: 200, body: status };
   },

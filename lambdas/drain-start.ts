@@ -1,13 +1,14 @@
 import { DEFAULT_DRAIN_TIMEOUT_SECS } from '../shared/domain/drain-mode.ts';
-import { emitDrainMetrics } from './http/drain-metrics.ts';
 import { DrainStartBody } from './http/drain-schemas.ts';
 import { httpHandler } from './http/http-handler.ts';
+import { emitDrainMetrics } from './telemetry/drain-metrics.ts';
 
 /** POST /admin/drain/start {reason, drain_timeout_secs?}: stop admitting intents; inflight ones go on. */
 export const handler = httpHandler(
-  { access: 'admin', initialises: true, body: DrainStartBody },
-  async ({ body, caller, cp, log }) => {
-    const status = await cp.drain.startDrain(
+  'drain-start',
+  { body: DrainStartBody },
+  async ({ body, caller, services, log }) => {
+    const status = await services.drain.startDrain(
       caller,
       body.reason,
       body.drain_timeout_secs ?? DEFAULT_DRAIN_TIMEOUT_SECS,

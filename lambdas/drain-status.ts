@@ -1,9 +1,9 @@
-import { emitDrainMetrics } from './http/drain-metrics.ts';
 import { httpHandler } from './http/http-handler.ts';
+import { emitDrainMetrics } from './telemetry/drain-metrics.ts';
 
 /** GET /admin/drain/status: mode, inflight count, oldest age, completions since the drain began. */
-export const handler = httpHandler({ access: 'admin', initialises: true }, async ({ cp }) => {
-  const status = await cp.drain.status();
+export const handler = httpHandler('drain-status', {}, async ({ services }) => {
+  const status = await services.drain.status();
   emitDrainMetrics(status);
   return { status: 200, body: status };
 });

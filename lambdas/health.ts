@@ -1,9 +1,11 @@
+import { type AdminServices, adminServices } from './compose/admin-services.ts';
 import { httpHandler } from './http/http-handler.ts';
-import { runtime } from './http/runtime.ts';
 
 /** The upgrade holding the lock, as it really stands (interrupted, recovering, resumed), or null. */
-async function upgradeNow(): Promise<{ upgrade_id: string; state: string; next: string | null } | null> {
-  const { reads, cp } = runtime();
+async function upgradeNow(
+  services: AdminServices,
+): Promise<{ upgrade_id: string; state: string; next: string | null } | null> {
+  const { reads, cp } = services;
   const holder = await cp.upgrade.upgrades.lockHolder();
   const record = holder ? await cp.upgrade.upgrades.get(holder) : null;
   if (!record) return null;
@@ -15,12 +17,12 @@ async function upgradeNow(): Promise<{ upgrade_id: string; state: string; next: 
  * GET /health: whether the control plane can reach its state store, and the upgrade under way if any (Degraded
  * while one is interrupted: it is fenced until recovery ends it); public, no secrets in the answer.
  */
-export const handler = httpHandler({ access: 'public' }, async ({ cp }) => {
+export const handler = httpHandler('health', { services: adminServices }, async ({ services }) => {
   const started = Date.now();
   try {
-    const mode = await cp.fence.readMode();
+    const mode = await services.cp.fence.readMode();
     const check = { name: 'dynamodb', status: 'Healthy', latency_ms: Date.now() - started };
-    const upgrade = await upgradeNow().catch(() => null);
+    const upgrade = await upgradeNow(services).catch(() => null);
     const stuck = upgrade?.state === 'interrupted';
     const status = stuck ? 'Degraded' : 'Healthy';
     return {

@@ -3,15 +3,15 @@ import { httpHandler } from './http/http-handler.ts';
 import { presentIntent } from './http/present.ts';
 
 /** GET /admin/inflight?phase=&locked=&limit=&cursor=: one page of inflight intents and the total inflight count. */
-export const handler = httpHandler({ access: 'admin', query: InflightQuery }, async ({ query, cp }) => {
+export const handler = httpHandler('inflight-list', { query: InflightQuery }, async ({ query, services }) => {
   const [page, count] = await Promise.all([
-    cp.inflight.list({
+    services.inflight.list({
       phase: query.phase,
       locked: query.locked,
       limit: query.limit ?? 100,
       cursor: query.cursor,
     }),
-    cp.inflight.count(),
+    services.inflight.count(),
   ]);
   const now = Date.now();
   return {

@@ -1,15 +1,16 @@
 import { CompleteIntentBody, intentIdFrom } from './http/drain-schemas.ts';
 import { httpHandler } from './http/http-handler.ts';
-import { emitIntentCompleted } from './http/intent-metrics.ts';
+import { emitIntentCompleted } from './telemetry/intent-metrics.ts';
 
 /**
  * POST /intents/{id}/complete {"outcome"?: settled | failed | refunded}: the intent reached a terminal state.
  * Idempotent: repeating it changes nothing. The outcome is a metric, and a bake's intent_failures trigger counts it.
  */
 export const handler = httpHandler(
-  { access: 'intent', body: CompleteIntentBody, bodyOptional: true },
-  async ({ body, pathParameters, cp }) => {
-    const result = await cp.inflight.complete(intentIdFrom(pathParameters), body?.outcome);
+  'intent-complete',
+  { body: CompleteIntentBody },
+  async ({ body, pathParameters, services }) => {
+    const result = await services.inflight.complete(intentIdFrom(pathParameters), body?.outcome);
     if (result.completed) emitIntentCompleted(result.outcome);
     const note = result.completed
       ? `completed (${result.outcome})`

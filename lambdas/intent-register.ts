@@ -3,11 +3,15 @@ import { httpHandler } from './http/http-handler.ts';
 import { presentIntent } from './http/present.ts';
 
 /** POST /intents: admit an intent (201), or 503 with Retry-After while the system is not admitting. */
-export const handler = httpHandler({ access: 'intent', body: RegisterIntentBody }, async ({ body, cp }) => {
-  const intent = await cp.inflight.register(body);
-  return {
-    status: 201,
-    body: presentIntent(intent),
-    headers: { location: `/intents/${encodeURIComponent(intent.id)}` },
-  };
-});
+export const handler = httpHandler(
+  'intent-register',
+  { body: RegisterIntentBody },
+  async ({ body, services }) => {
+    const intent = await services.inflight.register(body);
+    return {
+      status: 201,
+      body: presentIntent(intent),
+      headers: { location: `/intents/${encodeURIComponent(intent.id)}` },
+    };
+  },
+);

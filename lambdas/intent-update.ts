@@ -4,9 +4,10 @@ import { presentIntent } from './http/present.ts';
 
 /** PATCH /intents/{id}: change an inflight intent's phase or lock flags (allowed during a drain). */
 export const handler = httpHandler(
-  { access: 'intent', body: PatchIntentBody },
-  async ({ body, pathParameters, cp }) => {
-    const intent = await cp.inflight.update(intentIdFrom(pathParameters), body);
+  'intent-update',
+  { body: PatchIntentBody },
+  async ({ body, pathParameters, services }) => {
+    const intent = await services.inflight.update(intentIdFrom(pathParameters), body);
     return { status: 200, body: presentIntent(intent) };
   },
 );

@@ -1,15 +1,16 @@
 import { NotFoundError } from '../shared/domain/errors.ts';
+import { proposalServices } from './compose/proposal-services.ts';
 import { httpHandler } from './http/http-handler.ts';
-import { proposalRuntime } from './http/proposal-runtime.ts';
 import { ProposalApproveBody, proposalIdFrom } from './http/proposal-schemas.ts';
 
 /** POST /admin/proposals/{id}/approve {config_sha256, waive_timelock?}: one approval per identity. */
 export const handler = httpHandler(
-  { access: 'admin', body: ProposalApproveBody },
-  async ({ body, caller, pathParameters }) => {
+  'proposal-approve',
+  { body: ProposalApproveBody, services: proposalServices },
+  async ({ body, caller, pathParameters, services }) => {
     const id = proposalIdFrom(pathParameters);
     if (!id) throw new NotFoundError('no such proposal');
-    const out = await proposalRuntime().proposals.approve(
+    const out = await services.proposals.approve(
       caller,
       id,
       body.config_sha256,

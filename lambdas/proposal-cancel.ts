@@ -1,14 +1,15 @@
 import { NotFoundError } from '../shared/domain/errors.ts';
+import { proposalServices } from './compose/proposal-services.ts';
 import { httpHandler } from './http/http-handler.ts';
-import { proposalRuntime } from './http/proposal-runtime.ts';
 import { ProposalCancelBody, proposalIdFrom } from './http/proposal-schemas.ts';
 
 /** POST /admin/proposals/{id}/cancel {reason?}: the proposer or any approver withdraws it. */
 export const handler = httpHandler(
-  { access: 'admin', body: ProposalCancelBody, bodyOptional: true },
-  async ({ body, caller, pathParameters }) => {
+  'proposal-cancel',
+  { body: ProposalCancelBody, services: proposalServices },
+  async ({ body, caller, pathParameters, services }) => {
     const id = proposalIdFrom(pathParameters);
     if (!id) throw new NotFoundError('no such proposal');
-    return { status: 200, body: await proposalRuntime().proposals.cancel(caller, id, body.reason ?? null) };
+    return { status: 200, body: await services.proposals.cancel(caller, id, body.reason ?? null) };
   },
 );

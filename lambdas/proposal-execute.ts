@@ -1,16 +1,17 @@
 import { NotFoundError } from '../shared/domain/errors.ts';
+import { proposalServices } from './compose/proposal-services.ts';
 import { httpHandler } from './http/http-handler.ts';
-import { proposalRuntime } from './http/proposal-runtime.ts';
 import { proposalIdFrom } from './http/proposal-schemas.ts';
 import { EmptyBody } from './http/schemas.ts';
 
 /** POST /admin/proposals/{id}/execute: starts the upgrade with exactly the approved config, once; 409 before the timelock ends. */
 export const handler = httpHandler(
-  { access: 'admin', initialises: true, body: EmptyBody, bodyOptional: true },
-  async ({ caller, pathParameters }) => {
+  'proposal-execute',
+  { body: EmptyBody, services: proposalServices },
+  async ({ caller, pathParameters, services }) => {
     const id = proposalIdFrom(pathParameters);
     if (!id) throw new NotFoundError('no such proposal');
-    const { proposal, upgrade } = await proposalRuntime().proposals.execute(caller, id);
+    const { proposal, upgrade } = await services.proposals.execute(caller, id);
     return {
       status: 202,
       body: {

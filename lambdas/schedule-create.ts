@@ -1,6 +1,5 @@
+import { proposalServices } from './compose/proposal-services.ts';
 import { httpHandler } from './http/http-handler.ts';
-import { proposalRuntime } from './http/proposal-runtime.ts';
-import { runtime } from './http/runtime.ts';
 import { ScheduleCreateBody } from './http/schemas.ts';
 
 /**
@@ -8,10 +7,11 @@ import { ScheduleCreateBody } from './http/schemas.ts';
  * maintenance window only; with approvals on, only an approved proposal (or a dry run).
  */
 export const handler = httpHandler(
-  { access: 'admin', body: ScheduleCreateBody },
-  async ({ body, caller }) => {
-    const request = await proposalRuntime().scheduled.scheduleRequest(body);
-    const created = await runtime().schedules.create(caller, body.name, body.schedule, request);
+  'schedule-create',
+  { body: ScheduleCreateBody, services: proposalServices },
+  async ({ body, caller, services }) => {
+    const request = await services.scheduled.scheduleRequest(body);
+    const created = await services.schedules.create(caller, body.name, body.schedule, request);
     return { status: 201, body: created };
   },
 );

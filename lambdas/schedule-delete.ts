@@ -1,12 +1,16 @@
 import { NotFoundError } from '../shared/domain/errors.ts';
+import { adminServices } from './compose/admin-services.ts';
 import { httpHandler } from './http/http-handler.ts';
-import { runtime } from './http/runtime.ts';
 import { resourceIdFrom } from './http/schemas.ts';
 
 /** DELETE /admin/upgrade/schedules/{name}: cancel a scheduled upgrade. */
-export const handler = httpHandler({ access: 'admin' }, async ({ pathParameters, caller }) => {
-  const name = resourceIdFrom(pathParameters);
-  if (!name) throw new NotFoundError('no such schedule');
-  await runtime().schedules.delete(caller, name);
-  return { status: 200, body: { name, deleted: true } };
-});
+export const handler = httpHandler(
+  'schedule-delete',
+  { services: adminServices },
+  async ({ pathParameters, caller, services }) => {
+    const name = resourceIdFrom(pathParameters);
+    if (!name) throw new NotFoundError('no such schedule');
+    await services.schedules.delete(caller, name);
+    return { status: 200, body: { name, deleted: true } };
+  },
+);

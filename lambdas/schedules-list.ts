@@ -1,8 +1,8 @@
+import { adminServices } from './compose/admin-services.ts';
 import { httpHandler } from './http/http-handler.ts';
-import { runtime } from './http/runtime.ts';
 
 /** GET /admin/upgrade/schedules: the scheduled upgrades. */
-export const handler = httpHandler({ access: 'admin' }, async () => {
-  const schedules = await runtime().schedules.list();
+export const handler = httpHandler('schedules-list', { services: adminServices }, async ({ services }) => {
+  const schedules = await services.schedules.list();
   return { status: 200, body: { count: schedules.length, schedules } };
 });

@@ -1,14 +1,15 @@
 import { NotFoundError } from '../shared/domain/errors.ts';
+import { adminServices } from './compose/admin-services.ts';
 import { httpHandler } from './http/http-handler.ts';
-import { runtime } from './http/runtime.ts';
 import { ConfirmMigrationBody, resourceIdFrom } from './http/schemas.ts';
 
 /** POST /admin/upgrade/{id}/confirm-migration {tx_hash}: the governance proposal migrated the contract; verify and go on. */
 export const handler = httpHandler(
-  { access: 'admin', body: ConfirmMigrationBody },
-  async ({ body, pathParameters, caller }) => {
+  'upgrade-confirm-migration',
+  { body: ConfirmMigrationBody, services: adminServices },
+  async ({ body, pathParameters, caller, services }) => {
     const id = resourceIdFrom(pathParameters);
     if (!id) throw new NotFoundError('no such upgrade');
-    return { status: 200, body: await runtime().signals.confirmMigration(caller, id, body.tx_hash) };
+    return { status: 200, body: await services.signals.confirmMigration(caller, id, body.tx_hash) };
   },
 );

@@ -1,13 +1,14 @@
 import { withDefaults } from '../shared/upgrade/upgrade-config.ts';
+import { adminServices } from './compose/admin-services.ts';
 import { httpHandler } from './http/http-handler.ts';
-import { runtime } from './http/runtime.ts';
 import { UpgradeStartBody } from './http/schemas.ts';
 
 /** POST /admin/upgrade/start: 202 with the upgrade id and execution name; 409 naming a running upgrade. */
 export const handler = httpHandler(
-  { access: 'admin', initialises: true, body: UpgradeStartBody },
-  async ({ body, caller }) => {
-    const { config, upgrades } = runtime();
+  'upgrade-start',
+  { body: UpgradeStartBody, services: adminServices },
+  async ({ body, caller, services }) => {
+    const { config, upgrades } = services;
     const upgrade = withDefaults(body, config.pollIntervalSecs);
     const record = await upgrades.start(caller, upgrade);
     return {

@@ -1,8 +1,8 @@
+import { adminServices } from './compose/admin-services.ts';
 import { httpHandler } from './http/http-handler.ts';
-import { runtime } from './http/runtime.ts';
 
 /** GET /admin/upgrade/status: the running (or latest) upgrade: state, step, drain, progress, checkpoint. */
-export const handler = httpHandler({ access: 'admin', initialises: true }, async () => ({
+export const handler = httpHandler('upgrade-status', { services: adminServices }, async ({ services }) => ({
   status: 200,
-  body: await runtime().reads.status(),
+  body: await services.reads.status(),
 }));

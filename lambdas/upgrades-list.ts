@@ -1,9 +1,13 @@
+import { adminServices } from './compose/admin-services.ts';
 import { httpHandler } from './http/http-handler.ts';
-import { runtime } from './http/runtime.ts';
 import { ListQuery } from './http/schemas.ts';
 
 /** GET /admin/upgrades?limit=: the upgrade history, newest first. */
-export const handler = httpHandler({ access: 'admin', query: ListQuery }, async ({ query }) => {
-  const upgrades = await runtime().reads.history(query.limit ?? 50);
-  return { status: 200, body: { count: upgrades.length, upgrades } };
-});
+export const handler = httpHandler(
+  'upgrades-list',
+  { query: ListQuery, services: adminServices },
+  async ({ query, services }) => {
+    const upgrades = await services.reads.history(query.limit ?? 50);
+    return { status: 200, body: { count: upgrades.length, upgrades } };
+  },
+);

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Bindable, Environment } from '../lambdas/compose/environment.ts';
 import { ROUTES } from '../lambdas/routes.ts';
 import { answerClientError } from './client-error.ts';
 import { isConsolePath, serveConsole } from './console/serve-console.ts';
@@ -7,17 +8,17 @@ import { type CompiledRoute, type LambdaHandler, lambdaContext, toEvent } from '
 /** Largest request body the adapter reads (API Gateway's own limit is 10 MB; the handlers allow far less). */
 const MAX_READ_BYTES = 1024 * 1024;
 
-/** Loads every route's handler module from lambdas/: the very functions AWS runs. */
-export async function loadRoutes(): Promise<CompiledRoute[]> {
+/** Loads every route's handler module from lambdas/ (the very functions AWS runs), bound to `env`. */
+export async function loadRoutes(env: Environment): Promise<CompiledRoute[]> {
   return Promise.all(
     ROUTES.map(async (route) => {
-      const mod = (await import(`../lambdas/${route.handler}.ts`)) as { handler: LambdaHandler };
+      const mod = (await import(`../lambdas/${route.handler}.ts`)) as { handler: Bindable<LambdaHandler> };
       const params: string[] = [];
       const source = route.resource.replace(/\{(\w+)\}/g, (_, name: string) => {
         params.push(name);
         return '([^/]+)';
       });
-      return { ...route, pattern: new RegExp(`^${source}$`), params, fn: mod.handler };
+      return { ...route, pattern: new RegExp(`^${source}$`), params, fn: mod.handler.withEnvironment(env) };
     }),
   );
 }
@@ -42,14 +43,14 @@ function readBody(req: IncomingMessage): Promise<string | null> {
 
 /**
  * Serves the routes over node:http, turning each request into a proxy event for its handler; `/console` and its
- * assets (the local console page) are answered before any route is matched.
+ * assets (the local console page) are answered before any route is matched. Handlers run in `env`.
  */
-export async function startApiGateway(host: string, port: number): Promise<Server> {
-  const routes = await loadRoutes();
+export async function startApiGateway(env: Environment, host: string, port: number): Promise<Server> {
+  const routes = await loadRoutes(env);
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? '/', 'http://local');
-      if (isConsolePath(url.pathname)) return await serveConsole(req, res, url, routes);
+      if (isConsolePath(url.pathname)) return await serveConsole(req, res, url, routes, env.config.auth);
       const onPath = routes.filter((r) => r.pattern.test(url.pathname));
       if (onPath.length === 0) {
         const message = `no route ${req.method} ${url.pathname}: the API's paths are listed in the README`;

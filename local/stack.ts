@@ -1,10 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
-import { proposalRuntime } from '../lambdas/http/proposal-runtime.ts';
-import { resetRuntime, runtime, useLocalWorkflowEngine } from '../lambdas/http/runtime.ts';
+import { adminServices } from '../lambdas/compose/admin-services.ts';
+import { type Environment, environmentOf } from '../lambdas/compose/environment.ts';
+import { proposalServices } from '../lambdas/compose/proposal-services.ts';
 import { ensureLocalTables } from '../shared/adapters/dynamodb/bootstrap.ts';
-import { useChain } from '../shared/control-plane.ts';
+import { loadConfig } from '../shared/config.ts';
+import { fileAlarmSource } from '../shared/upgrade/bake/alarm-source.ts';
 import { startApiGateway } from './api-gateway.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './engines/dynamodb-local.ts';
 import { type LocalContracts, startLocalChain } from './engines/local-chain.ts';
@@ -29,6 +31,8 @@ export interface LocalStack {
   readonly dynamoPid: number;
   readonly s3Endpoint: string;
   readonly engine: LocalWorkflowEngine;
+  /** The stack's composition root: its configuration and the local ports (interpreter, timers, chain, alarms). */
+  readonly env: Environment;
   /** The settlement contract (v1) and the uploaded v2 on the simulated chain. */
   readonly contracts: LocalContracts;
   /** Stops at a state boundary (Tasks under way get `graceMs`), then the servers; interrupted upgrades resume at the next start. */
@@ -52,11 +56,14 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   let engine: LocalWorkflowEngine | undefined;
   let contracts: LocalContracts | undefined;
   let sweep: NodeJS.Timeout | undefined;
+  let env: Environment | undefined;
   try {
     const bucket = process.env.CHECKPOINT_BUCKET || 'ucp-checkpoints';
     s3 = await startLocalS3({ directory: join(dataDir, 's3'), bucket });
     log(`S3 server on ${s3.endpoint} (checkpoints in ${join(dataDir, 's3')})`);
-    Object.assign(process.env, {
+    // The local settings over the process's own: passed as the configuration, never written to process.env.
+    const config = loadConfig({
+      ...process.env,
       S3_ENDPOINT: s3.endpoint,
       CHECKPOINT_BUCKET: bucket,
       WORKFLOW_POLL_INTERVAL_SECS: process.env.WORKFLOW_POLL_INTERVAL_SECS || '1',
@@ -65,27 +72,35 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       ADMIN_TOKEN: tokens.admin,
       INTENT_TOKEN: tokens.intent,
       OPERATOR_TOKENS: JSON.stringify(operators),
-      // The bake's alarm triggers read this file locally ({"<alarm>": "ALARM" | "OK"}); CloudWatch on AWS.
-      LOCAL_ALARMS_FILE: process.env.LOCAL_ALARMS_FILE || join(dataDir, 'alarms.json'),
     });
-    resetRuntime();
-    const { config, cp } = runtime();
-    await ensureLocalTables(ddb.endpoint, config.tables);
-    await cp.init();
     const local = await startLocalChain(dataDir);
-    useChain(() => local.chain);
+    let localEngine: LocalWorkflowEngine | undefined;
+    let schedules: LocalScheduleStore | undefined;
+    const localOnly = <T>(port: T | undefined, what: string) => {
+      if (!port) throw new Error(`the local ${what} is not running yet`);
+      return port;
+    };
+    env = environmentOf(config, {
+      workflowEngine: () => localOnly(localEngine, 'workflow engine'),
+      scheduleStore: () => localOnly(schedules, 'scheduler'),
+      chain: () => local.chain,
+      // The bake's alarm triggers read this file locally ({"<alarm>": "ALARM" | "OK"}); CloudWatch on AWS.
+      alarms: fileAlarmSource(process.env.LOCAL_ALARMS_FILE || join(dataDir, 'alarms.json')),
+    });
+    await ensureLocalTables(ddb.endpoint, config.tables);
+    await adminServices(env).cp.init();
     contracts = local.contracts;
     log(
       `simulated CosmWasm chain (state in ${join(dataDir, 'chain.json')}); settlement contract ${contracts.settlement}`,
     );
-    engine = await LocalWorkflowEngine.create({ dataDir });
+    engine = await LocalWorkflowEngine.create({ dataDir, environment: env });
+    localEngine = engine;
     const localEngineRef = engine;
     // Schedules are kept in the data folder and re-armed here: a restart does not lose them.
-    const schedules = new LocalScheduleStore(() => localEngineRef, {
+    schedules = new LocalScheduleStore(() => localEngineRef, {
       file: join(dataDir, 'schedules.json'),
       log,
     });
-    useLocalWorkflowEngine(engine, schedules);
     for (const r of engine.resumeInterrupted()) {
       log(
         r.resumed
@@ -93,16 +108,11 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
           : `upgrade ${r.name} was interrupted at "${r.state}" and cannot resume (${r.problem})`,
       );
     }
-    await recoverLost(engine, log);
-    server = await startApiGateway(opts.host, opts.port);
+    await recoverLost(env, engine, log);
+    server = await startApiGateway(env, opts.host, opts.port);
     // What the per-minute rule does on AWS: announce ended timelocks and expired proposals (from stored times).
-    sweep = setInterval(
-      () =>
-        void proposalRuntime()
-          .sweep()
-          .catch(() => {}),
-      30_000,
-    );
+    const proposals = proposalServices(env);
+    sweep = setInterval(() => void proposals.sweep().catch(() => {}), 30_000);
     sweep.unref();
   } catch (err) {
     await s3?.stop();
@@ -117,6 +127,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   const running = server;
   const localS3 = s3;
   const localEngine = engine;
+  const stackEnv = env;
   return {
     url,
     tokens,
@@ -125,14 +136,13 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     dynamoPid: ddb.pid,
     s3Endpoint: localS3.endpoint,
     engine: localEngine,
+    env: stackEnv,
     contracts: contracts as LocalContracts,
     async stop(graceMs = 3000) {
       clearInterval(sweep);
       for (const r of await localEngine.shutdown(graceMs)) {
         log(`upgrade ${r.name} interrupted at "${r.state}"; it resumes there at the next start`);
       }
-      useLocalWorkflowEngine(null);
-      useChain(null);
       await new Promise<void>((r) => {
         running.close(() => r());
         running.closeAllConnections();
@@ -147,8 +157,12 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
  * An upgrade that holds the lock with no execution running (its execution file lost, or it could not resume)
  * is recovered in the background at start: rolled back, or forward if its switch was durable; no admin call.
  */
-async function recoverLost(engine: LocalWorkflowEngine, log: (line: string) => void): Promise<void> {
-  const { cp } = runtime();
+async function recoverLost(
+  env: Environment,
+  engine: LocalWorkflowEngine,
+  log: (line: string) => void,
+): Promise<void> {
+  const { cp } = adminServices(env);
   const holder = await cp.upgrade.upgrades.lockHolder();
   if (!holder) return;
   const record = await cp.upgrade.upgrades.get(holder);

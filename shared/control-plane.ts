@@ -21,16 +21,16 @@ export interface ControlPlane extends CorePlane {
   readonly upgrade: UpgradeServices;
 }
 
-/** Where the contract steps get their chain: the embedded runtime registers a simulated one; AWS needs CHAIN_* settings. */
-let chainProvider: (() => ChainPort) | null = null;
-export function useChain(provider: (() => ChainPort) | null): void {
-  chainProvider = provider;
-}
-
+/**
+ * The control plane of a configuration. `chain` is where the contract steps get their chain: the embedded runtime
+ * passes its simulated one, a chain Task on AWS its CosmJS client; without it a contract step fails naming the
+ * setting to give.
+ */
 export function buildControlPlane(
   config: Config,
   clock: Clock = systemClock,
   core: CoreParts = buildCorePlane(config, clock),
+  chain: (() => ChainPort) | null = null,
 ): ControlPlane {
   const { db, drain, inflight, fence, audit, outcomes } = core;
   const registry = new MigrationRegistry(PROTOCOL_MIGRATIONS);
@@ -83,7 +83,7 @@ export function buildControlPlane(
       minUpgradeIntervalSecs: config.minUpgradeIntervalSecs,
       pollIntervalSecs: config.pollIntervalSecs,
       chain: () => {
-        if (chainProvider) return chainProvider();
+        if (chain) return chain();
         throw new ConfigError(
           'no chain is configured for contract migration: the embedded runtime provides a simulated one; on AWS deploy with -c chainRpcEndpoint=... (CHAIN_RPC_ENDPOINT)',
         );

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useLocalWorkflowEngine } from '../lambdas/http/runtime.ts';
 import { LocalScheduleStore } from '../local/workflow/local-schedule-store.ts';
 import { withDefaults } from '../shared/upgrade/upgrade-config.ts';
 import type { WorkflowEngine } from '../shared/upgrade/workflow-engine.ts';
@@ -96,7 +95,7 @@ describe('the workflow refuses executions that are not an approved upgrade, befo
         i.config ? { ...i, config: { ...i.config, force_after_timeout: true } } : input,
       );
     };
-    useLocalWorkflowEngine(tampering, new LocalScheduleStore(() => real));
+    api.useEngine(tampering, new LocalScheduleStore(() => real));
     try {
       const started = await as(api, 'erin')('POST', `/admin/proposals/${p.id}/execute`);
       expect(started.status, started.text).toBe(202);
@@ -108,7 +107,7 @@ describe('the workflow refuses executions that are not an approved upgrade, befo
       await drainedNothing();
       expect(await api.cp.upgrade.upgrades.lockHolder()).toBeNull();
     } finally {
-      useLocalWorkflowEngine(real, new LocalScheduleStore(() => real));
+      api.useEngine(real);
     }
   });
 

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { proposalRuntime } from '../lambdas/http/proposal-runtime.ts';
+import { proposalServices } from '../lambdas/compose/proposal-services.ts';
 import { startTestApi, type TestApi } from './support/api.ts';
 import { approvalEnv, as, type OPERATORS } from './support/operators.ts';
 import { eventually } from './support/upgrade.ts';
@@ -224,9 +224,9 @@ describe('approvals: 2 of 3 distinct approvers, bound to the config hash, with a
       async () => (await api.admin('GET', `/admin/proposals/${p.id}`)).body.state === 'executable',
       10_000,
     );
-    const first = await proposalRuntime().sweep();
+    const first = await proposalServices(api.env).sweep();
     expect(first).toContainEqual({ id: p.id, event: 'timelock_ended' });
-    expect((await proposalRuntime().sweep()).filter((x) => x.id === p.id)).toEqual([]);
+    expect((await proposalServices(api.env).sweep()).filter((x) => x.id === p.id)).toEqual([]);
     const stored = await api.cp.upgrade.proposals.get(p.id);
     if (!stored) throw new Error('proposal not stored');
     await api.cp.upgrade.proposals.replace({
@@ -234,8 +234,8 @@ describe('approvals: 2 of 3 distinct approvers, bound to the config hash, with a
       expires_at: Date.now() - 1,
       version: stored.version + 1,
     });
-    expect(await proposalRuntime().sweep()).toContainEqual({ id: p.id, event: 'expired' });
-    expect((await proposalRuntime().sweep()).filter((x) => x.id === p.id)).toEqual([]);
+    expect(await proposalServices(api.env).sweep()).toContainEqual({ id: p.id, event: 'expired' });
+    expect((await proposalServices(api.env).sweep()).filter((x) => x.id === p.id)).toEqual([]);
     expect(notices.filter((n) => n.proposal_id === p.id && n.event === 'expired')).toHaveLength(1);
   });
 

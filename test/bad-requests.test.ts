@@ -25,7 +25,7 @@ afterAll(async () => {
 /** Every item of both tables, sorted: the whole stored state. */
 async function storedState(): Promise<string> {
   const db = makeDocumentClient({ endpoint: process.env.DYNAMODB_ENDPOINT });
-  const { tables } = (await import('../lambdas/http/runtime.ts')).runtime().config;
+  const { tables } = api.env.config;
   const all: unknown[] = [];
   for (const table of [tables.control, tables.intents]) {
     const out = await db.send(new ScanCommand({ TableName: table, ConsistentRead: true }));

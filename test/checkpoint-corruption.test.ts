@@ -1,7 +1,6 @@
 import type { Readable } from 'node:stream';
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { runtime } from '../lambdas/http/runtime.ts';
 import { DynamoCheckpointIndex } from '../shared/adapters/dynamodb/checkpoint-index.ts';
 import { makeDocumentClient } from '../shared/adapters/dynamodb/client.ts';
 import { S3ObjectStore } from '../shared/adapters/s3/s3-object-store.ts';
@@ -227,7 +226,7 @@ describe('a corrupt checkpoint', () => {
 
 /** The checkpoint service of the test's tables over `objects`; `beforeGet` runs before each read. */
 function serviceOver(objects: ObjectStore, beforeGet?: (key: string) => Promise<void>) {
-  const { config } = runtime();
+  const { config } = api.env;
   return new CheckpointService({
     objects: {
       put: (k, b, t) => objects.put(k, b, t),

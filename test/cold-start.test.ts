@@ -1,12 +1,11 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runtime } from '../lambdas/http/runtime.ts';
 import { makeDocumentClient } from '../shared/adapters/dynamodb/client.ts';
 import { startTestApi, type TestApi } from './support/api.ts';
 
 /** Every item of the control table: a cold start that wrote anything would show here. */
-async function controlItems(): Promise<number> {
-  const { config } = runtime();
+async function controlItems(api: TestApi): Promise<number> {
+  const { config } = api.env;
   const db = makeDocumentClient({ endpoint: config.dynamoEndpoint });
   const out = await db.send(new ScanCommand({ TableName: config.tables.control, ConsistentRead: true }));
   return out.Items?.length ?? 0;
@@ -40,14 +39,14 @@ describe('cold starts only read: the mode record and gates are created by an ope
     const health = await api.raw('GET', '/health');
     expect(health.status).toBe(503);
     expect(JSON.stringify(health.body)).toContain('not initialised');
-    expect(await controlItems()).toBe(0);
+    expect(await controlItems(api)).toBe(0);
   });
 
   it('the first admin drain call creates them once; then intents are admitted', async () => {
     const status = await api.admin('GET', '/admin/drain/status');
     expect(status.status, status.text).toBe(200);
     expect(status.body).toMatchObject({ mode: 'Active', admitting: true });
-    const items = await controlItems();
+    const items = await controlItems(api);
     expect(items).toBeGreaterThan(1);
     const created = await api.intent('POST', '/intents', { id: 'after-init' });
     expect(created.status, created.text).toBe(201);

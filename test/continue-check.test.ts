@@ -1,7 +1,5 @@
 import { InvalidToken, TaskDoesNotExist, TaskTimedOut } from '@aws-sdk/client-sfn';
 import { afterEach, describe, expect, it } from 'vitest';
-import { useLocalWorkflowEngine } from '../lambdas/http/runtime.ts';
-import { LocalScheduleStore } from '../local/workflow/local-schedule-store.ts';
 import { LocalWorkflowEngine } from '../local/workflow/local-workflow-engine.ts';
 import { waitEnded } from '../shared/adapters/sfn/aws-workflow-engine.ts';
 import { ConflictError } from '../shared/domain/errors.ts';
@@ -41,8 +39,8 @@ describe('continue and confirm-migration check before they write', () => {
     const id = await waitingUpgrade(t);
     const before = await record(t, id);
     // A restarted process: a new engine that knows nothing of the old execution's task token.
-    const restarted = await LocalWorkflowEngine.create({ retryIntervalMs: 20 });
-    useLocalWorkflowEngine(restarted, new LocalScheduleStore(() => restarted));
+    const restarted = await LocalWorkflowEngine.create({ retryIntervalMs: 20, environment: t.env });
+    t.useEngine(restarted);
     try {
       const res = await t.admin('POST', `/admin/upgrade/${id}/continue`);
       expect(res.status, JSON.stringify(res.body)).toBe(409);
@@ -53,7 +51,7 @@ describe('continue and confirm-migration check before they write', () => {
       expect((after.deployment as { continued_by: unknown }).continued_by).toBeNull();
       expect(after.result).toEqual(before.result);
     } finally {
-      useLocalWorkflowEngine(t.engine, new LocalScheduleStore(() => t.engine));
+      t.useEngine(t.engine);
     }
   });
 

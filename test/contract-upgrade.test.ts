@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SimulatedChain } from '../shared/adapters/chain/simulated-chain.ts';
 import type { Settlement } from '../shared/chain/settlement-types.ts';
-import { useChain } from '../shared/control-plane.ts';
 import { OTHER, settlementWasm } from './chain/fixtures.ts';
 import { startTestApi, type TestApi } from './support/api.ts';
 import { runUpgrade } from './support/upgrade.ts';
@@ -16,18 +15,16 @@ let v2: number;
 const checksumV2 = createHash('sha256').update(settlementWasm(2)).digest('hex');
 
 beforeAll(async () => {
-  useChain(() => chain);
   admin = await chain.signerAddress();
   v1 = (await chain.upload(settlementWasm(1))).codeId;
   v2 = (await chain.upload(settlementWasm(2))).codeId;
 });
 beforeEach(async () => {
   await api?.stop();
-  api = await startTestApi();
+  api = await startTestApi({}, undefined, { overrides: { chain: () => chain } });
 });
 afterAll(async () => {
   await api?.stop();
-  useChain(null);
 });
 
 async function settlementContract(

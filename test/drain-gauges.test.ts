@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { environmentOf } from '../lambdas/compose/environment.ts';
 import { handler } from '../lambdas/drain-gauges.ts';
-import { resetRuntime } from '../lambdas/http/runtime.ts';
 import { admin, freshControlPlane, freshEnv } from './support/control-plane.ts';
 
 afterEach(() => {
@@ -24,15 +24,14 @@ function captureGauges(): Record<string, number> {
 describe('the per-minute drain gauges', () => {
   it('emit the inflight count and the deadline flag of a drain nobody polls', async () => {
     const env = freshEnv();
-    const { cp } = await freshControlPlane({ TABLE_PREFIX: env.TABLE_PREFIX as string });
-    for (const [k, v] of Object.entries({ ...env, POWERTOOLS_METRICS_DISABLED: 'false' })) vi.stubEnv(k, v);
-    resetRuntime();
+    const { cp, config } = await freshControlPlane({ TABLE_PREFIX: env.TABLE_PREFIX as string });
+    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
     await cp.inflight.register({ id: 'stuck-1' });
     await cp.inflight.register({ id: 'stuck-2', user_funds_locked: true });
     await cp.drain.startDrain(admin, 'nobody watches', 1);
     await new Promise((r) => setTimeout(r, 1100));
     const gauges = captureGauges();
-    const out = await handler();
+    const out = await handler.withEnvironment(environmentOf(config))();
     expect(out).toEqual({ mode: 'Draining', inflight_count: 2 });
     expect(gauges).toMatchObject({ InflightCount: 2, DrainMode: 1, DrainDeadlineExceeded: 1 });
   });

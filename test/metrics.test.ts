@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { emitDrainMetrics } from '../lambdas/http/drain-metrics.ts';
-import { emitIntentCompleted } from '../lambdas/http/intent-metrics.ts';
+import { emitDrainMetrics } from '../lambdas/telemetry/drain-metrics.ts';
+import { emitIntentCompleted } from '../lambdas/telemetry/intent-metrics.ts';
 import type { DrainStatus } from '../shared/domain/drain-status.ts';
 
 const status: DrainStatus = {

@@ -1,5 +1,4 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { useLocalWorkflowEngine } from '../lambdas/http/runtime.ts';
 import { LocalWorkflowEngine } from '../local/workflow/local-workflow-engine.ts';
 import { startTestApi, type TestApi } from './support/api.ts';
 import { eventually, healthEndpoint, intentItems } from './support/upgrade.ts';
@@ -12,7 +11,7 @@ afterAll(async () => {
 /** The embedded runtime restarts: the executions it ran are gone, the upgrade's lock and the fence remain. */
 async function loseExecutions(t: TestApi): Promise<void> {
   t.engine.stopAll();
-  useLocalWorkflowEngine(await LocalWorkflowEngine.create());
+  t.useEngine(await LocalWorkflowEngine.create({ environment: t.env }));
 }
 
 /** Waits for the background recovery the abort started. */

@@ -1,23 +1,18 @@
 import { CosmjsChain } from '../../shared/adapters/chain/cosmjs-chain.ts';
 import { FileSignerSource } from '../../shared/adapters/chain/file-signer.ts';
 import { SecretsManagerSigner } from '../../shared/adapters/chain/secrets-manager-signer.ts';
+import type { ChainPort } from '../../shared/chain/chain-port.ts';
 import type { Config } from '../../shared/config.ts';
-import { useChain } from '../../shared/control-plane.ts';
-import { runtime } from '../http/runtime.ts';
+import { awsEnvironmentWith } from '../compose/aws-environment.ts';
 import { type StepFn, workflowTask } from './workflow-task.ts';
-
-let wiredFor: Config | null = null;
 
 /**
  * A real chain through CosmJS when CHAIN_* is set (AWS): signed with the mnemonic from Secrets Manager, or from the
- * data folder. Registered once per configuration; without CHAIN_* the embedded runtime has registered its
- * simulated chain already.
+ * data folder. Without CHAIN_* no chain: a contract step fails naming the setting.
  */
-function wireChain(config: Config): void {
-  if (wiredFor === config) return;
-  wiredFor = config;
+function cosmjsChain(config: Config): (() => ChainPort) | undefined {
   const c = config.chain;
-  if (!c) return;
+  if (!c) return undefined;
   const chain = new CosmjsChain(
     {
       rpcEndpoint: c.rpcEndpoint,
@@ -29,17 +24,20 @@ function wireChain(config: Config): void {
     },
     c.signerSecretId ? new SecretsManagerSigner(c.signerSecretId) : new FileSignerSource(c.dataDir),
   );
-  useChain(() => chain);
+  return () => chain;
 }
+
+/** The AWS environment of a chain Task: its chain is the CosmJS client of its configuration. */
+const chainEnvironment = awsEnvironmentWith((env) => {
+  const chain = cosmjsChain(env.config);
+  return chain ? { chain } : {};
+});
 
 /**
  * A workflow Task that talks to the chain (its entry in the workflow table says `chain: true`). Only these
- * handlers import CosmJS and the signer, so every other function's bundle goes without them.
+ * handlers import CosmJS and the signer, so every other function's bundle goes without them. Bound to another
+ * environment (the embedded runtime), it uses that environment's chain.
  */
 export function chainTask(label: string, step: StepFn, opts: { pollingStep?: boolean } = {}) {
-  const task = workflowTask(label, step, opts);
-  return (event: Parameters<typeof task>[0]): Promise<unknown> => {
-    wireChain(runtime().config);
-    return task(event);
-  };
+  return workflowTask(label, step, { ...opts, envOf: chainEnvironment });
 }

@@ -1,5 +1,5 @@
 import { recordSucceeded } from '../../shared/upgrade/steps/finish.ts';
-import { emitUpgradeOutcome } from '../http/drain-metrics.ts';
+import { emitUpgradeOutcome } from '../telemetry/drain-metrics.ts';
 import { workflowTask } from './workflow-task.ts';
 
 /** Upgrade workflow Task "Record upgrade in history" (ASL placeholder ${RecordSucceededFunctionArn}); emits the duration. */

@@ -1,6 +1,9 @@
 import { recoverOrphanedUpgrade } from '../../shared/upgrade/recover-orphan.ts';
 import type { RecoveryRequest } from '../../shared/upgrade/workflow-engine.ts';
-import { logger, runtime } from '../http/runtime.ts';
+import { adminServices } from '../compose/admin-services.ts';
+import { bindable } from '../compose/aws-environment.ts';
+import type { Environment } from '../compose/environment.ts';
+import { logger } from '../telemetry/logger.ts';
 import { chainTask } from './chain-task.ts';
 
 const task = chainTask('Recover interrupted upgrade', async (svc, state) => {
@@ -16,8 +19,8 @@ const task = chainTask('Recover interrupted upgrade', async (svc, state) => {
  * only for an execution that stopped, and one started by hand (`{recover}` with states:StartExecution) must not roll
  * back a live upgrade under its feet.
  */
-async function leaveAlone(upgradeId: string): Promise<string | null> {
-  const { cp, reads } = runtime();
+async function leaveAlone(env: Environment, upgradeId: string): Promise<string | null> {
+  const { cp, reads } = adminServices(env);
   const record = await cp.upgrade.upgrades.get(upgradeId);
   if (record?.state !== 'running') return `upgrade ${upgradeId} is not running (ended, or unknown)`;
   if (await reads.executionRunning(record, false)) {
@@ -32,7 +35,8 @@ async function leaveAlone(upgradeId: string): Promise<string | null> {
  * `{upgrade_id, reason, by_operator}`. Started in the background by POST /admin/upgrade/abort, by the embedded
  * runtime at start, and on AWS by a rule on executions that ended FAILED, TIMED_OUT or ABORTED.
  */
-export const handler = async (event: RecoveryRequest): Promise<unknown> => {
-  const reason = await leaveAlone(event.upgrade_id);
-  return reason ? { skipped: true, reason } : task(event as never);
-};
+export const handler = bindable((envOf) => async (event: RecoveryRequest): Promise<unknown> => {
+  const env = envOf();
+  const reason = await leaveAlone(env, event.upgrade_id);
+  return reason ? { skipped: true, reason } : task.withEnvironment(env)(event as never);
+});

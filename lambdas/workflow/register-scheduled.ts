@@ -1,8 +1,8 @@
 import { DomainError } from '../../shared/domain/errors.ts';
 import { withDefaults } from '../../shared/upgrade/upgrade-config.ts';
 import type { WorkflowState } from '../../shared/upgrade/workflow-state.ts';
-import { proposalRuntime } from '../http/proposal-runtime.ts';
-import { runtime } from '../http/runtime.ts';
+import { bindable } from '../compose/aws-environment.ts';
+import { proposalServices } from '../compose/proposal-services.ts';
 import { UpgradeStartBody } from '../http/schemas.ts';
 
 interface ScheduledInput {
@@ -16,8 +16,9 @@ interface ScheduledInput {
 const text = (v: unknown, fallback: string) => (typeof v === 'string' && v ? v.slice(0, 500) : fallback);
 
 /** Upgrade workflow Task "Register scheduled upgrade" (ASL placeholder ${RegisterScheduledFunctionArn}). */
-export const handler = async (event: ScheduledInput) => {
-  const { config, cp, upgrades } = runtime();
+export const handler = bindable((envOf) => async (event: ScheduledInput) => {
+  const services = proposalServices(envOf());
+  const { config, cp, upgrades } = services;
   await cp.init();
   const name = event.input?.schedule_name;
   const ref = {
@@ -32,9 +33,7 @@ export const handler = async (event: ScheduledInput) => {
   );
   if (typeof req.proposal_id === 'string') {
     // A schedule of an approved proposal: it runs if the proposal is still executable, else a refused entry says why.
-    return refusedOr(() =>
-      proposalRuntime().scheduled.executeScheduled(ref, req.proposal_id as string, fallback),
-    );
+    return refusedOr(() => services.scheduled.executeScheduled(ref, req.proposal_id as string, fallback));
   }
   const parsed = UpgradeStartBody.safeParse(event.request);
   if (!parsed.success) {
@@ -46,7 +45,7 @@ export const handler = async (event: ScheduledInput) => {
   return refusedOr(() =>
     upgrades.registerScheduled(ref.executionName, ref.executionArn, upgrade, ref.scheduleName),
   );
-};
+});
 
 /**
  * Refused (another upgrade running, not Active, too soon, limits, proposal not executable): recorded in the history

@@ -1,5 +1,5 @@
 import { resumeOnPrevious } from '../../shared/upgrade/steps/finish.ts';
-import { emitUpgradeOutcome } from '../http/drain-metrics.ts';
+import { emitUpgradeOutcome } from '../telemetry/drain-metrics.ts';
 import { workflowTask } from './workflow-task.ts';
 
 /** Upgrade workflow Task "Resume on previous version" (ASL placeholder ${ResumePreviousFunctionArn}); counts the rollback. */

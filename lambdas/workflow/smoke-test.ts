@@ -1,5 +1,5 @@
 import { smokeTest } from '../../shared/upgrade/steps/deploy.ts';
-import { emitUpgradeOutcome } from '../http/drain-metrics.ts';
+import { emitUpgradeOutcome } from '../telemetry/drain-metrics.ts';
 import { workflowTask } from './workflow-task.ts';
 
 /** Upgrade workflow Task "Smoke test after resume" (ASL placeholder ${SmokeTestFunctionArn}); a failure raises the rollback alarm. */

@@ -1,4 +1,4 @@
-import { runtime } from '../../lambdas/http/runtime.ts';
+import type { Config } from '../../shared/config.ts';
 import { type CompiledRoute, lambdaContext, toEvent } from '../proxy-event.ts';
 
 /** A handler's answer, its body parsed. */
@@ -15,7 +15,7 @@ export type AdminRead = (path: string) => Promise<Answer>;
  * shows the state before an operator has entered any token. Only GET routes, so nothing it reads changes state;
  * a path that is not an admin GET route is a 404.
  */
-export function adminReader(routes: readonly CompiledRoute[]): AdminRead {
+export function adminReader(routes: readonly CompiledRoute[], auth: Config['auth']): AdminRead {
   const reads = routes.filter((r) => r.method === 'GET' && r.access === 'admin');
   return async (path) => {
     const url = new URL(path, 'http://local');
@@ -30,7 +30,6 @@ export function adminReader(routes: readonly CompiledRoute[]): AdminRead {
         },
       };
     }
-    const { auth } = runtime().config;
     if (auth.mode !== 'token') {
       return {
         status: 503,

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
+import type { Config } from '../../shared/config.ts';
 import type { CompiledRoute } from '../proxy-event.ts';
 import { ASL_FILE } from '../workflow/asl-file.ts';
 import { adminReader } from './admin-reads.ts';
@@ -40,6 +41,7 @@ export async function serveConsole(
   res: ServerResponse,
   url: URL,
   routes: readonly CompiledRoute[],
+  auth: Config['auth'],
 ): Promise<void> {
   if (!fromThisMachine(req)) {
     return send(res, 403, 'json', {
@@ -54,9 +56,10 @@ export async function serveConsole(
   const rest = url.pathname.slice('/console'.length);
   if (rest === '' || rest === '/') return sendFile(res, 'index.html');
   if (rest === '/asl.json') return send(res, 200, 'json', readFileSync(ASL_FILE, 'utf8'));
-  if (rest === '/api/snapshot') return send(res, 200, 'json', await consoleSnapshot(adminReader(routes)));
+  if (rest === '/api/snapshot')
+    return send(res, 200, 'json', await consoleSnapshot(adminReader(routes, auth)));
   if (rest.startsWith('/api/admin/')) {
-    const answer = await adminReader(routes)(`${rest.slice('/api'.length)}${url.search}`);
+    const answer = await adminReader(routes, auth)(`${rest.slice('/api'.length)}${url.search}`);
     return send(res, answer.status, 'json', answer.body);
   }
   const name = rest.slice(1);

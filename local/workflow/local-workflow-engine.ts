@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import type { Bindable, Environment } from '../../lambdas/compose/environment.ts';
 import { WORKFLOW_TASKS } from '../../lambdas/workflow/tasks.ts';
 import { ConflictError, NotFoundError } from '../../shared/domain/errors.ts';
 import type {
@@ -22,6 +23,8 @@ export interface LocalEngineOptions {
   readonly faults?: Record<string, number>;
   /** The data folder: executions are saved in `<dataDir>/executions/` and resumed by {@link resumeInterrupted}. */
   readonly dataDir?: string;
+  /** The environment the Tasks run in (the local stack's, a test's); without it, the Tasks' own (AWS's). */
+  readonly environment?: Environment;
 }
 
 export const ASL_FILE = join(import.meta.dirname, '../../statemachines/upgrade.asl.json');
@@ -86,8 +89,8 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     );
     const handlers: Record<string, TaskFn> = {};
     for (const [placeholder, file] of Object.entries(WORKFLOW_TASKS)) {
-      const mod = (await import(`../../lambdas/workflow/${file}.ts`)) as { handler: TaskFn };
-      handlers[placeholder] = mod.handler;
+      const mod = (await import(`../../lambdas/workflow/${file}.ts`)) as { handler: Bindable<TaskFn> };
+      handlers[placeholder] = opts.environment ? mod.handler.withEnvironment(opts.environment) : mod.handler;
     }
     return new LocalWorkflowEngine(
       adaptTimeoutPaths(JSON.parse(text) as StateMachineDefinition),

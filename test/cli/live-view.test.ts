@@ -74,7 +74,7 @@ describe('ucp drain watch under a terminal', () => {
     const port = new URL(api.url).port;
     await api.stop();
     await seen(/control plane unreachable for \d+s: retrying/);
-    restarted = await startApiGateway('127.0.0.1', Number(port));
+    restarted = await startApiGateway(api.env, '127.0.0.1', Number(port));
     for (const id of ['lv-2', 'lv-3'])
       expect((await api.intent('POST', `/intents/${id}/complete`)).status).toBe(200);
     expect(await watch.exit).toBe(0);
@@ -103,7 +103,7 @@ describe('ucp drain watch under a terminal', () => {
     await new Promise<void>((r) => restarted?.close(() => r()));
     restarted?.closeAllConnections();
     await seen(/control plane unreachable for \d+s: retrying \(the upgrade resumes when it is back\)/);
-    restarted = await startApiGateway('127.0.0.1', Number(port));
+    restarted = await startApiGateway(api.env, '127.0.0.1', Number(port));
     const id = String((await api.admin('GET', '/admin/upgrade/status')).body.upgrade_id);
     expect((await api.admin('POST', `/admin/upgrade/${id}/continue`)).status).toBe(200);
     expect(await watch.exit).toBe(0);

@@ -1,9 +1,13 @@
 import { request, type Server } from 'node:http';
-import { resetRuntime, runtime, useLocalWorkflowEngine } from '../../lambdas/http/runtime.ts';
+import { adminServices } from '../../lambdas/compose/admin-services.ts';
+import { type Environment, environmentOf, type PortOverrides } from '../../lambdas/compose/environment.ts';
 import { startApiGateway } from '../../local/api-gateway.ts';
 import { LocalScheduleStore } from '../../local/workflow/local-schedule-store.ts';
 import { type LocalEngineOptions, LocalWorkflowEngine } from '../../local/workflow/local-workflow-engine.ts';
+import { loadConfig } from '../../shared/config.ts';
 import type { ControlPlane } from '../../shared/control-plane.ts';
+import { fileAlarmSource } from '../../shared/upgrade/bake/alarm-source.ts';
+import type { WorkflowEngine } from '../../shared/upgrade/workflow-engine.ts';
 import { createTables, freshEnv } from './control-plane.ts';
 
 export interface Reply {
@@ -19,6 +23,13 @@ export interface TestApi {
   readonly adminToken: string;
   readonly intentToken: string;
   readonly engine: LocalWorkflowEngine;
+  /** The test's composition root: its configuration and ports, which the handlers and Tasks run in. */
+  readonly env: Environment;
+  /**
+   * The workflow engine the handlers use from now on (a restarted process's, a tampering one), and its schedule
+   * store; `useEngine(api.engine)` goes back to the test's own.
+   */
+  useEngine(engine: WorkflowEngine, schedules?: LocalScheduleStore): void;
   /** A request with the admin token. */
   admin(method: string, path: string, body?: unknown): Promise<Reply>;
   /** A request with the intent token. */
@@ -31,21 +42,47 @@ export interface TestApi {
   stop(): Promise<void>;
 }
 
-/** The real handlers behind the local API Gateway adapter, over fresh tables on the run's DynamoDB Local. */
+let latest: Environment | null = null;
+
+/** The environment of the test API started last (for helpers that read its tables). */
+export function latestEnvironment(): Environment {
+  if (!latest) throw new Error('no test API started yet');
+  return latest;
+}
+
+/**
+ * The real handlers behind the local API Gateway adapter, over fresh tables on the run's DynamoDB Local: the
+ * settings are `extra` over fresh ones, passed as the configuration (the process's environment is left alone);
+ * `overrides` replaces ports (a chain).
+ */
 export async function startTestApi(
   extra: Record<string, string> = {},
   engineOptions: LocalEngineOptions = { retryIntervalMs: 20 },
-  opts: { initialise?: boolean } = {},
+  opts: { initialise?: boolean; overrides?: PortOverrides } = {},
 ): Promise<TestApi> {
-  const env = freshEnv(extra);
-  Object.assign(process.env, env);
-  resetRuntime();
-  const { config, cp } = runtime();
+  const vars = freshEnv(extra);
+  const config = loadConfig({ ...process.env, ...vars });
+  let current: { engine: WorkflowEngine; schedules: LocalScheduleStore } | null = null;
+  const running = () => {
+    if (!current) throw new Error('the test engine is not running yet');
+    return current;
+  };
+  const env = environmentOf(config, {
+    workflowEngine: () => running().engine,
+    scheduleStore: () => running().schedules,
+    ...(vars.LOCAL_ALARMS_FILE ? { alarms: fileAlarmSource(vars.LOCAL_ALARMS_FILE) } : {}),
+    ...opts.overrides,
+  });
+  latest = env;
+  const { cp } = adminServices(env);
   await createTables(config);
   if (opts.initialise !== false) await cp.init();
-  const engine = await LocalWorkflowEngine.create(engineOptions);
-  useLocalWorkflowEngine(engine, new LocalScheduleStore(() => engine));
-  const server: Server = await startApiGateway('127.0.0.1', 0);
+  const engine = await LocalWorkflowEngine.create({ ...engineOptions, environment: env });
+  const useEngine = (e: WorkflowEngine, schedules = new LocalScheduleStore(() => e)) => {
+    current = { engine: e, schedules };
+  };
+  useEngine(engine);
+  const server: Server = await startApiGateway(env, '127.0.0.1', 0);
   const address = server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   const raw = async (
@@ -74,11 +111,13 @@ export async function startTestApi(
   return {
     url,
     cp,
-    adminToken: env.ADMIN_TOKEN as string,
-    intentToken: env.INTENT_TOKEN as string,
+    adminToken: vars.ADMIN_TOKEN as string,
+    intentToken: vars.INTENT_TOKEN as string,
     engine,
-    admin: withToken(env.ADMIN_TOKEN as string),
-    intent: withToken(env.INTENT_TOKEN as string),
+    env,
+    useEngine,
+    admin: withToken(vars.ADMIN_TOKEN as string),
+    intent: withToken(vars.INTENT_TOKEN as string),
     raw,
     stop: () =>
       new Promise<void>((r) => {

@@ -1,10 +1,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { expect } from 'vitest';
-import { runtime } from '../../lambdas/http/runtime.ts';
 import { makeDocumentClient } from '../../shared/adapters/dynamodb/client.ts';
 import type { ExecutionDescription } from '../../shared/upgrade/workflow-engine.ts';
-import type { Reply, TestApi } from './api.ts';
+import { latestEnvironment, type Reply, type TestApi } from './api.ts';
 
 export interface UpgradeRun {
   readonly started: Reply;
@@ -44,9 +43,9 @@ export async function runUpgrade(
   };
 }
 
-/** Every stored intent item, sorted by id: the exact records, compared item by item. */
+/** Every stored intent item of the test API started last, sorted by id: the exact records, compared item by item. */
 export async function intentItems(): Promise<Record<string, unknown>[]> {
-  const { config } = runtime();
+  const { config } = latestEnvironment();
   const db = makeDocumentClient({ endpoint: config.dynamoEndpoint });
   const out = await db.send(new ScanCommand({ TableName: config.tables.intents, ConsistentRead: true }));
   return (out.Items ?? []).sort((a, b) => String(a.id).localeCompare(String(b.id)));

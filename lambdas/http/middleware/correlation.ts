@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { logger } from '../logger.ts';
+import { logger } from '../../telemetry/logger.ts';
 import type { HttpMiddleware } from './types.ts';
 
 const CORRELATION_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
