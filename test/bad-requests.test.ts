@@ -24,7 +24,7 @@ afterAll(async () => {
 
 /** Every item of both tables, sorted: the whole stored state. */
 async function storedState(): Promise<string> {
-  const db = makeDocumentClient({ endpoint: process.env.DYNAMODB_ENDPOINT });
+  const db = makeDocumentClient({ endpoint: api.env.config.dynamoEndpoint });
   const { tables } = api.env.config;
   const all: unknown[] = [];
   for (const table of [tables.control, tables.intents]) {

@@ -1,3 +1,4 @@
+import type { Environment } from '../../lambdas/compose/environment.ts';
 import type { RecoveryRequest } from '../../shared/upgrade/workflow-engine.ts';
 
 /**
@@ -8,10 +9,14 @@ import type { RecoveryRequest } from '../../shared/upgrade/workflow-engine.ts';
 export class LocalRecoveries {
   private readonly running = new Map<string, Promise<void>>();
 
+  /** `environment`: the one the recovery Task runs in (the engine's); without it, the Task's own. */
+  constructor(private readonly environment?: Environment) {}
+
   async start(request: RecoveryRequest): Promise<void> {
     if (this.running.has(request.upgrade_id)) return;
     const { handler } = await import('../../lambdas/workflow/recover-upgrade.ts');
-    const done = handler(request)
+    const run = this.environment ? handler.withEnvironment(this.environment) : handler;
+    const done = run(request)
       .then(() => undefined)
       .catch((err: Error) =>
         console.error(

@@ -54,7 +54,7 @@ export class LocalWorkflowEngine implements WorkflowEngine {
   private frozen = false;
   private activeTasks = 0;
   /** Recoveries of upgrades whose execution cannot resume, run in the background. */
-  readonly recoveries = new LocalRecoveries();
+  readonly recoveries: LocalRecoveries;
 
   private constructor(
     private readonly definition: StateMachineDefinition,
@@ -62,6 +62,7 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     private readonly opts: LocalEngineOptions,
   ) {
     this.machine = new StateMachine(definition);
+    this.recoveries = new LocalRecoveries(opts.environment);
     this.journal = opts.dataDir ? new ExecutionJournal(join(opts.dataDir, 'executions')) : null;
     for (const [stateName, state] of Object.entries(definition.States)) {
       if (state.Type !== 'Task') continue;
