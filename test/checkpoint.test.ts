@@ -13,7 +13,7 @@ afterAll(async () => {
 
 const s3 = () =>
   new S3Client({
-    endpoint: process.env.S3_ENDPOINT,
+    endpoint: api.env.config.s3Endpoint,
     region: 'us-east-1',
     forcePathStyle: true,
     credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
