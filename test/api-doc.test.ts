@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROUTES } from '../lambdas/routes.ts';
+import { commonErrors, ROUTES } from '../lambdas/routes.ts';
 import { renderApiDoc, SCHEMAS } from '../local/api-doc/render-api-doc.ts';
 
 describe('the API table and docs/api.md', () => {
@@ -17,6 +17,22 @@ describe('the API table and docs/api.md', () => {
     for (const r of ROUTES)
       for (const name of [r.input?.body, r.input?.query].filter(Boolean))
         expect(SCHEMAS[name as string], `${r.handler} names ${name}`).toBeDefined();
+  });
+
+  it('every error code a route lists is one the code can answer (no typo goes into docs/api.md)', () => {
+    const root = resolve(import.meta.dirname, '..');
+    const sources = ['shared', 'lambdas', 'local']
+      .flatMap((dir) =>
+        readdirSync(resolve(root, dir), { recursive: true, encoding: 'utf8' }).map((f) => `${dir}/${f}`),
+      )
+      .filter((f) => f.endsWith('.ts') && f !== 'lambdas/routes.ts')
+      .map((f) => readFileSync(resolve(root, f), 'utf8'))
+      .join('\n');
+    for (const r of ROUTES)
+      for (const code of [...(r.errors ?? []), ...commonErrors(r)])
+        expect(sources.includes(`'${code}'`), `${r.handler} lists ${code}, which no source answers`).toBe(
+          true,
+        );
   });
 
   it('each handler validates exactly the schemas its entry names, and takes its access from the entry', async () => {
