@@ -2,10 +2,11 @@ import { NotFoundError } from '../shared/domain/errors.ts';
 import { adminServices } from './compose/admin-services.ts';
 import { httpHandler } from './http/http-handler.ts';
 import { CheckpointQuery, resourceIdFrom } from './http/schemas.ts';
+import { checkpointGet } from './routes.ts';
 
 /** GET /admin/checkpoints/{id}?validate=true: a checkpoint's summary; with validate, every hash and count rechecked. */
 export const handler = httpHandler(
-  'checkpoint-get',
+  checkpointGet,
   { query: CheckpointQuery, services: adminServices },
   async ({ pathParameters, query, services }) => {
     const id = resourceIdFrom(pathParameters);

@@ -1,10 +1,11 @@
 import { DrainForceBody } from './http/drain-schemas.ts';
 import { httpHandler } from './http/http-handler.ts';
+import { drainForce } from './routes.ts';
 import { emitDrainMetrics } from './telemetry/drain-metrics.ts';
 
 /** POST /admin/drain/force {acknowledge_locked_funds?}: declare Drained with intents inflight (dangerous, audited). */
 export const handler = httpHandler(
-  'drain-force',
+  drainForce,
   { body: DrainForceBody },
   async ({ body, caller, services, log }) => {
     const status = await services.drain.force(caller, body.acknowledge_locked_funds === true);

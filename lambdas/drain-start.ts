@@ -1,11 +1,12 @@
 import { DEFAULT_DRAIN_TIMEOUT_SECS } from '../shared/domain/drain-mode.ts';
 import { DrainStartBody } from './http/drain-schemas.ts';
 import { httpHandler } from './http/http-handler.ts';
+import { drainStart } from './routes.ts';
 import { emitDrainMetrics } from './telemetry/drain-metrics.ts';
 
 /** POST /admin/drain/start {reason, drain_timeout_secs?}: stop admitting intents; inflight ones go on. */
 export const handler = httpHandler(
-  'drain-start',
+  drainStart,
   { body: DrainStartBody },
   async ({ body, caller, services, log }) => {
     const status = await services.drain.startDrain(

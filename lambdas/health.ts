@@ -1,5 +1,6 @@
 import { type AdminServices, adminServices } from './compose/admin-services.ts';
 import { httpHandler } from './http/http-handler.ts';
+import { health } from './routes.ts';
 
 /** The upgrade holding the lock, as it really stands (interrupted, recovering, resumed), or null. */
 async function upgradeNow(
@@ -17,7 +18,7 @@ async function upgradeNow(
  * GET /health: whether the control plane can reach its state store, and the upgrade under way if any (Degraded
  * while one is interrupted: it is fenced until recovery ends it); public, no secrets in the answer.
  */
-export const handler = httpHandler('health', { services: adminServices }, async ({ services }) => {
+export const handler = httpHandler(health, { services: adminServices }, async ({ services }) => {
   const started = Date.now();
   try {
     const mode = await services.cp.fence.readMode();

@@ -1,9 +1,10 @@
 import { InflightQuery } from './http/drain-schemas.ts';
 import { httpHandler } from './http/http-handler.ts';
 import { presentIntent } from './http/present.ts';
+import { inflightList } from './routes.ts';
 
 /** GET /admin/inflight?phase=&locked=&limit=&cursor=: one page of inflight intents and the total inflight count. */
-export const handler = httpHandler('inflight-list', { query: InflightQuery }, async ({ query, services }) => {
+export const handler = httpHandler(inflightList, { query: InflightQuery }, async ({ query, services }) => {
   const [page, count] = await Promise.all([
     services.inflight.list({
       phase: query.phase,

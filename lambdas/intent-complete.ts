@@ -1,5 +1,6 @@
 import { CompleteIntentBody, intentIdFrom } from './http/drain-schemas.ts';
 import { httpHandler } from './http/http-handler.ts';
+import { intentComplete } from './routes.ts';
 import { emitIntentCompleted } from './telemetry/intent-metrics.ts';
 
 /**
@@ -7,7 +8,7 @@ import { emitIntentCompleted } from './telemetry/intent-metrics.ts';
  * Idempotent: repeating it changes nothing. The outcome is a metric, and a bake's intent_failures trigger counts it.
  */
 export const handler = httpHandler(
-  'intent-complete',
+  intentComplete,
   { body: CompleteIntentBody },
   async ({ body, pathParameters, services }) => {
     const result = await services.inflight.complete(intentIdFrom(pathParameters), body?.outcome);

@@ -2,10 +2,11 @@ import { NotFoundError } from '../shared/domain/errors.ts';
 import { proposalServices } from './compose/proposal-services.ts';
 import { httpHandler } from './http/http-handler.ts';
 import { ProposalApproveBody, proposalIdFrom } from './http/proposal-schemas.ts';
+import { proposalApprove } from './routes.ts';
 
 /** POST /admin/proposals/{id}/approve {config_sha256, waive_timelock?}: one approval per identity. */
 export const handler = httpHandler(
-  'proposal-approve',
+  proposalApprove,
   { body: ProposalApproveBody, services: proposalServices },
   async ({ body, caller, pathParameters, services }) => {
     const id = proposalIdFrom(pathParameters);

@@ -3,10 +3,11 @@ import { proposalServices } from './compose/proposal-services.ts';
 import { httpHandler } from './http/http-handler.ts';
 import { proposalIdFrom } from './http/proposal-schemas.ts';
 import { EmptyBody } from './http/schemas.ts';
+import { proposalExecute } from './routes.ts';
 
 /** POST /admin/proposals/{id}/execute: starts the upgrade with exactly the approved config, once; 409 before the timelock ends. */
 export const handler = httpHandler(
-  'proposal-execute',
+  proposalExecute,
   { body: EmptyBody, services: proposalServices },
   async ({ caller, pathParameters, services }) => {
     const id = proposalIdFrom(pathParameters);

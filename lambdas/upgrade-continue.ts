@@ -2,10 +2,11 @@ import { NotFoundError } from '../shared/domain/errors.ts';
 import { adminServices } from './compose/admin-services.ts';
 import { httpHandler } from './http/http-handler.ts';
 import { EmptyBody, resourceIdFrom } from './http/schemas.ts';
+import { upgradeContinue } from './routes.ts';
 
 /** POST /admin/upgrade/{id}/continue: the backend is deployed (manual mode); go on to the post-checks. */
 export const handler = httpHandler(
-  'upgrade-continue',
+  upgradeContinue,
   { body: EmptyBody, services: adminServices },
   async ({ pathParameters, caller, services }) => {
     const id = resourceIdFrom(pathParameters);

@@ -2,10 +2,11 @@ import { NotFoundError } from '../shared/domain/errors.ts';
 import { adminServices } from './compose/admin-services.ts';
 import { httpHandler } from './http/http-handler.ts';
 import { resourceIdFrom } from './http/schemas.ts';
+import { upgradeGet } from './routes.ts';
 
 /** GET /admin/upgrades/{id}: the upgrade with every step (start, end, outcome, cause) and the execution's events. */
 export const handler = httpHandler(
-  'upgrade-get',
+  upgradeGet,
   { services: adminServices },
   async ({ pathParameters, services }) => {
     const id = resourceIdFrom(pathParameters);

@@ -2,10 +2,11 @@ import { withDefaults } from '../shared/upgrade/upgrade-config.ts';
 import { adminServices } from './compose/admin-services.ts';
 import { httpHandler } from './http/http-handler.ts';
 import { UpgradeStartBody } from './http/schemas.ts';
+import { upgradeStart } from './routes.ts';
 
 /** POST /admin/upgrade/start: 202 with the upgrade id and execution name; 409 naming a running upgrade. */
 export const handler = httpHandler(
-  'upgrade-start',
+  upgradeStart,
   { body: UpgradeStartBody, services: adminServices },
   async ({ body, caller, services }) => {
     const { config, upgrades } = services;

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import * as table from '../lambdas/routes.ts';
 import { commonErrors, ROUTES } from '../lambdas/routes.ts';
 import { renderApiDoc, SCHEMAS } from '../local/api-doc/render-api-doc.ts';
 
@@ -14,6 +15,15 @@ describe('the API table and docs/api.md', () => {
     const keys = ROUTES.map((r) => `${r.method} ${r.resource}`);
     expect(new Set(keys).size).toBe(keys.length);
     expect(new Set(ROUTES.map((r) => r.handler)).size).toBe(ROUTES.length);
+    // Every entry the table exports is listed in ROUTES, under its handler's camel-cased name.
+    const entries = Object.entries(table).filter(
+      (e): e is [string, table.Route] => typeof e[1] === 'object' && e[1] !== null && 'handler' in e[1],
+    );
+    expect(entries.map(([, r]) => r).sort((a, b) => a.handler.localeCompare(b.handler))).toEqual(
+      [...ROUTES].sort((a, b) => a.handler.localeCompare(b.handler)),
+    );
+    for (const [name, r] of entries)
+      expect(name).toBe(r.handler.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()));
     for (const r of ROUTES)
       for (const name of [r.input?.body, r.input?.query].filter(Boolean))
         expect(SCHEMAS[name as string], `${r.handler} names ${name}`).toBeDefined();

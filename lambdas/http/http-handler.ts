@@ -8,7 +8,7 @@ import type { Caller } from '../../shared/domain/audited.ts';
 import { bindable } from '../compose/aws-environment.ts';
 import { coreServices } from '../compose/core-services.ts';
 import type { Environment } from '../compose/environment.ts';
-import { routeNamed } from '../routes.ts';
+import type { Route } from '../routes.ts';
 import { logger } from '../telemetry/logger.ts';
 import { authorise } from './middleware/authorise.ts';
 import { correlation } from './middleware/correlation.ts';
@@ -40,18 +40,17 @@ export interface RouteSpec<B, Q, S> {
 type LambdaHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
 /**
- * A route's logic as a Lambda handler: who may call it, whether it initialises and whether its body may be empty
- * come from its entry in the API table. The concerns are middy middlewares, in order: Powertools' logger context,
+ * A route's logic as a Lambda handler, from its entry in the API table (lambdas/routes.ts): who may call it,
+ * whether it initialises and whether its body may be empty come from there. The concerns are middy middlewares, in order: Powertools' logger context,
  * header normalisation, correlation id and request log, the error mapping, authentication, input validation, and
  * (operator actions only) initialisation. The route maps its input to a call on its services and a result. On
  * Lambda it runs in the AWS environment; `withEnvironment` binds it to another (the local stack, a test).
  */
 export function httpHandler<B = undefined, Q = undefined, S = CoreParts>(
-  name: string,
+  route: Route,
   spec: RouteSpec<B, Q, S>,
   run: (req: HttpRequest<B, Q, S>) => Promise<HttpResult>,
 ) {
-  const route = routeNamed(name);
   const services = (spec.services ?? coreServices) as (env: Environment) => S;
   const input = { body: spec.body, query: spec.query, bodyOptional: route.input?.bodyOptional };
   const make = (envOf: () => Environment): LambdaHandler => {
@@ -76,5 +75,7 @@ export function httpHandler<B = undefined, Q = undefined, S = CoreParts>(
       return json(out.status, out.body, out.headers ?? {});
     }) as unknown as LambdaHandler;
   };
-  return Object.assign(bindable(make), { route: { name, body: spec.body, query: spec.query } });
+  return Object.assign(bindable(make), {
+    route: { name: route.handler, body: spec.body, query: spec.query },
+  });
 }
