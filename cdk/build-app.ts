@@ -75,6 +75,8 @@ export function settingsFrom(app: App): AppSettings {
  */
 export function buildApp(app: App, settings: AppSettings = settingsFrom(app)) {
   const names = instanceNames(settings.instance ?? DEFAULT_INSTANCE);
+  // Server access logs delivered under a bucket policy, not the legacy LogDeliveryWrite ACL (cfn-lint W3045).
+  app.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
   const service = { ...settings, names };
   const data = new StatefulStack(app, names.stack('data'), { retentionDays: settings.retentionDays });
   const workflow = new WorkflowStack(app, names.stack('workflow'), { data, settings: service });
