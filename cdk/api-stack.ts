@@ -1,4 +1,5 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Trigger } from 'aws-cdk-lib/triggers';
 import type { Construct } from 'constructs';
 import { ROUTES } from '../lambdas/routes.ts';
@@ -58,7 +59,20 @@ export class ApiStack extends Stack {
       description: 'deploy: create the mode record and the fence gates when missing',
       environment,
     });
-    grantAccess(this.initialiser, { control: 'write' }, targets);
+    // Exactly what the fence's init does: a transactional read of the mode and gates (GetItem), conditional Puts
+    // of what is missing, and one Update of every gate; on the control table only, through its key.
+    this.initialiser.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        resources: [d.controlTable.tableArn],
+      }),
+    );
+    this.initialiser.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+        resources: [d.key.keyArn],
+      }),
+    );
     new Trigger(this, 'Initialise', {
       handler: this.initialiser,
       executeOnHandlerChange: true,

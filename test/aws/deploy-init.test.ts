@@ -40,9 +40,14 @@ describe("the deploy's initialiser", () => {
     const init = aws.fn('InitialiseDeployment');
     const session = `${init.roleArn.replace(':iam::', ':sts::').replace(':role/', ':assumed-role/')}/init`;
     const intents = `arn:aws:dynamodb:us-east-1:123456789012:table/${aws.app.data.tables.Intents}`;
-    expect(
-      await aws.iam.check(session, init.policies, { action: 'dynamodb:PutItem', resource: intents }),
-    ).not.toBeNull();
+    const control = `arn:aws:dynamodb:us-east-1:123456789012:table/${aws.app.data.tables.Control}`;
+    const may = async (action: string, resource: string) =>
+      (await aws.iam.check(session, init.policies, { action, resource })) === null;
+    for (const action of ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'])
+      expect(await may(action, control), action).toBe(true);
+    for (const action of ['dynamodb:DeleteItem', 'dynamodb:Scan', 'dynamodb:BatchWriteItem'])
+      expect(await may(action, control), action).toBe(false);
+    expect(await may('dynamodb:PutItem', intents)).toBe(false);
     const providers = [...aws.app.rolePolicies.entries()].filter(([arn]) => /awscdktrigger/i.test(arn));
     expect(providers).toHaveLength(1);
     const [providerArn, policies] = providers[0] as [string, typeof init.policies];
