@@ -215,6 +215,17 @@ describe('the CDK app', () => {
     service.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   });
 
+  it('the deploy runs the initialiser (a Trigger): at creation, and again whenever its code changes', () => {
+    const [trigger] = Object.values(service.findResources('Custom::Trigger') as Resources);
+    expect(trigger?.Properties).toMatchObject({
+      InvocationType: 'RequestResponse',
+      ExecuteOnHandlerChange: true,
+    });
+    const version = (trigger?.Properties.HandlerArn as { Ref: string } | undefined)?.Ref ?? '';
+    const target = (service.findResources('AWS::Lambda::Version') as Resources)[version];
+    expect(JSON.stringify(target?.Properties.FunctionName)).toMatch(/"InitialiseDeployment[0-9A-F]{8}"/);
+  });
+
   it('the Scheduler role can start only this state machine', () => {
     const policy = Object.entries(policiesOf(service)).find(([id]) =>
       id.startsWith('SchedulerRoleDefaultPolicy'),
