@@ -14,6 +14,7 @@ import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { InstanceNames } from './instance.ts';
 
+/** The alarm topic, the state machine watched, and the instance names (alarms, dashboard, metric dimension). */
 export interface AlarmsProps {
   readonly topic: ITopic;
   readonly stateMachine: IStateMachine;

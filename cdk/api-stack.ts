@@ -12,6 +12,7 @@ import type { ServiceSettings } from './service-settings.ts';
 import type { StatefulStack } from './stateful-stack.ts';
 import { type WorkflowStack, workflowTargets } from './workflow-stack.ts';
 
+/** The data stack it reads and writes, the workflow stack it starts and signals, and the settings. */
 export interface ApiStackProps extends StackProps {
   readonly data: StatefulStack;
   readonly workflow: WorkflowStack;

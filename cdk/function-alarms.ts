@@ -14,6 +14,7 @@ import { Construct } from 'constructs';
 /** Two metrics (Errors, Throttles) per function; CloudWatch allows at most 10 metrics in an alarm's math. */
 export const FUNCTIONS_PER_ALARM = 5;
 
+/** The topic alarms notify, and the functions to watch. */
 export interface FunctionAlarmsProps {
   readonly topic: ITopic;
   readonly functions: LambdaFunction[];

@@ -5,6 +5,7 @@ import type { InstanceNames } from './instance.ts';
 import type { StatefulStack } from './stateful-stack.ts';
 import type { WorkflowStack } from './workflow-stack.ts';
 
+/** The alarm topic (data stack), the state machine it watches, and the instance names. */
 export interface ObservabilityStackProps extends StackProps {
   readonly data: StatefulStack;
   readonly workflow: WorkflowStack;

@@ -13,6 +13,7 @@ import type { ServiceSettings } from './service-settings.ts';
 import type { StatefulStack } from './stateful-stack.ts';
 import { UpgradeWatchers } from './upgrade-watchers.ts';
 
+/** The data stack its functions use, and the settings. */
 export interface WorkflowStackProps extends StackProps {
   readonly data: StatefulStack;
   readonly settings: ServiceSettings;
