@@ -5,10 +5,13 @@
  * DynamoDB document client (`@aws-sdk/client-dynamodb` + `lib-dynamodb`), bundled plainly (the ratio's base) and
  * as the functions are bundled (the floor of a function that uses the SDK). Run `npx cdk synth --quiet` first.
  *
+ * It measures what ships: the whole asset folder of each function (KB is every file in it, as Lambda gets the zip),
+ * loaded with the NODE_OPTIONS the template gives the function (none today: no `--enable-source-maps`).
+ *
  *   npm run bench:bundles [-- cdk.out] (BENCH_RUNS=7 for more runs per bundle)
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildSync } from 'esbuild';
@@ -22,17 +25,17 @@ const NODE = join(ROOT, 'node_modules/.bin/node');
 type Resource = { Type: string; Properties: Record<string, unknown>; Metadata?: Record<string, string> };
 
 /** ms from `require` to an exported handler, in a fresh process (externals resolve from node_modules, as the runtime's SDK would). */
-function initMs(file: string): number {
+function initMs(file: string, nodeOptions = ''): number {
   const script = `const t=performance.now();const m=require(${JSON.stringify(file)});if(typeof m.handler!=='function')throw new Error('no handler');process.stdout.write(String(performance.now()-t))`;
-  const out = execFileSync(NODE, ['-e', script], {
+  const out = execFileSync(NODE, [...nodeOptions.split(' ').filter(Boolean), '-e', script], {
     env: { PATH: process.env.PATH, NODE_PATH: join(ROOT, 'node_modules'), AWS_REGION: 'us-east-1' },
     encoding: 'utf8',
   });
   return Number(out);
 }
 
-function median(file: string): number {
-  const times = Array.from({ length: RUNS }, () => initMs(file)).sort((a, b) => a - b);
+function median(file: string, nodeOptions = ''): number {
+  const times = Array.from({ length: RUNS }, () => initMs(file, nodeOptions)).sort((a, b) => a - b);
   return times[Math.floor(times.length / 2)] ?? Number.NaN;
 }
 
@@ -53,20 +56,28 @@ function baseline(name: string, source: string, asFunctions = false): { name: st
 }
 
 const TASK_ROOT = mkdtempSync(join(tmpdir(), 'bench-task-'));
-const bundles: { name: string; file: string }[] = [];
-for (const stack of ['UpgradeControlPlane']) {
-  const template = JSON.parse(readFileSync(join(OUT, `${stack}.template.json`), 'utf8')) as {
+/** A bundle as measured: the file to load, the NODE_OPTIONS it runs with, and the bytes it ships (asset folder). */
+type Bundle = { name: string; file: string; nodeOptions?: string; shippedBytes?: number };
+const bundles: Bundle[] = [];
+const manifest = JSON.parse(readFileSync(join(OUT, 'manifest.json'), 'utf8')) as {
+  artifacts: Record<string, { type: string; properties?: { templateFile?: string } }>;
+};
+for (const artifact of Object.values(manifest.artifacts)) {
+  if (artifact.type !== 'aws:cloudformation:stack' || !artifact.properties?.templateFile) continue;
+  const template = JSON.parse(readFileSync(join(OUT, artifact.properties.templateFile), 'utf8')) as {
     Resources: Record<string, Resource>;
   };
   for (const [id, r] of Object.entries(template.Resources)) {
     const asset = r.Metadata?.['aws:asset:path'];
-    if (r.Type !== 'AWS::Lambda::Function' || !asset) continue;
+    // The project's functions (index.js); the CDK's own trigger provider is not one of them.
+    if (r.Type !== 'AWS::Lambda::Function' || !asset || id.startsWith('AWSCDK')) continue;
     // Outside this repository (its package.json says "type": "module"), as in Lambda's /var/task: loaded as CJS.
     const name = id.replace(/[0-9A-F]{8}$/, '');
     const dir = join(TASK_ROOT, name);
-    mkdirSync(dir, { recursive: true });
-    copyFileSync(join(OUT, asset, 'index.js'), join(dir, 'index.js'));
-    bundles.push({ name, file: join(dir, 'index.js') });
+    cpSync(join(OUT, asset), dir, { recursive: true });
+    const env = (r.Properties.Environment as { Variables?: Record<string, string> } | undefined)?.Variables;
+    const shippedBytes = readdirSync(dir).reduce((sum, f) => sum + statSync(join(dir, f)).size, 0);
+    bundles.push({ name, file: join(dir, 'index.js'), nodeOptions: env?.NODE_OPTIONS ?? '', shippedBytes });
   }
 }
 if (bundles.length === 0) throw new Error(`no function bundles in ${OUT}: run npx cdk synth --quiet first`);
@@ -86,12 +97,15 @@ const lean = baseline(
   true,
 );
 const sdkMs = median(sdk.file);
-const rows = [empty, sdk, lean, ...bundles].map((b) => {
-  const ms = b === sdk ? sdkMs : median(b.file);
-  return { ...b, kb: statSync(b.file).size / 1024, ms };
+const rows = ([empty, sdk, lean, ...bundles] as Bundle[]).map((b) => {
+  const ms = b === sdk ? sdkMs : median(b.file, b.nodeOptions);
+  const bytes = b.shippedBytes ?? statSync(b.file).size;
+  return { ...b, kb: bytes / 1024, ms };
 });
 const pad = (s: string, n: number) => s.padEnd(n);
 console.log(`${RUNS} runs per bundle, median init; ratio = init / init of the DynamoDB-client baseline\n`);
+const flags = [...new Set(bundles.map((b) => b.nodeOptions || '(none)'))].join(', ');
+console.log(`what ships: every file of each asset folder; NODE_OPTIONS of the functions: ${flags}\n`);
 console.log(`${pad('bundle', 44)} ${'KB'.padStart(8)} ${'init ms'.padStart(8)} ${'ratio'.padStart(6)}`);
 for (const r of rows) {
   console.log(

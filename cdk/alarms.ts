@@ -1,5 +1,4 @@
 import { Duration } from 'aws-cdk-lib';
-import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
 import {
   Alarm,
   ComparisonOperator,
@@ -10,36 +9,35 @@ import {
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
-import type { Topic } from 'aws-cdk-lib/aws-sns';
-import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import type { InstanceNames } from './instance.ts';
 
+/** The alarm topic, the state machine watched, and the instance names (alarms, dashboard, metric dimension). */
 export interface AlarmsProps {
-  readonly topic: Topic;
-  readonly stateMachine: StateMachine;
-  readonly functions: LambdaFunction[];
-  readonly api: RestApi;
+  readonly topic: ITopic;
+  readonly stateMachine: IStateMachine;
+  readonly names: InstanceNames;
 }
 
 const NAMESPACE = 'UpgradeControlPlane';
-/** Two metrics (Errors, Throttles) per function; CloudWatch allows at most 10 metrics in an alarm's math. */
-export const FUNCTIONS_PER_ALARM = 5;
-const metric = (name: string, statistic = 'Maximum', period = Duration.minutes(1)) =>
-  new Metric({
-    namespace: NAMESPACE,
-    metricName: name,
-    dimensionsMap: { service: 'upgrade-control-plane' },
-    statistic,
-    period,
-  });
+/** A metric the handlers emit (EMF), of one instance (its `service` dimension). */
+const metricOf =
+  (service: string) =>
+  (name: string, statistic = 'Maximum', period = Duration.minutes(1)) =>
+    new Metric({ namespace: NAMESPACE, metricName: name, dimensionsMap: { service }, statistic, period });
 
-/** The seeds' alerts as CloudWatch alarms on the handlers' EMF metrics, plus executions and functions; one dashboard. */
+/**
+ * The seeds' alerts as CloudWatch alarms on the handlers' EMF metrics, plus executions; one dashboard. (Each
+ * service stack alarms on its own functions' errors: function-alarms.ts.)
+ */
 export class ControlPlaneAlarms extends Construct {
   readonly alarms: Alarm[] = [];
 
   constructor(scope: Construct, id: string, props: AlarmsProps) {
     super(scope, id);
+    const metric = metricOf(props.names.service);
     const action = new SnsAction(props.topic);
     const add = (alarm: Alarm) => {
       alarm.addAlarmAction(action);
@@ -48,7 +46,7 @@ export class ControlPlaneAlarms extends Construct {
     };
     add(
       new Alarm(this, 'UpgradeDrainTimeout', {
-        alarmName: 'UpgradeDrainTimeout',
+        alarmName: props.names.alarm('UpgradeDrainTimeout'),
         alarmDescription:
           'A drain has lasted longer than its drain_timeout_secs (seeds: UpgradeDrainTimeout).',
         metric: metric('DrainDeadlineExceeded'),
@@ -60,7 +58,7 @@ export class ControlPlaneAlarms extends Construct {
     );
     add(
       new Alarm(this, 'UpgradeInflightStuck', {
-        alarmName: 'UpgradeInflightStuck',
+        alarmName: props.names.alarm('UpgradeInflightStuck'),
         alarmDescription:
           'Draining, intents inflight, and the count has not fallen for 10 minutes (seeds: UpgradeInflightStuck).',
         metric: new MathExpression({
@@ -79,7 +77,7 @@ export class ControlPlaneAlarms extends Construct {
     );
     add(
       new Alarm(this, 'UpgradeRollbackOccurred', {
-        alarmName: 'UpgradeRollbackOccurred',
+        alarmName: props.names.alarm('UpgradeRollbackOccurred'),
         alarmDescription: 'An upgrade was rolled back in the last hour (seeds: UpgradeRollbackOccurred).',
         metric: metric('UpgradeRollbacks', 'Sum', Duration.hours(1)),
         threshold: 1,
@@ -94,7 +92,7 @@ export class ControlPlaneAlarms extends Construct {
     ] as const) {
       add(
         new Alarm(this, `Upgrade${name}`, {
-          alarmName: `Upgrade${name}`,
+          alarmName: props.names.alarm(`Upgrade${name}`),
           alarmDescription: `Upgrade state machine: ${name}. Open the execution in the Step Functions console.`,
           metric: m,
           threshold: 1,
@@ -104,34 +102,8 @@ export class ControlPlaneAlarms extends Construct {
         }),
       );
     }
-    // Errors and throttles of every function, five functions per alarm (an alarm's math may use at most 10
-    // metrics): a handful of alarms instead of two per function, so the stack keeps room under CloudFormation's limit.
-    for (let start = 0; start < props.functions.length; start += FUNCTIONS_PER_ALARM) {
-      const group = props.functions.slice(start, start + FUNCTIONS_PER_ALARM);
-      const usingMetrics: Record<string, Metric> = {};
-      group.forEach((fn, i) => {
-        usingMetrics[`e${i}`] = fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' });
-        usingMetrics[`t${i}`] = fn.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' });
-      });
-      const n = start / FUNCTIONS_PER_ALARM + 1;
-      add(
-        new Alarm(this, `FunctionErrors${n}`, {
-          alarmDescription: `Errors or throttles in ${group.map((fn) => fn.node.id).join(', ')}`,
-          metric: new MathExpression({
-            expression: `SUM([${Object.keys(usingMetrics).join(', ')}])`,
-            usingMetrics,
-            period: Duration.minutes(5),
-            label: `errors and throttles (functions ${start + 1}-${start + group.length})`,
-          }),
-          threshold: 1,
-          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-          evaluationPeriods: 1,
-          treatMissingData: TreatMissingData.NOT_BREACHING,
-        }),
-      );
-    }
     new Dashboard(this, 'Dashboard', {
-      dashboardName: 'upgrade-control-plane',
+      dashboardName: props.names.dashboard,
       widgets: [
         [
           new GraphWidget({

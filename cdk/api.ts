@@ -16,6 +16,8 @@ import type { ProjectFunction } from './project-function.ts';
 
 export interface ApiProps {
   readonly functions: Record<string, ProjectFunction>;
+  /** The REST API's name (one per instance). */
+  readonly name: string;
 }
 
 /** Stage-wide throttle (admin routes). */
@@ -37,7 +39,7 @@ export class ControlPlaneApi extends Construct {
     super(scope, id);
     const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.ONE_YEAR });
     this.restApi = new RestApi(this, 'Rest', {
-      restApiName: 'upgrade-control-plane',
+      restApiName: props.name,
       description: 'Drain, inflight intents and upgrades of the intent-settlement system',
       cloudWatchRole: true,
       defaultMethodOptions: { authorizationType: AuthorizationType.IAM },
@@ -87,9 +89,16 @@ export class ControlPlaneApi extends Construct {
       const fn = props.functions[route.handler];
       if (!fn) throw new Error(`no function for ${route.handler}`);
       // GET /health is open, so load balancers and uptime checks can call it: it answers status, mode and version.
-      const method = resourceFor(route.resource).addMethod(route.method, new LambdaIntegration(fn), {
-        authorizationType: route.access === 'public' ? AuthorizationType.NONE : AuthorizationType.IAM,
-      });
+      const method = resourceFor(route.resource).addMethod(
+        route.method,
+        new LambdaIntegration(fn, {
+          // The stage's own permission only: the console's test-invoke permission (one more per method) is left out.
+          allowTestInvoke: false,
+        }),
+        {
+          authorizationType: route.access === 'public' ? AuthorizationType.NONE : AuthorizationType.IAM,
+        },
+      );
       if (route.access === 'public') {
         Validations.of(method).acknowledge({
           id: 'AwsSolutions-APIG4',

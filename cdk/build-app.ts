@@ -1,11 +1,17 @@
 import { type App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { approvalPolicyFrom } from '../shared/approval/approval-policy.ts';
+import { ApiStack } from './api-stack.ts';
+import { DEFAULT_INSTANCE, instanceNames } from './instance.ts';
 import { acknowledgeFindings } from './nag-acknowledgements.ts';
+import { ObservabilityStack } from './observability-stack.ts';
+import type { ChainSettings } from './service-settings.ts';
 import { StatefulStack } from './stateful-stack.ts';
-import { type ChainSettings, StatelessStack } from './stateless-stack.ts';
+import { WorkflowStack } from './workflow-stack.ts';
 
 export interface AppSettings {
+  /** The deployment's name (`-c instance=staging`, default `main`): every stack and physical name derives from it. */
+  readonly instance?: string;
   readonly retentionDays: number;
   readonly fenceShards: number;
   readonly maintenanceWindows: string;
@@ -43,6 +49,7 @@ export function approvalFrom(ctx: (key: string) => string | number | undefined):
 export function settingsFrom(app: App): AppSettings {
   const ctx = (key: string) => app.node.tryGetContext(key) as string | number | undefined;
   return {
+    instance: String(ctx('instance') ?? DEFAULT_INSTANCE),
     retentionDays: Number(ctx('retentionDays') ?? 30),
     fenceShards: Number(ctx('fenceShards') ?? 64),
     maintenanceWindows: String(ctx('maintenanceWindows') ?? ''),
@@ -62,11 +69,20 @@ export function settingsFrom(app: App): AppSettings {
   };
 }
 
-/** Both stacks, with cdk-nag's AwsSolutions and Serverless packs as policy validation plugins. */
+/**
+ * The stacks of one instance, by concern: data (retained), workflow, api and observability, each well under
+ * CloudFormation's 500 resources; cdk-nag's AwsSolutions and Serverless packs run as policy validation plugins.
+ */
 export function buildApp(app: App, settings: AppSettings = settingsFrom(app)) {
-  const data = new StatefulStack(app, 'UpgradeControlPlaneData', { retentionDays: settings.retentionDays });
-  const service = new StatelessStack(app, 'UpgradeControlPlane', { data, ...settings });
+  const names = instanceNames(settings.instance ?? DEFAULT_INSTANCE);
+  // Server access logs delivered under a bucket policy, not the legacy LogDeliveryWrite ACL (cfn-lint W3045).
+  app.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
+  const service = { ...settings, names };
+  const data = new StatefulStack(app, names.stack('data'), { retentionDays: settings.retentionDays });
+  const workflow = new WorkflowStack(app, names.stack('workflow'), { data, settings: service });
+  const api = new ApiStack(app, names.stack('api'), { data, workflow, settings: service });
+  const observability = new ObservabilityStack(app, names.stack('observability'), { data, workflow, names });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
-  acknowledgeFindings(data, service);
-  return { data, service };
+  acknowledgeFindings({ data, workflow, api, observability }, names);
+  return { names, data, workflow, api, observability };
 }

@@ -1,12 +1,30 @@
 import { Validations } from 'aws-cdk-lib';
+import type { ApiStack } from './api-stack.ts';
+import type { InstanceNames } from './instance.ts';
+import type { ObservabilityStack } from './observability-stack.ts';
 import type { StatefulStack } from './stateful-stack.ts';
-import type { StatelessStack } from './stateless-stack.ts';
+import type { WorkflowStack } from './workflow-stack.ts';
+
+/** The stacks of one instance. */
+export interface InstanceStacks {
+  readonly data: StatefulStack;
+  readonly workflow: WorkflowStack;
+  readonly api: ApiStack;
+  readonly observability: ObservabilityStack;
+}
 
 /** Every cdk-nag finding this app accepts, each with the reason it is accepted. */
-export function acknowledgeFindings(data: StatefulStack, service: StatelessStack): void {
-  const ack = (scope: Parameters<typeof Validations.of>[0], id: string, reason: string) =>
-    Validations.of(scope).acknowledge({ id, reason });
-  const watchers = service.node.findChild('Watchers').node;
+export function acknowledgeFindings(stacks: InstanceStacks, names: InstanceNames): void {
+  const { data, workflow, api } = stacks;
+  const ack = (
+    scope: Parameters<typeof Validations.of>[0] | Parameters<typeof Validations.of>[0][],
+    id: string,
+    reason: string,
+  ) => {
+    for (const one of Array.isArray(scope) ? scope : [scope]) Validations.of(one).acknowledge({ id, reason });
+  };
+  const service = [workflow, api];
+  const watchers = workflow.node.findChild('Watchers').node;
   const gaugeRule = watchers.findChild('EmitDrainGauges');
   const undelivered = watchers.findChild('UndeliveredRecoveries');
   const sweepRule = watchers.findChild('SweepProposals');
@@ -60,31 +78,31 @@ export function acknowledgeFindings(data: StatefulStack, service: StatelessStack
   );
   ack(
     service,
-    'AwsSolutions-IAM5[Resource::UpgradeControlPlaneData:ExportsOutputFnGetAttCheckpoints620E2F20ArnC494AD10/checkpoints/*]',
+    `AwsSolutions-IAM5[Resource::${data.stackName}:ExportsOutputFnGetAttCheckpoints620E2F20ArnC494AD10/checkpoints/*]`,
     'Checkpoint objects are created per checkpoint under the checkpoints/ prefix of the one bucket.',
   );
   ack(
     service,
-    'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/upgrade-control-plane/*]',
+    `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${names.scheduleGroup}/*]`,
     "Operators name schedules at run time; only schedules of the project's own group are addressed.",
   );
   ack(
     service,
-    'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:upgrade-control-plane:*]',
+    `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${names.stateMachine}:*]`,
     'Executions of the one upgrade state machine; their names are made at run time.',
   );
   ack(
-    service.api,
+    api.api,
     'AwsSolutions-COG4',
     'The API is called with IAM (SigV4) by operators and services assuming the admin or intent role, not by end users.',
   );
   ack(
-    service.api,
+    api.api,
     'AwsSolutions-APIG2',
     'No API Gateway request validator: without models it would check nothing; every handler validates its body and query (zod) and answers 400 saying what to fix.',
   );
   ack(
-    service.api,
+    api.api,
     'AwsSolutions-APIG3',
     'Every method requires IAM-signed requests and the stage is throttled; a WAF web ACL can be attached by the account if wanted.',
   );

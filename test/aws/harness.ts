@@ -27,7 +27,7 @@ const newest = (path: string): number => {
 /** The cloud assembly: `cdk.out` when it is newer than every source (CI synthesizes first), else synthesized anew. */
 export function cloudAssembly(): string {
   const out = join(ROOT, 'cdk.out');
-  const template = join(out, 'UpgradeControlPlane.template.json');
+  const template = join(out, 'manifest.json');
   if (
     existsSync(template) &&
     statSync(template).mtimeMs > Math.max(...SOURCES.map((s) => newest(join(ROOT, s))))
@@ -166,7 +166,7 @@ export class AwsHarness {
 
   /** The function of an API route's handler (`intent-complete`), a workflow task (`Task...`) or a watcher, by logical id prefix. */
   fn(id: string): FunctionSpec {
-    const name = /^(Task|ProposalSweep|DrainGauges)/.test(id)
+    const name = /^(Task|ProposalSweep|DrainGauges|InitialiseDeployment)/.test(id)
       ? id
       : `Api${id.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase())}`;
     const fn = this.app.functions.get(name);

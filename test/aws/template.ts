@@ -151,6 +151,7 @@ class Resolver {
       'AWS::Partition': 'aws',
       'AWS::URLSuffix': 'amazonaws.com',
       'AWS::StackName': stack,
+      'AWS::StackId': `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/${stack}/00000000-0000-4000-8000-000000000000`,
     };
     if (pseudo[id]) return pseudo[id];
     const r = this.stacks[stack]?.Resources[id];
@@ -168,47 +169,66 @@ class Resolver {
 const strings = (o: Json): Record<string, string> =>
   Object.fromEntries(Object.entries((o ?? {}) as Record<string, Json>).map(([k, v]) => [k, String(v)]));
 
-/** Reads both stacks of `outdir`, resolving names, ARNs, environments and policies for the harness's account. */
-export function readApp(
-  outdir: string,
-  stackNames = { data: 'UpgradeControlPlaneData', service: 'UpgradeControlPlane' },
-): SynthesizedApp {
+/** The stacks of one instance in a cloud assembly (manifest.json), data first: `ucp-<instance>-<concern>`. */
+export function stacksOf(outdir: string, instance = 'main'): { data: string; service: string[] } {
+  const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as {
+    artifacts: Record<string, { type: string }>;
+  };
+  const all = Object.entries(manifest.artifacts)
+    .filter(([name, a]) => a.type === 'aws:cloudformation:stack' && name.startsWith(`ucp-${instance}-`))
+    .map(([name]) => name);
+  const data = `ucp-${instance}-data`;
+  if (!all.includes(data)) throw new Error(`no stack ${data} in ${outdir}`);
+  return { data, service: all.filter((n) => n !== data) };
+}
+
+/** The CDK's own functions (the trigger provider): not project code; the harness plays what they do. */
+const CDK_OWN = /^AWSCDK/;
+
+/** Reads the instance's stacks in `outdir`, resolving names, ARNs, environments and policies for the harness's account. */
+export function readApp(outdir: string, stackNames = stacksOf(outdir)): SynthesizedApp {
   const load = (name: string) =>
     JSON.parse(readFileSync(join(outdir, `${name}.template.json`), 'utf8')) as Template;
-  const stacks = { [stackNames.data]: load(stackNames.data), [stackNames.service]: load(stackNames.service) };
-  const svc = stackNames.service;
+  const stacks = Object.fromEntries(
+    [stackNames.data, ...stackNames.service].map((name) => [name, load(name)]),
+  ) as Record<string, Template>;
   const resolver = new Resolver(stacks, {});
-  const resolve = (v: Json) => resolver.resolve(svc, v);
-  const resources = stacks[svc]?.Resources ?? {};
+  // Every resource of the service stacks, each with the stack it resolves in.
+  const entries = stackNames.service.flatMap((stack) =>
+    Object.entries(stacks[stack]?.Resources ?? {}).map(([id, r]) => ({ stack, id, r })),
+  );
   const rolePolicies = new Map<string, FunctionSpec['policies']>();
-  for (const [id, r] of Object.entries(resources)) {
+  for (const { stack, id, r } of entries) {
     if (r.Type === 'AWS::IAM::Role') {
-      const roleArn = String(resolver.resolve(svc, { 'Fn::GetAtt': [id, 'Arn'] }));
+      const roleArn = String(resolver.resolve(stack, { 'Fn::GetAtt': [id, 'Arn'] }));
       const inline = ((r.Properties?.Policies ?? []) as { PolicyName: string; PolicyDocument: Json }[]).map(
         (p) => ({
           name: p.PolicyName,
-          policy: resolve(p.PolicyDocument),
+          policy: resolver.resolve(stack, p.PolicyDocument),
         }),
       );
       rolePolicies.set(roleArn, [...(rolePolicies.get(roleArn) ?? []), ...inline]);
     }
   }
-  for (const [id, r] of Object.entries(resources)) {
+  for (const { stack, id, r } of entries) {
     if (r.Type !== 'AWS::IAM::Policy') continue;
     for (const role of (r.Properties?.Roles ?? []) as { Ref: string }[]) {
-      const roleArn = String(resolver.resolve(svc, { 'Fn::GetAtt': [role.Ref, 'Arn'] }));
+      const roleArn = String(resolver.resolve(stack, { 'Fn::GetAtt': [role.Ref, 'Arn'] }));
       rolePolicies.set(roleArn, [
         ...(rolePolicies.get(roleArn) ?? []),
-        { name: id, policy: resolve(r.Properties?.PolicyDocument) },
+        { name: id, policy: resolver.resolve(stack, r.Properties?.PolicyDocument) },
       ]);
     }
   }
   const functions = new Map<string, FunctionSpec>();
-  for (const [id, r] of Object.entries(resources)) {
-    if (r.Type !== 'AWS::Lambda::Function') continue;
+  for (const { stack, id, r } of entries) {
+    if (r.Type !== 'AWS::Lambda::Function' || CDK_OWN.test(id)) continue;
+    const resolve = (v: Json) => resolver.resolve(stack, v);
     const p = r.Properties ?? {};
     const roleArn = String(resolve(p.Role));
-    functions.set(id.replace(/[0-9A-F]{8}$/, ''), {
+    const key = id.replace(/[0-9A-F]{8}$/, '');
+    if (functions.has(key)) throw new Error(`function ${key} is in two stacks`);
+    functions.set(key, {
       logicalId: id,
       name: String(resolve({ Ref: id })),
       arn: String(resolve({ 'Fn::GetAtt': [id, 'Arn'] })),
@@ -221,16 +241,18 @@ export function readApp(
       policies: rolePolicies.get(roleArn) ?? [],
     });
   }
-  const [smId, sm] =
-    Object.entries(resources).find(([, r]) => r.Type === 'AWS::StepFunctions::StateMachine') ?? [];
-  if (!smId || !sm?.Properties) throw new Error('no state machine in the template');
-  const key = (sm.Properties.DefinitionS3Location as { Key: string }).Key;
-  const subs = strings(resolve(sm.Properties.DefinitionSubstitutions));
+  const machine = entries.find(({ r }) => r.Type === 'AWS::StepFunctions::StateMachine');
+  if (!machine?.r.Properties) throw new Error('no state machine in the templates');
+  const { id: smId, stack: smStack } = machine;
+  const props = machine.r.Properties;
+  const resolve = (v: Json) => resolver.resolve(smStack, v);
+  const key = (props.DefinitionS3Location as { Key: string }).Key;
+  const subs = strings(resolve(props.DefinitionSubstitutions));
   const definition = readFileSync(join(outdir, `asset.${key}`), 'utf8').replace(
     /\$\{(\w+)\}/g,
     (whole, name: string) => subs[name] ?? whole,
   );
-  const smRole = String(resolve(sm.Properties.RoleArn));
+  const smRole = String(resolve(props.RoleArn));
   const dataResources = stacks[stackNames.data]?.Resources ?? {};
   const dataOf = (type: string, prefix = '') =>
     Object.entries(dataResources).filter(([id, r]) => r.Type === type && id.startsWith(prefix));

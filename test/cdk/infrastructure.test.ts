@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { instanceNames } from '../../cdk/instance.ts';
 import { ROUTES } from '../../lambdas/routes.ts';
 import { WORKFLOW_TASKS } from '../../lambdas/workflow/tasks.ts';
 import { ASL_FILE } from '../../local/workflow/local-workflow-engine.ts';
@@ -33,7 +34,7 @@ describe('the CDK app', () => {
     expect(calls.length).toBeGreaterThan(5);
     for (const call of calls) {
       const [, id, reason] =
-        /^\s*[\w.]+,\s*'([^']+)',\s*(['"])(.+)\2,?\s*\);/s.exec(call)?.filter((_, i) => i !== 2) ?? [];
+        /^\s*[\w.]+,\s*['`]([^'`]+)['`],\s*(['"])(.+)\2,?\s*\);/s.exec(call)?.filter((_, i) => i !== 2) ?? [];
       expect(id, call).toBeTruthy();
       expect(reason?.length ?? 0, `acknowledgement of ${id} needs a written reason`).toBeGreaterThan(30);
     }
@@ -174,10 +175,17 @@ describe('the CDK app', () => {
   });
 
   it('functions run Node.js 22 on arm64 with tracing, explicit memory and timeout, and their own log group', () => {
-    const functions = Object.values(service.findResources('AWS::Lambda::Function') as Resources);
+    const all = Object.entries(service.findResources('AWS::Lambda::Function') as Resources);
+    // Besides them, only the CDK's provider of the deploy's trigger (it runs the initialiser once per change).
+    const cdkOwn = all.filter(([id]) => id.startsWith('AWSCDKTriggerCustomResourceProvider'));
+    expect(cdkOwn).toHaveLength(1);
+    const functions = all
+      .filter(([id]) => !id.startsWith('AWSCDKTriggerCustomResourceProvider'))
+      .map(([, f]) => f);
     expect(functions.length).toBe(
-      // One per route, one per Task, and the per-minute drain-gauge emitter and proposal sweep (cdk/upgrade-watchers.ts).
-      new Set(ROUTES.map((r) => r.handler)).size + Object.keys(WORKFLOW_TASKS).length + 2,
+      // One per route, one per Task, the per-minute drain-gauge emitter and proposal sweep (cdk/upgrade-watchers.ts),
+      // and the deploy's initialiser (cdk/api-stack.ts).
+      new Set(ROUTES.map((r) => r.handler)).size + Object.keys(WORKFLOW_TASKS).length + 3,
     );
     for (const f of functions) {
       expect(f.Properties).toMatchObject({
@@ -199,12 +207,23 @@ describe('the CDK app', () => {
       'UpgradeExecutionsFailed',
       'UpgradeExecutionsTimedOut',
     ]) {
-      service.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: name });
+      service.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: instanceNames().alarm(name) });
     }
     const alarms = Object.values(service.findResources('AWS::CloudWatch::Alarm') as Resources);
     for (const a of alarms) expect(JSON.stringify(a.Properties.AlarmActions)).toContain('Alarms');
     expect(alarms.length).toBeGreaterThan(5);
     service.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+
+  it('the deploy runs the initialiser (a Trigger): at creation, and again whenever its code changes', () => {
+    const [trigger] = Object.values(service.findResources('Custom::Trigger') as Resources);
+    expect(trigger?.Properties).toMatchObject({
+      InvocationType: 'RequestResponse',
+      ExecuteOnHandlerChange: true,
+    });
+    const version = (trigger?.Properties.HandlerArn as { Ref: string } | undefined)?.Ref ?? '';
+    const target = (service.findResources('AWS::Lambda::Version') as Resources)[version];
+    expect(JSON.stringify(target?.Properties.FunctionName)).toMatch(/"InitialiseDeployment[0-9A-F]{8}"/);
   });
 
   it('the Scheduler role can start only this state machine', () => {

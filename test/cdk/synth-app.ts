@@ -1,6 +1,6 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { approvalFrom, buildApp } from '../../cdk/build-app.ts';
+import { type AppSettings, approvalFrom, buildApp } from '../../cdk/build-app.ts';
 
 /** A CloudFormation resource as the template tests read it. */
 export type Resources = Record<
@@ -13,10 +13,18 @@ export type Resources = Record<
   }
 >;
 
-/** Both stacks' templates, the cloud assembly folder, and the synth error (cdk-nag findings fail the synth). */
+/** The stacks of one instance, by concern. */
+export const CONCERNS = ['data', 'workflow', 'api', 'observability'] as const;
+
+/** The templates, the cloud assembly folder, and the synth error (cdk-nag findings fail the synth). */
 export interface SynthesizedApp {
   readonly data: Template;
+  /** The service stacks (workflow, api, observability) read as one template: their logical ids do not overlap. */
   readonly service: Template;
+  /** Each stack's own template, by concern. */
+  readonly stacks: Record<(typeof CONCERNS)[number], Template>;
+  /** Each stack's name, by concern. */
+  readonly stackNames: Record<(typeof CONCERNS)[number], string>;
   readonly outdir: string;
   readonly synthError: unknown;
 }
@@ -32,11 +40,11 @@ export const APPROVAL_CONTEXT: Record<string, string | number> = {
  * Synthesizes the app as the template tests need it. Bundling is skipped (`cdk synth` in .ci/run and the AWS-rules
  * harness bundle for real): these tests read the templates.
  */
-export function synthesizeForTemplateTests(): SynthesizedApp {
+export function synthesizeForTemplateTests(settings: Partial<AppSettings> = {}): SynthesizedApp {
   const app = new App({
     context: { 'aws:cdk:bundling-stacks': [], '@aws-cdk/core:defaultCrossStackReferences': 'strong' },
   });
-  const stacks = buildApp(app, {
+  const built = buildApp(app, {
     retentionDays: 21,
     fenceShards: 64,
     maintenanceWindows: 'Sat 02:00-06:00',
@@ -49,6 +57,7 @@ export function synthesizeForTemplateTests(): SynthesizedApp {
     },
     approval: approvalFrom((key) => APPROVAL_CONTEXT[key]),
     bakeAlarms: ['HighErrorRate', 'SettlementLatencyP99'],
+    ...settings,
   });
   let outdir = '';
   let synthError: unknown = null;
@@ -57,9 +66,24 @@ export function synthesizeForTemplateTests(): SynthesizedApp {
   } catch (err) {
     synthError = err;
   }
+  const stacks = Object.fromEntries(
+    CONCERNS.map((c) => [c, Template.fromStack(built[c])]),
+  ) as SynthesizedApp['stacks'];
+  const stackNames = Object.fromEntries(
+    CONCERNS.map((c) => [c, built[c].stackName]),
+  ) as SynthesizedApp['stackNames'];
+  const merged: Record<string, unknown> = {};
+  for (const c of ['workflow', 'api', 'observability'] as const) {
+    for (const [id, r] of Object.entries(stacks[c].toJSON().Resources as object)) {
+      if (id in merged) throw new Error(`logical id ${id} is in two service stacks`);
+      merged[id] = r;
+    }
+  }
   return {
-    data: Template.fromStack(stacks.data),
-    service: Template.fromStack(stacks.service),
+    data: stacks.data,
+    service: Template.fromJSON({ Resources: merged }, { skipCyclicalDependenciesCheck: true }),
+    stacks,
+    stackNames,
     outdir,
     synthError,
   };
