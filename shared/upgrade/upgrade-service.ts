@@ -13,13 +13,9 @@ import type { WorkflowEngine } from './workflow-engine.ts';
 import type { WorkflowState } from './workflow-state.ts';
 
 const runningConflict = (id: string) =>
-  new ConflictError(
-    'upgrade_running',
-    `upgrade ${id} is running; follow GET /admin/upgrade/status, or abort it first`,
-    {
-      running_upgrade_id: id,
-    },
-  );
+  new ConflictError('upgrade_running', `upgrade ${id} is running`, {
+    running_upgrade_id: id,
+  });
 
 /** A readable, unique execution name: upgrade-<target>-<UTC time>-<random>, within Step Functions' 80 characters. */
 export function executionName(target: string, now: number): string {
@@ -52,10 +48,7 @@ export class UpgradeService {
       { ...config, proposal_id: opts.proposalId ?? null },
       async () => {
         if (this.svc.approval && !config.dry_run && !opts.proposalId)
-          throw new ForbiddenError(
-            'approval_required',
-            'upgrades need approval here: propose it with POST /admin/proposals {upgrade, description}, get it approved, then POST /admin/proposals/{id}/execute (a dry run needs none)',
-          );
+          throw new ForbiddenError('approval_required', 'upgrades need approval here');
         const { record, input } = await this.register(
           caller,
           config,

@@ -121,7 +121,7 @@ export class UpgradeSignals {
       if (!(err instanceof NotFoundError || err instanceof ConflictError)) throw err;
       throw new ConflictError(
         'not_waiting',
-        `upgrade ${id} is no longer waiting for ${what}: ${err.message}. Follow GET /admin/upgrade/status`,
+        `upgrade ${id} is no longer waiting for ${what}: ${err.message}`,
       );
     }
   }
