@@ -3,6 +3,7 @@ import { audited, type Caller } from '../domain/audited.ts';
 import { ConflictError, DomainError, ForbiddenError, ValidationError } from '../domain/errors.ts';
 import { VERSION_PATTERN } from '../domain/inflight.ts';
 import { requireReadableAlarms } from './bake/bake-spec.ts';
+import { recordPatch, writeRecord } from './record-patch.ts';
 import { recoverOrphanedUpgrade } from './recover-orphan.ts';
 import { recordScheduledRefusal } from './scheduled-refusal.ts';
 import type { UpgradeConfig } from './upgrade-config.ts';
@@ -57,14 +58,22 @@ export class UpgradeService {
         );
         try {
           const { executionArn } = await this.engine().start(record.id, input);
-          await this.svc.upgrades.update(record.id, { execution_arn: executionArn });
+          await writeRecord(
+            this.svc.upgrades,
+            record.id,
+            recordPatch('execution', { execution_arn: executionArn }),
+          );
           return { ...record, execution_arn: executionArn };
         } catch (err) {
-          await this.svc.upgrades.update(record.id, {
-            state: 'failed',
-            error: `could not start: ${(err as Error).message}`,
-            finished_at: this.svc.clock.now(),
-          });
+          await writeRecord(
+            this.svc.upgrades,
+            record.id,
+            recordPatch('outcome', {
+              state: 'failed',
+              error: `could not start: ${(err as Error).message}`,
+              finished_at: this.svc.clock.now(),
+            }),
+          );
           await this.svc.upgrades.releaseLock(record.id);
           throw err;
         }
@@ -109,10 +118,14 @@ export class UpgradeService {
             };
           }
           const { input } = await this.register(caller, config, executionName, proposalId);
-          await this.svc.upgrades.update(executionName, {
-            execution_arn: executionArn,
-            schedule_name: scheduleName,
-          });
+          await writeRecord(
+            this.svc.upgrades,
+            executionName,
+            recordPatch('execution', {
+              execution_arn: executionArn,
+              schedule_name: scheduleName,
+            }),
+          );
           return input;
         } catch (err) {
           if (!(err instanceof DomainError)) throw err;
@@ -227,7 +240,7 @@ export class UpgradeService {
             message: `its execution was no longer running, so the control plane recovers it: ${done}`,
           };
         }
-        await this.svc.upgrades.update(holder, { abort_requested: true });
+        await writeRecord(this.svc.upgrades, holder, recordPatch('execution', { abort_requested: true }));
         const waiting = [
           record?.deployment?.continued_by ? null : record?.deployment?.task_token,
           record?.governance?.confirmed_by ? null : record?.governance?.task_token,
