@@ -1,5 +1,6 @@
 import { InvalidToken, TaskDoesNotExist, TaskTimedOut } from '@aws-sdk/client-sfn';
 import { afterEach, describe, expect, it } from 'vitest';
+import { statusOf } from '../lambdas/http/error-mapping.ts';
 import { LocalWorkflowEngine } from '../local/workflow/local-workflow-engine.ts';
 import { waitEnded } from '../shared/adapters/sfn/aws-workflow-engine.ts';
 import { ConflictError } from '../shared/domain/errors.ts';
@@ -96,7 +97,8 @@ describe('Step Functions: a task token that no longer waits', () => {
         caught = e;
       }
       expect(caught).toBeInstanceOf(ConflictError);
-      expect(caught).toMatchObject({ code: 'not_waiting', status: 409 });
+      expect(caught).toMatchObject({ code: 'not_waiting', kind: 'conflict' });
+      expect(statusOf(caught as ConflictError)).toBe(409);
     }
     const other = new Error('throttled');
     expect(() => waitEnded(other)).toThrow(other);

@@ -68,7 +68,14 @@ describe('workflow budgets, worst case the inputs allow', () => {
         5,
       ),
     ).toThrow(/deploy_timeout_secs/);
-    const hooks = { mode: 'hooks' as const, targets: [] };
+    const url = (what: string) => `http://replica-a.internal:8080/${what}`;
+    const target = {
+      name: 'a',
+      deploy_url: url('deploy'),
+      health_url: url('health'),
+      version_url: url('version'),
+    };
+    const hooks = { mode: 'hooks' as const, targets: [target] };
     expect(() => withDefaults({ ...base, deploy: { ...hooks, replica_timeout_secs: 600 } }, 5)).not.toThrow();
     expect(() => withDefaults({ ...base, deploy: { ...hooks, replica_timeout_secs: 3600 } }, 5)).toThrow(
       /one replica could take/,

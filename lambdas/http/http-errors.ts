@@ -1,7 +1,15 @@
 import { DomainError } from '../../shared/domain/errors.ts';
 
-/** A rejection decided at the HTTP layer (auth, body, method), before any domain code runs. */
-export class HttpError extends DomainError {}
+/** A rejection decided at the HTTP layer (auth, body, method), before any domain code runs: it has its own status. */
+export class HttpError extends DomainError {
+  constructor(
+    code: string,
+    readonly status: number,
+    message: string,
+  ) {
+    super(code, status === 403 ? 'forbidden' : 'invalid', message);
+  }
+}
 
 export const unauthorized = (message: string) => new HttpError('unauthorized', 401, message);
 export const forbidden = (message: string) => new HttpError('forbidden', 403, message);

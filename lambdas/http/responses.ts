@@ -1,5 +1,6 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { DomainError } from '../../shared/domain/errors.ts';
+import { hintFor, statusOf } from './error-mapping.ts';
 
 /** What a handler returns: a status and a JSON-serialisable body. */
 export interface HttpResult {
@@ -19,7 +20,8 @@ export const json = (
 });
 
 /**
- * The one place errors become HTTP responses: domain and HTTP errors keep their status and code; anything else
+ * The one place errors become HTTP responses: a domain or HTTP error answers with its kind's status, its code and
+ * the code's hint (error-mapping.ts); anything else
  * is a 500 that names the correlation id (the details are in the log, never in the body).
  */
 export function errorResponse(
@@ -27,12 +29,15 @@ export function errorResponse(
   correlationId: string,
 ): { result: APIGatewayProxyResult; internal: boolean } {
   if (err instanceof DomainError) {
+    const status = statusOf(err);
     const headers: Record<string, string> = { 'x-correlation-id': correlationId };
     const retryAfter = err.details?.retry_after_secs;
-    if (err.status === 503 && typeof retryAfter === 'number') headers['retry-after'] = String(retryAfter);
-    if (err.status === 401) headers['www-authenticate'] = 'Bearer';
-    const body = { error: err.code, message: err.message, ...(err.details ?? {}) };
-    return { result: json(err.status, body, headers), internal: false };
+    if (status === 503 && typeof retryAfter === 'number') headers['retry-after'] = String(retryAfter);
+    if (status === 401) headers['www-authenticate'] = 'Bearer';
+    const hint = hintFor(err);
+    const message = hint ? `${err.message}; ${hint}` : err.message;
+    const body = { error: err.code, message, ...(hint ? { hint } : {}), ...(err.details ?? {}) };
+    return { result: json(status, body, headers), internal: false };
   }
   const body = {
     error: 'internal',

@@ -11,7 +11,7 @@ export class ProposalRecords {
 
   async load(id: string): Promise<Proposal> {
     const p = await this.store.get(id);
-    if (!p) throw new NotFoundError(`no proposal ${id}: list them with GET /admin/proposals`);
+    if (!p) throw new NotFoundError(`no proposal ${id}`, { resource: 'proposal' });
     return p;
   }
 

@@ -7,10 +7,7 @@ import { type Proposal, presentProposal, proposalState } from './proposal.ts';
 /** The policy, or a 409 saying there is none (proposals need one). */
 export function requirePolicy(policy: ApprovalPolicy | null): ApprovalPolicy {
   if (policy) return policy;
-  throw new ConflictError(
-    'approvals_off',
-    'no approval policy is configured (APPROVERS is empty): start upgrades directly with POST /admin/upgrade/start',
-  );
+  throw new ConflictError('approvals_off', 'no approval policy is configured (APPROVERS is empty)');
 }
 
 /** The caller's identity for approvals, or a 403 saying which credential to use. */
@@ -40,11 +37,7 @@ export function requireOpen(p: Proposal, now: number, doing: string): void {
     cancelled: `it was cancelled by ${p.cancelled?.by}`,
     expired: `it expired at ${new Date(p.expires_at).toISOString()}`,
   };
-  throw new ConflictError(
-    `proposal_${state}`,
-    `cannot ${doing} proposal ${p.id}: ${why[state]}; propose again with POST /admin/proposals`,
-    { state },
-  );
+  throw new ConflictError(`proposal_${state}`, `cannot ${doing} proposal ${p.id}: ${why[state]}`, { state });
 }
 
 /** A 409 unless the proposal may execute now, saying what it waits for. */

@@ -102,8 +102,8 @@ export class ProposalService {
           if (sha256 !== cur.config_sha256)
             throw new ConflictError(
               'config_changed',
-              `the proposal's config_sha256 is ${cur.config_sha256}, not the ${sha256} you reviewed: review GET /admin/proposals/${id} again`,
-              { config_sha256: cur.config_sha256 },
+              `the proposal's config_sha256 is ${cur.config_sha256}, not the ${sha256} you reviewed`,
+              { config_sha256: cur.config_sha256, proposal_id: id },
             );
           if (who === cur.proposed_by && !policy.selfApproval)
             throw new ForbiddenError(
@@ -179,7 +179,7 @@ export class ProposalService {
         if (existing)
           throw new ConflictError(
             'proposal_executed',
-            `proposal ${id} was executed already, as upgrade ${existing.id}: follow GET /admin/upgrades/${existing.id}`,
+            `proposal ${id} was executed already, as upgrade ${existing.id}`,
             { upgrade_id: existing.id },
           );
         return this.start(caller, found, found.executed.upgrade_id);

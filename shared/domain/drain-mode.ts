@@ -73,21 +73,22 @@ export const initialModeState = (version: string, now: number): ModeState => ({
   updatedBy: 'system',
 });
 
+/** Why a move is refused from a mode, in the domain's words (the HTTP edge adds which call to make next). */
 const HINTS: Record<ModeAction['kind'], Partial<Record<Mode, string>>> = {
   start_drain: {
-    Draining: 'a drain is already under way; watch GET /admin/drain/status or cancel it first',
+    Draining: 'a drain is already under way',
     Drained: 'the system is already drained; resume or cancel first',
     Upgrading: 'an upgrade is in progress; it must resume first',
-    Resuming: 'a resume is in progress; retry POST /admin/drain/resume to finish it first',
+    Resuming: 'a resume is in progress',
   },
   cancel: {
     Active: 'there is no drain to cancel',
-    Upgrading: 'an upgrade is in progress; it must roll back or resume (POST /admin/drain/resume)',
-    Resuming: 'a resume is in progress; retry POST /admin/drain/resume to finish it',
+    Upgrading: 'an upgrade is in progress; it must roll back or resume',
+    Resuming: 'a resume is in progress',
   },
   mark_drained: {},
   force: {
-    Active: 'there is no drain to force; start one with POST /admin/drain/start',
+    Active: 'there is no drain to force',
     Drained: 'the system is already drained',
     Upgrading: 'an upgrade is in progress',
     Resuming: 'a resume is in progress',
@@ -95,7 +96,7 @@ const HINTS: Record<ModeAction['kind'], Partial<Record<Mode, string>>> = {
   begin_upgrade: {},
   begin_resume: {
     Active: 'the system is already admitting intents',
-    Draining: 'a drain is under way; use POST /admin/drain/cancel to stop it',
+    Draining: 'a drain is under way',
   },
   finish_resume: {},
   set_deprecated: {},

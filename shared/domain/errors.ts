@@ -1,11 +1,12 @@
 /**
- * Typed domain errors. Each carries a stable machine-readable `code` and the HTTP status the API maps it to,
- * so one place (lambdas/http/error-mapping.ts) turns any of them into `{error, message}`.
+ * Typed domain errors. Each carries a stable machine-readable `code`, a `kind` (what sort of refusal it is) and
+ * details; none names an HTTP status or an API route. The HTTP edge (lambdas/http/error-mapping.ts) maps the
+ * kind to a status and the code to a hint on what to do next.
  */
 export class DomainError extends Error {
   constructor(
     readonly code: string,
-    readonly status: number,
+    readonly kind: ErrorKind,
     message: string,
     readonly details?: Record<string, unknown>,
   ) {
@@ -14,24 +15,31 @@ export class DomainError extends Error {
   }
 }
 
+/**
+ * What sort of refusal an error is: invalid input, a missing resource, a clash with the current state, a caller
+ * who may not, a system not serving now (with `retry_after_secs` in the details), or a feature this environment
+ * lacks.
+ */
+export type ErrorKind = 'invalid' | 'not_found' | 'conflict' | 'forbidden' | 'unavailable' | 'unsupported';
+
 /** The request is malformed or names values the system does not accept. */
 export class ValidationError extends DomainError {
   constructor(message: string, details?: Record<string, unknown>) {
-    super('invalid_request', 400, message, details);
+    super('invalid_request', 'invalid', message, details);
   }
 }
 
 /** The named resource does not exist. */
 export class NotFoundError extends DomainError {
-  constructor(message: string) {
-    super('not_found', 404, message);
+  constructor(message: string, details?: Record<string, unknown>) {
+    super('not_found', 'not_found', message, details);
   }
 }
 
 /** The request conflicts with current state (duplicate id, illegal move, lost race). */
 export class ConflictError extends DomainError {
   constructor(code: string, message: string, details?: Record<string, unknown>) {
-    super(code, 409, message, details);
+    super(code, 'conflict', message, details);
   }
 }
 
@@ -40,20 +48,20 @@ export class IllegalTransitionError extends ConflictError {
   constructor(
     readonly from: string,
     readonly action: string,
-    hint: string,
+    reason: string,
   ) {
-    super('illegal_transition', `cannot ${action} while mode is ${from}: ${hint}`, { mode: from, action });
+    super('illegal_transition', `cannot ${action} while mode is ${from}: ${reason}`, { mode: from, action });
   }
 }
 
-/** Intents are not being admitted (drain or upgrade under way). Mapped to 503 with Retry-After. */
+/** Intents are not being admitted (drain or upgrade under way): retry after `retryAfterSecs`. */
 export class NotAdmittingError extends DomainError {
   constructor(
     readonly mode: string,
     readonly retryAfterSecs: number,
     message: string,
   ) {
-    super('not_admitting', 503, message, { mode, retry_after_secs: retryAfterSecs });
+    super('not_admitting', 'unavailable', message, { mode, retry_after_secs: retryAfterSecs });
   }
 }
 
@@ -62,15 +70,14 @@ export class NotInitialisedError extends DomainError {
   constructor() {
     super(
       'not_initialised',
-      503,
-      'the control plane is not initialised yet (no drain mode record or fence gates): an operator creates them ' +
-        'with any admin drain call, for example GET /admin/drain/status with the admin credential; then retry',
+      'unavailable',
+      'the control plane is not initialised yet (no drain mode record or fence gates)',
       { retry_after_secs: 30 },
     );
   }
 }
 
-/** An intent is frozen by a running upgrade (between its checkpoint and its resume): writes wait. 503 + Retry-After. */
+/** An intent is frozen by a running upgrade (between its checkpoint and its resume): writes wait, then retry. */
 export class IntentFrozenError extends DomainError {
   constructor(
     readonly retryAfterSecs: number,
@@ -79,7 +86,7 @@ export class IntentFrozenError extends DomainError {
   ) {
     super(
       'upgrade_in_progress',
-      503,
+      'unavailable',
       `intent ${id} is frozen by upgrade ${upgradeId} until it resumes (so a rollback can never undo this write); retry after the Retry-After interval`,
       { upgrade_id: upgradeId, retry_after_secs: retryAfterSecs },
     );
@@ -89,6 +96,13 @@ export class IntentFrozenError extends DomainError {
 /** The caller is known but may not do this (not an approver, approving their own proposal, approval required). */
 export class ForbiddenError extends DomainError {
   constructor(code: string, message: string, details?: Record<string, unknown>) {
-    super(code, 403, message, details);
+    super(code, 'forbidden', message, details);
+  }
+}
+
+/** This environment lacks what the request needs (for example EventBridge Scheduler, locally). */
+export class UnsupportedError extends DomainError {
+  constructor(code: string, message: string) {
+    super(code, 'unsupported', message);
   }
 }

@@ -1,32 +1,49 @@
-/** One replica of a backend service, driven by its deploy hook and verified by its health and version URLs. */
-export interface ReplicaTarget {
-  readonly name: string;
-  readonly deploy_url: string;
-  readonly health_url: string;
-  readonly version_url: string;
-}
+import { z } from 'zod';
+import { atMost } from './at-most.ts';
+import { HttpUrl } from './check-spec.ts';
 
-/** The `deploy` section of an upgrade request: how the new backend version gets onto the replicas. */
-export type DeploySpec =
-  | { readonly mode: 'none' }
-  | {
-      readonly mode: 'manual';
-      /** How long the workflow waits for POST /admin/upgrade/{id}/continue before rolling back. */
-      readonly deploy_timeout_secs: number;
-      readonly instructions: string | null;
-    }
-  | {
-      readonly mode: 'hooks';
-      readonly targets: readonly ReplicaTarget[];
-      readonly max_parallel: number;
-      /** Per replica: deploy call answered, then healthy and on the target version, within this time. */
-      readonly replica_timeout_secs: number;
-      readonly stabilize_secs: number;
-      /** Each HTTP call's own timeout. */
-      readonly request_timeout_secs: number;
-      /** Retries of a failed HTTP call (deploy, health, version). */
-      readonly retries: number;
-    };
+/** The most one upgrade may wait for a manual deploy (with the other limits: UPGRADE_LIMITS). */
+export const MAX_DEPLOY_TIMEOUT_SECS = 3 * 86_400;
+
+/** One replica of a backend service, driven by its deploy hook and verified by its health and version URLs. */
+const ReplicaSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 letters, digits, . _ -'),
+  deploy_url: HttpUrl,
+  health_url: HttpUrl,
+  version_url: HttpUrl,
+});
+
+/** The `deploy` section of an upgrade request, its defaults and limits: how the new version gets onto the replicas. */
+export const DeploySchema = z.discriminatedUnion('mode', [
+  z.strictObject({
+    mode: z.literal('manual'),
+    /** How long the workflow waits for the operator's continue signal before rolling back. */
+    deploy_timeout_secs: z.number().int().min(1).max(MAX_DEPLOY_TIMEOUT_SECS, atMost).default(3600),
+    instructions: z.string().min(1).max(2000).nullable().default(null),
+  }),
+  z.strictObject({
+    mode: z.literal('hooks'),
+    targets: z
+      .array(ReplicaSchema)
+      .min(1)
+      .max(100)
+      .refine((t) => new Set(t.map((r) => r.name)).size === t.length, 'replica names must be unique'),
+    max_parallel: z.number().int().min(1).max(100).default(1),
+    /** Per replica: deploy call answered, then healthy and on the target version, within this time. */
+    replica_timeout_secs: z.number().int().min(1).max(3600).default(120),
+    stabilize_secs: z.number().int().min(0).max(3600).default(0),
+    /** Each HTTP call's own timeout. */
+    request_timeout_secs: z.number().int().min(1).max(300).default(10),
+    /** Retries of a failed HTTP call (deploy, health, version). */
+    retries: z.number().int().min(0).max(10).default(2),
+  }),
+]);
+
+/** One replica as the workflow deploys it. */
+export type ReplicaTarget = z.output<typeof ReplicaSchema>;
+
+/** The deploy section as the workflow runs it (mode none: no deploy in this upgrade). */
+export type DeploySpec = { readonly mode: 'none' } | z.output<typeof DeploySchema>;
 
 export const NO_DEPLOY: DeploySpec = { mode: 'none' };
 

@@ -2,6 +2,7 @@ import { rollBackContract } from './contract/contract-steps.ts';
 import { httpReplicaClient } from './deploy/replica-client.ts';
 import { rollBackReplica } from './deploy/rollout.ts';
 import type { DeploymentRecord, DeploySpec, ReplicaRecord } from './deploy-spec.ts';
+import { recordPatch, writeRecord } from './record-patch.ts';
 import { smokeTest } from './steps/deploy.ts';
 import { cancelUpgradeDrain } from './steps/drain.ts';
 import { recordSucceeded, resumeOnPrevious, resumeOnTarget, rollBack } from './steps/finish.ts';
@@ -76,10 +77,14 @@ export async function recoverOrphanedUpgrade(
   const state = stateOf(record, why);
   const mode = await svc.fence.readMode();
   const found: Record<string, unknown> = { mode: mode.mode, version: mode.version };
-  await svc.upgrades.update(record.id, {
-    current_step: 'Recovering',
-    ...(byOperator ? { abort_requested: true } : {}),
-  });
+  await writeRecord(
+    svc.upgrades,
+    record.id,
+    recordPatch('execution', {
+      current_step: 'Recovering',
+      ...(byOperator ? { abort_requested: true } : {}),
+    }),
+  );
   let report: RecoveryReport;
   if ((mode.mode === 'Active' || mode.mode === 'Resuming') && mode.version === record.to_version) {
     await resumeOnTarget(svc, state);
@@ -111,9 +116,13 @@ export async function recoverOrphanedUpgrade(
       for (const r of [...onTarget].reverse()) back.push(await rollBackReplica(client, spec, r));
       const dep = (record.deployment ?? null) as DeploymentRecord | null;
       if (dep)
-        await svc.upgrades.update(record.id, {
-          deployment: { ...dep, rollback: [...dep.rollback, ...back] },
-        });
+        await writeRecord(
+          svc.upgrades,
+          record.id,
+          recordPatch('deployment', {
+            deployment: { ...dep, rollback: [...dep.rollback, ...back] },
+          }),
+        );
       found.replicas_rolled_back = back.map((r) => `${r.name} ${r.outcome}`);
     }
     if (record.config.contract) {
@@ -130,12 +139,16 @@ export async function recoverOrphanedUpgrade(
     };
   }
   const after = await svc.upgrades.get(record.id);
-  await svc.upgrades.update(record.id, {
-    current_step: null,
-    result: {
-      ...(after?.result ?? {}),
-      recovery: { ...report, why, at: new Date(svc.clock.now()).toISOString() },
-    },
-  });
+  await writeRecord(
+    svc.upgrades,
+    record.id,
+    recordPatch('progress', {
+      current_step: null,
+      result: {
+        ...(after?.result ?? {}),
+        recovery: { ...report, why, at: new Date(svc.clock.now()).toISOString() },
+      },
+    }),
+  );
   return report;
 }

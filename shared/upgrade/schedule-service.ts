@@ -1,5 +1,5 @@
 import { audited, type Caller } from '../domain/audited.ts';
-import { ConflictError, DomainError, NotFoundError, ValidationError } from '../domain/errors.ts';
+import { ConflictError, NotFoundError, UnsupportedError, ValidationError } from '../domain/errors.ts';
 import type { AuditLog, Clock } from '../domain/ports.ts';
 import { checkScheduleExpression, parseWindows } from './maintenance-window.ts';
 import type { ScheduleStore, UpgradeSchedule } from './schedules.ts';
@@ -30,9 +30,8 @@ export class ScheduleService {
     const checked = checkScheduleExpression(expression, parseWindows(this.windows), this.clock.now());
     const store = this.store();
     if (store.kind === 'local' && checked.startsWith('cron(')) {
-      throw new DomainError(
+      throw new UnsupportedError(
         'not_available_locally',
-        501,
         'weekly cron schedules need EventBridge Scheduler: deploy to AWS; locally use at(...)',
       );
     }

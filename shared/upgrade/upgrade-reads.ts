@@ -48,7 +48,7 @@ export class UpgradeReads {
   async status(): Promise<UpgradeStatus> {
     const holder = await this.svc.upgrades.lockHolder();
     let record = holder ? await this.svc.upgrades.get(holder) : (await this.svc.upgrades.list(1))[0];
-    if (!record) throw new NotFoundError('no upgrade has run yet: start one with POST /admin/upgrade/start');
+    if (!record) throw new NotFoundError('no upgrade has run yet', { resource: 'upgrade_history' });
     let alive =
       record.state === 'running' ? await this.liveness(record) : { state: record.state, next: null };
     // An execution that ended between the record's read and its own: the record, read again, says how it ended.

@@ -3,6 +3,7 @@ import { audited, type Caller } from '../domain/audited.ts';
 import { ConflictError, DomainError, ForbiddenError, ValidationError } from '../domain/errors.ts';
 import { VERSION_PATTERN } from '../domain/inflight.ts';
 import { requireReadableAlarms } from './bake/bake-spec.ts';
+import { recordPatch, writeRecord } from './record-patch.ts';
 import { recoverOrphanedUpgrade } from './recover-orphan.ts';
 import { recordScheduledRefusal } from './scheduled-refusal.ts';
 import type { UpgradeConfig } from './upgrade-config.ts';
@@ -13,13 +14,9 @@ import type { WorkflowEngine } from './workflow-engine.ts';
 import type { WorkflowState } from './workflow-state.ts';
 
 const runningConflict = (id: string) =>
-  new ConflictError(
-    'upgrade_running',
-    `upgrade ${id} is running; follow GET /admin/upgrade/status, or abort it first`,
-    {
-      running_upgrade_id: id,
-    },
-  );
+  new ConflictError('upgrade_running', `upgrade ${id} is running`, {
+    running_upgrade_id: id,
+  });
 
 /** A readable, unique execution name: upgrade-<target>-<UTC time>-<random>, within Step Functions' 80 characters. */
 export function executionName(target: string, now: number): string {
@@ -52,10 +49,7 @@ export class UpgradeService {
       { ...config, proposal_id: opts.proposalId ?? null },
       async () => {
         if (this.svc.approval && !config.dry_run && !opts.proposalId)
-          throw new ForbiddenError(
-            'approval_required',
-            'upgrades need approval here: propose it with POST /admin/proposals {upgrade, description}, get it approved, then POST /admin/proposals/{id}/execute (a dry run needs none)',
-          );
+          throw new ForbiddenError('approval_required', 'upgrades need approval here');
         const { record, input } = await this.register(
           caller,
           config,
@@ -64,14 +58,22 @@ export class UpgradeService {
         );
         try {
           const { executionArn } = await this.engine().start(record.id, input);
-          await this.svc.upgrades.update(record.id, { execution_arn: executionArn });
+          await writeRecord(
+            this.svc.upgrades,
+            record.id,
+            recordPatch('execution', { execution_arn: executionArn }),
+          );
           return { ...record, execution_arn: executionArn };
         } catch (err) {
-          await this.svc.upgrades.update(record.id, {
-            state: 'failed',
-            error: `could not start: ${(err as Error).message}`,
-            finished_at: this.svc.clock.now(),
-          });
+          await writeRecord(
+            this.svc.upgrades,
+            record.id,
+            recordPatch('outcome', {
+              state: 'failed',
+              error: `could not start: ${(err as Error).message}`,
+              finished_at: this.svc.clock.now(),
+            }),
+          );
           await this.svc.upgrades.releaseLock(record.id);
           throw err;
         }
@@ -116,10 +118,14 @@ export class UpgradeService {
             };
           }
           const { input } = await this.register(caller, config, executionName, proposalId);
-          await this.svc.upgrades.update(executionName, {
-            execution_arn: executionArn,
-            schedule_name: scheduleName,
-          });
+          await writeRecord(
+            this.svc.upgrades,
+            executionName,
+            recordPatch('execution', {
+              execution_arn: executionArn,
+              schedule_name: scheduleName,
+            }),
+          );
           return input;
         } catch (err) {
           if (!(err instanceof DomainError)) throw err;
@@ -234,7 +240,7 @@ export class UpgradeService {
             message: `its execution was no longer running, so the control plane recovers it: ${done}`,
           };
         }
-        await this.svc.upgrades.update(holder, { abort_requested: true });
+        await writeRecord(this.svc.upgrades, holder, recordPatch('execution', { abort_requested: true }));
         const waiting = [
           record?.deployment?.continued_by ? null : record?.deployment?.task_token,
           record?.governance?.confirmed_by ? null : record?.governance?.task_token,

@@ -1,5 +1,6 @@
 import { audited, type Caller } from '../domain/audited.ts';
 import { ConflictError, NotFoundError } from '../domain/errors.ts';
+import { recordPatch, writeRecord } from './record-patch.ts';
 import type { UpgradeRecord } from './upgrade-record.ts';
 import type { UpgradeServices } from './upgrade-services.ts';
 import type { WorkflowEngine } from './workflow-engine.ts';
@@ -30,7 +31,7 @@ export class UpgradeSignals {
             'not_baking',
             `upgrade ${id} is not baking (state ${record.state}, bake ${record.bake?.state ?? 'none'}): only a bake can be promoted`,
           );
-        await this.svc.upgrades.update(id, { bake_promoted_by: caller.actor });
+        await writeRecord(this.svc.upgrades, id, recordPatch('bake', { bake_promoted_by: caller.actor }));
         return { upgrade_id: id, promoted: true as const };
       },
       () => `bake of ${id} promoted`,
@@ -52,10 +53,14 @@ export class UpgradeSignals {
         // The engine first: only a wait it still holds may be recorded as continued (a restart or a timeout ends it).
         await this.release(id, 'a deploy', dep.task_token, { continued_by: caller.actor });
         const fresh = (await this.svc.upgrades.get(id))?.deployment ?? dep;
-        await this.svc.upgrades.update(id, {
-          deployment: { ...fresh, continued_by: caller.actor },
-          result: null,
-        });
+        await writeRecord(
+          this.svc.upgrades,
+          id,
+          recordPatch('deployment', {
+            deployment: { ...fresh, continued_by: caller.actor },
+            result: null,
+          }),
+        );
         return { upgrade_id: id, continued: true as const };
       },
       () => `deploy confirmed for ${id}`,
@@ -83,9 +88,13 @@ export class UpgradeSignals {
           confirmed_by: caller.actor,
         });
         const fresh = (await this.svc.upgrades.get(id))?.governance ?? gov;
-        await this.svc.upgrades.update(id, {
-          governance: { ...fresh, tx_hash: txHash, confirmed_by: caller.actor },
-        });
+        await writeRecord(
+          this.svc.upgrades,
+          id,
+          recordPatch('contract', {
+            governance: { ...fresh, tx_hash: txHash, confirmed_by: caller.actor },
+          }),
+        );
         return { upgrade_id: id, confirmed: true as const };
       },
       () => `governance migration confirmed for ${id}`,
@@ -121,7 +130,7 @@ export class UpgradeSignals {
       if (!(err instanceof NotFoundError || err instanceof ConflictError)) throw err;
       throw new ConflictError(
         'not_waiting',
-        `upgrade ${id} is no longer waiting for ${what}: ${err.message}. Follow GET /admin/upgrade/status`,
+        `upgrade ${id} is no longer waiting for ${what}: ${err.message}`,
       );
     }
   }

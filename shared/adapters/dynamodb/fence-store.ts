@@ -139,7 +139,7 @@ export class DynamoFenceStore implements FenceStore {
       const now = err.Item ? String((err.Item as Record<string, { S?: string }>).mode?.S) : 'unknown';
       throw new ConflictError(
         'concurrent_change',
-        `the drain mode changed while this call ran (it is now ${now}); read GET /admin/drain/status and decide again`,
+        `the drain mode changed while this call ran (it is now ${now})`,
       );
     }
   }

@@ -1,80 +1,65 @@
+import { z } from 'zod';
 import { ValidationError } from '../../domain/errors.ts';
-import type { CheckSpec } from '../check-spec.ts';
+import { atMost } from '../at-most.ts';
+import { CheckSpecSchema } from '../check-spec.ts';
 
-/** A rollback trigger watched during the bake (after resume, before the upgrade counts as succeeded). */
-export type BakeTrigger =
+const TriggerSchema = z.discriminatedUnion('type', [
   /** Any named alarm in ALARM: CloudWatch on AWS (DescribeAlarms), the embedded runtime's alarm file locally. */
-  | { readonly type: 'alarm'; readonly names: readonly string[] }
+  z.strictObject({
+    type: z.literal('alarm'),
+    names: z
+      .array(z.string().regex(/^[A-Za-z0-9 ._\-/#:()]{1,255}$/, 'must be a CloudWatch alarm name'))
+      .min(1)
+      .max(20),
+  }),
   /** A health check failing (Unhealthy, or Degraded unless allowed) `consecutive` times in a row. */
-  | { readonly type: 'health'; readonly check: CheckSpec; readonly consecutive: number }
+  z.strictObject({
+    type: z.literal('health'),
+    check: CheckSpecSchema,
+    consecutive: z.number().int().min(1).max(100).default(3),
+  }),
   /** An intent admitted on the new version still inflight after `max_age_secs`. */
-  | { readonly type: 'stuck_inflight'; readonly max_age_secs: number }
+  z.strictObject({ type: z.literal('stuck_inflight'), max_age_secs: z.number().int().min(1).max(86_400) }),
   /** More than `max_pct` % of the completions since the resume were `failed`, once there are `min_samples`. */
-  | { readonly type: 'intent_failures'; readonly max_pct: number; readonly min_samples: number };
-
-/** The `bake` section of an upgrade request, defaults filled in. */
-export interface BakeSpec {
-  readonly duration_secs: number;
-  /** Triggers are not read before this much of the bake has passed (an operator's abort always counts). */
-  readonly warmup_secs: number;
-  readonly check_interval_secs: number;
-  readonly triggers: readonly BakeTrigger[];
-}
-
-/** Whether the bake counts completions by outcome (it has an intent_failures trigger). */
-export const countsOutcomes = (b: BakeSpec | null | undefined): boolean =>
-  !!b?.triggers.some((t) => t.type === 'intent_failures');
+  z.strictObject({
+    type: z.literal('intent_failures'),
+    max_pct: z.number().min(0).max(100),
+    min_samples: z.number().int().min(1).max(1_000_000).default(20),
+  }),
+]);
 
 /** The bake's limits: its checks must fit the execution's history next to two full drains (workflow-budget test). */
 export const BAKE_LIMITS = { duration_secs: 86_400, max_checks: 300 } as const;
 
-/** The bake section as requested. */
-export interface BakeRequest {
-  readonly duration_secs: number;
-  readonly warmup_secs?: number | undefined;
-  readonly check_interval_secs?: number | undefined;
-  readonly triggers: readonly (
-    | { type: 'alarm'; names: readonly string[] }
-    | { type: 'health'; check: CheckSpec; consecutive?: number | undefined }
-    | { type: 'stuck_inflight'; max_age_secs: number }
-    | { type: 'intent_failures'; max_pct: number; min_samples?: number | undefined }
-  )[];
-}
+/** The `bake` section of an upgrade request (README "Bake"): how long, how often, what rolls the upgrade back. */
+export const BakeSchema = z
+  .strictObject({
+    duration_secs: z.number().int().min(1).max(BAKE_LIMITS.duration_secs, atMost),
+    /** Triggers are not read before this much of the bake has passed (an operator's abort always counts). */
+    warmup_secs: z.number().int().min(0).max(86_400).default(0),
+    check_interval_secs: z.number().int().min(1).max(3600).default(10),
+    triggers: z.array(TriggerSchema).min(1).max(10),
+  })
+  .superRefine((b, ctx) => {
+    const checks = Math.ceil(b.duration_secs / b.check_interval_secs);
+    if (checks > BAKE_LIMITS.max_checks)
+      ctx.addIssue({
+        code: 'custom',
+        message: `${checks} checks (duration_secs / check_interval_secs) is more than ${BAKE_LIMITS.max_checks}: raise check_interval_secs`,
+      });
+    if (b.warmup_secs >= b.duration_secs)
+      ctx.addIssue({ code: 'custom', message: 'warmup_secs must be less than duration_secs' });
+  });
 
-export function bakeWithDefaults(b: BakeRequest | undefined): BakeSpec | null {
-  if (!b) return null;
-  return {
-    duration_secs: b.duration_secs,
-    warmup_secs: b.warmup_secs ?? 0,
-    check_interval_secs: b.check_interval_secs ?? 10,
-    triggers: b.triggers.map((t) =>
-      t.type === 'health'
-        ? { ...t, consecutive: t.consecutive ?? 3 }
-        : t.type === 'intent_failures'
-          ? { ...t, min_samples: t.min_samples ?? 20 }
-          : t,
-    ),
-  };
-}
+/** The bake section as the workflow runs it, defaults filled in. */
+export type BakeSpec = z.output<typeof BakeSchema>;
 
-/** What in a bake section exceeds its limits, as messages. */
-export function bakeProblems(b: BakeSpec | null, contractMode: string): string[] {
-  if (!b) return [];
-  const out: string[] = [];
-  if (b.duration_secs > BAKE_LIMITS.duration_secs)
-    out.push(`bake.duration_secs must be at most ${BAKE_LIMITS.duration_secs} (got ${b.duration_secs})`);
-  const checks = Math.ceil(b.duration_secs / b.check_interval_secs);
-  if (checks > BAKE_LIMITS.max_checks)
-    out.push(
-      `bake: ${checks} checks (duration_secs / check_interval_secs) is more than ${BAKE_LIMITS.max_checks}: raise check_interval_secs`,
-    );
-  if (b.warmup_secs >= b.duration_secs) out.push('bake.warmup_secs must be less than bake.duration_secs');
-  if (contractMode === 'governance')
-    out.push(
-      'bake: a contract migrated by governance cannot be rolled back by this control plane, so it cannot bake: drop the bake or migrate directly',
-    );
-  return out;
-}
+/** A rollback trigger watched during the bake (after resume, before the upgrade counts as succeeded). */
+export type BakeTrigger = BakeSpec['triggers'][number];
+
+/** Whether the bake counts completions by outcome (it has an intent_failures trigger). */
+export const countsOutcomes = (b: BakeSpec | null | undefined): boolean =>
+  !!b?.triggers.some((t) => t.type === 'intent_failures');
 
 /**
  * Alarm triggers may name only the alarms the deploy lets the control plane read (BAKE_ALARMS on AWS, where

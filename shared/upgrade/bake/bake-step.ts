@@ -1,3 +1,4 @@
+import { recordPatch, writeRecord } from '../record-patch.ts';
 import type { UpgradeServices } from '../upgrade-services.ts';
 import type { WorkflowState } from '../workflow-state.ts';
 import type { AlarmSource } from './alarm-source.ts';
@@ -65,16 +66,20 @@ export async function checkBake(
     };
   }
   if (bake.verdict !== 'baking' && countsOutcomes(spec)) await svc.outcomes.end(s.upgrade_id);
-  await svc.upgrades.update(s.upgrade_id, {
-    bake: {
-      state: bake.verdict,
-      started_at: started,
-      ends_at: ends,
-      readings: bake.readings,
-      trigger: bake.trigger,
-      checked_at: now,
-    },
-    progress_pct: bake.verdict === 'baking' ? 95 : 98,
-  });
+  await writeRecord(
+    svc.upgrades,
+    s.upgrade_id,
+    recordPatch('bake', {
+      bake: {
+        state: bake.verdict,
+        started_at: started,
+        ends_at: ends,
+        readings: bake.readings,
+        trigger: bake.trigger,
+        checked_at: now,
+      },
+      progress_pct: bake.verdict === 'baking' ? 95 : 98,
+    }),
+  );
   return bake;
 }

@@ -1,4 +1,5 @@
 import { reverseRecords } from '../../migration/migrator.ts';
+import { recordPatch, writeRecord } from '../record-patch.ts';
 import { migrationChain, stepCaller } from '../steps/common.ts';
 import { drainWaitSecs } from '../steps/drain.ts';
 import { reusableCheckpoint } from '../steps/migrate.ts';
@@ -17,7 +18,7 @@ const rollbackReason = (s: WorkflowState) =>
  */
 export async function startRollbackDrain(svc: UpgradeServices, s: WorkflowState) {
   const mode = await svc.fence.readMode();
-  await svc.upgrades.update(s.upgrade_id, { progress_pct: 96 });
+  await writeRecord(svc.upgrades, s.upgrade_id, recordPatch('progress', { progress_pct: 96 }));
   if (mode.mode !== 'Active' && mode.reason === rollbackReason(s)) return svc.drain.status();
   return svc.drain.startDrain(stepCaller(s), rollbackReason(s), s.config.drain_timeout_secs);
 }
@@ -44,7 +45,11 @@ export async function checkpointBeforeReverse(svc: UpgradeServices, s: WorkflowS
     config: { upgrade: s.config, mode, after_bake: s.bake ?? null },
     extraSources: [],
   });
-  await svc.upgrades.update(s.upgrade_id, { bake_checkpoint_id: manifest.id, progress_pct: 97 });
+  await writeRecord(
+    svc.upgrades,
+    s.upgrade_id,
+    recordPatch('checkpoint', { bake_checkpoint_id: manifest.id, progress_pct: 97 }),
+  );
   return { id: manifest.id, record_counts: manifest.record_counts };
 }
 

@@ -1,5 +1,6 @@
 import type { ChainPort } from '../../chain/chain-port.ts';
 import type { Settlement } from '../../chain/settlement-types.ts';
+import { recordPatch, writeRecord } from '../record-patch.ts';
 import type { UpgradeServices } from '../upgrade-services.ts';
 import { StepFailure, type WorkflowState } from '../workflow-state.ts';
 import type { ContractBefore, ContractSpec } from './contract-spec.ts';
@@ -42,7 +43,11 @@ export async function preCheckContract(
     code_id: info.codeId,
     version: await contractVersion(chain, c.address),
   };
-  await svc.upgrades.update(s.upgrade_id, { contract_before: { ...before, inflight_ids: [] } });
+  await writeRecord(
+    svc.upgrades,
+    s.upgrade_id,
+    recordPatch('contract', { contract_before: { ...before, inflight_ids: [] } }),
+  );
   return before;
 }
 
@@ -64,7 +69,7 @@ export async function snapshotContract(
     version,
     inflight_ids: settlements.map((x) => x.id),
   };
-  await svc.upgrades.update(s.upgrade_id, { contract_before: before });
+  await writeRecord(svc.upgrades, s.upgrade_id, recordPatch('contract', { contract_before: before }));
   return { before, settlements };
 }
 
@@ -142,13 +147,17 @@ export async function migrateContract(svc: UpgradeServices, s: WorkflowState) {
   const onChain = await chain.contractInfo(c.address);
   let txHash: string | null = null;
   if (onChain.codeId !== c.new_code_id) {
-    await svc.upgrades.update(s.upgrade_id, {
-      contract_migration: {
-        from_code_id: before.code_id,
-        to_code_id: c.new_code_id,
-        started_at: new Date(svc.clock.now()).toISOString(),
-      },
-    });
+    await writeRecord(
+      svc.upgrades,
+      s.upgrade_id,
+      recordPatch('contract', {
+        contract_migration: {
+          from_code_id: before.code_id,
+          to_code_id: c.new_code_id,
+          started_at: new Date(svc.clock.now()).toISOString(),
+        },
+      }),
+    );
     const tx = await chain
       .migrate(c.address, c.new_code_id, c.migrate_msg as unknown as Record<string, unknown>)
       .catch((e: Error) => {
@@ -159,7 +168,7 @@ export async function migrateContract(svc: UpgradeServices, s: WorkflowState) {
       });
     txHash = tx.transactionHash;
   }
-  await svc.upgrades.update(s.upgrade_id, { contract_migrated: true });
+  await writeRecord(svc.upgrades, s.upgrade_id, recordPatch('contract', { contract_migrated: true }));
   const action = c.migrate_msg.config?.stuck_settlement_action;
   const verified = await verifyContract(chain, c.address, {
     codeId: c.new_code_id,
@@ -190,7 +199,7 @@ export async function rollBackContract(svc: UpgradeServices, s: WorkflowState) {
   const info = await chain.contractInfo(before.address);
   if (info.codeId === before.code_id && !record.contract_migrated) {
     // Only the intent was recorded: the migrate was refused or never reached the chain. Nothing to undo.
-    await svc.upgrades.update(s.upgrade_id, { contract_migration: null });
+    await writeRecord(svc.upgrades, s.upgrade_id, recordPatch('contract', { contract_migration: null }));
     return {
       skipped: true,
       reason: `the contract is still on code ${before.code_id}: the migrate never took effect`,
@@ -215,7 +224,11 @@ export async function rollBackContract(svc: UpgradeServices, s: WorkflowState) {
     before: before.inflight_ids,
     refundAllowed: spec(s).migrate_msg.config?.stuck_settlement_action === 'refund_and_cancel',
   });
-  await svc.upgrades.update(s.upgrade_id, { contract_migrated: false, contract_migration: null });
+  await writeRecord(
+    svc.upgrades,
+    s.upgrade_id,
+    recordPatch('contract', { contract_migrated: false, contract_migration: null }),
+  );
   return { code_id: before.code_id, version: before.version, ...verified };
 }
 
@@ -225,16 +238,20 @@ export async function waitForGovernance(svc: UpgradeServices, s: WorkflowState, 
   const message =
     `migrate ${c.address} to code ${c.new_code_id} with the governance proposal (message: ${JSON.stringify(c.migrate_msg)}), ` +
     `then POST /admin/upgrade/${s.upgrade_id}/confirm-migration {"tx_hash": "..."}; rolls back after ${s.config.contract_governance_timeout_secs} s.`;
-  await svc.upgrades.update(s.upgrade_id, {
-    governance: {
-      task_token: taskToken,
-      waiting_since: new Date(svc.clock.now()).toISOString(),
-      tx_hash: null,
-      confirmed_by: null,
-    },
-    current_step: 'Waiting for governance migration',
-    result: { waiting_for: 'governance', message },
-  });
+  await writeRecord(
+    svc.upgrades,
+    s.upgrade_id,
+    recordPatch('contract', {
+      governance: {
+        task_token: taskToken,
+        waiting_since: new Date(svc.clock.now()).toISOString(),
+        tx_hash: null,
+        confirmed_by: null,
+      },
+      current_step: 'Waiting for governance migration',
+      result: { waiting_for: 'governance', message },
+    }),
+  );
   return { waiting: true, message };
 }
 
@@ -250,7 +267,11 @@ export async function verifyGovernanceMigration(svc: UpgradeServices, s: Workflo
     );
   const chain = svc.chain();
   if ((await chain.contractInfo(c.address)).codeId !== before.code_id)
-    await svc.upgrades.update(s.upgrade_id, { contract_migrated: true, result: null });
+    await writeRecord(
+      svc.upgrades,
+      s.upgrade_id,
+      recordPatch('contract', { contract_migrated: true, result: null }),
+    );
   const verified = await verifyContract(chain, c.address, {
     codeId: c.new_code_id,
     version: c.expected_version ?? c.migrate_msg.new_version,

@@ -1,6 +1,7 @@
 import type { Caller } from '../../domain/audited.ts';
 import type { HealthResult } from '../../health/health.ts';
 import type { Migration } from '../../migration/migration.ts';
+import { recordPatch, writeRecord } from '../record-patch.ts';
 import type { UpgradeRecord } from '../upgrade-record.ts';
 import type { UpgradeServices } from '../upgrade-services.ts';
 import type { WorkflowState } from '../workflow-state.ts';
@@ -35,12 +36,16 @@ export async function finishUpgrade(
   error: string | null,
   result: Record<string, unknown> | null = null,
 ): Promise<void> {
-  await svc.upgrades.update(s.upgrade_id, {
-    state,
-    error,
-    result,
-    finished_at: svc.clock.now(),
-    progress_pct: 100,
-  });
+  await writeRecord(
+    svc.upgrades,
+    s.upgrade_id,
+    recordPatch('outcome', {
+      state,
+      error,
+      result,
+      finished_at: svc.clock.now(),
+      progress_pct: 100,
+    }),
+  );
   await svc.upgrades.releaseLock(s.upgrade_id);
 }

@@ -7,6 +7,7 @@ import {
   startedRecord,
 } from '../deploy/rollout.ts';
 import type { DeploymentRecord, DeploySpec, ReplicaRecord } from '../deploy-spec.ts';
+import { recordPatch, writeRecord } from '../record-patch.ts';
 import type { UpgradeServices } from '../upgrade-services.ts';
 import { StepFailure, type WorkflowState } from '../workflow-state.ts';
 
@@ -45,7 +46,8 @@ const withReplica = (list: readonly ReplicaRecord[], r: ReplicaRecord): ReplicaR
  */
 export async function rollOutReplicas(svc: UpgradeServices, s: WorkflowState) {
   const spec = s.config.deploy as Hooks;
-  const save = (d: DeploymentRecord) => svc.upgrades.update(s.upgrade_id, { deployment: d });
+  const save = (d: DeploymentRecord) =>
+    writeRecord(svc.upgrades, s.upgrade_id, recordPatch('deployment', { deployment: d }));
   let dep = await deployment(svc, s);
   const c = client(spec);
   const version = s.config.target_version;
@@ -103,12 +105,16 @@ export async function waitForDeploy(svc: UpgradeServices, s: WorkflowState, task
   const message =
     `deploy backend version ${s.config.target_version} now${spec.instructions ? ` (${spec.instructions})` : ''}, then ` +
     `POST /admin/upgrade/${s.upgrade_id}/continue; or POST /admin/upgrade/abort. Rolls back by itself after ${spec.deploy_timeout_secs} s.`;
-  await svc.upgrades.update(s.upgrade_id, {
-    deployment: { ...base, task_token: taskToken, waiting_since: new Date(svc.clock.now()).toISOString() },
-    current_step: 'Waiting for deploy',
-    error: null,
-    result: { waiting_for: 'deploy', message },
-  });
+  await writeRecord(
+    svc.upgrades,
+    s.upgrade_id,
+    recordPatch('deployment', {
+      deployment: { ...base, task_token: taskToken, waiting_since: new Date(svc.clock.now()).toISOString() },
+      current_step: 'Waiting for deploy',
+      error: null,
+      result: { waiting_for: 'deploy', message },
+    }),
+  );
   return { waiting: true, message };
 }
 
@@ -129,7 +135,8 @@ export async function rollBackDeployedReplicas(svc: UpgradeServices, s: Workflow
   if (spec.mode !== 'hooks') return { done: true, skipped: true };
   const { next, left } = nextToRollBack(dep.replicas, dep.rollback);
   if (!next) return { done: true, rolled_back: 0 };
-  const save = (d: DeploymentRecord) => svc.upgrades.update(s.upgrade_id, { deployment: d });
+  const save = (d: DeploymentRecord) =>
+    writeRecord(svc.upgrades, s.upgrade_id, recordPatch('deployment', { deployment: d }));
   const back = startedRecord(next.name, next.to, next.from ?? 'unknown', 'rolling_back');
   dep = { ...dep, rollback: withReplica(dep.rollback, back) };
   await save(dep);
@@ -160,6 +167,10 @@ export async function smokeTest(svc: UpgradeServices, s: WorkflowState) {
   }
   const base = await deployment(svc, s);
   const smoke = { ok: error === null, intent_id: id, error, at };
-  await svc.upgrades.update(s.upgrade_id, { deployment: { ...base, smoke_test: smoke } });
+  await writeRecord(
+    svc.upgrades,
+    s.upgrade_id,
+    recordPatch('deployment', { deployment: { ...base, smoke_test: smoke } }),
+  );
   return smoke;
 }

@@ -1,6 +1,7 @@
 import { runChecks } from '../../health/health.ts';
 import { migrateRecords } from '../../migration/migrator.ts';
 import { migrateContract, snapshotContract } from '../contract/contract-steps.ts';
+import { recordPatch, writeRecord } from '../record-patch.ts';
 import type { UpgradeServices } from '../upgrade-services.ts';
 import { StepFailure, type WorkflowState } from '../workflow-state.ts';
 import { blocking, describeChecks, migrationChain, stepCaller } from './common.ts';
@@ -26,7 +27,11 @@ export async function checkpointState(svc: UpgradeServices, s: WorkflowState) {
         ]
       : [],
   });
-  await svc.upgrades.update(s.upgrade_id, { checkpoint_id: manifest.id, progress_pct: 50 });
+  await writeRecord(
+    svc.upgrades,
+    s.upgrade_id,
+    recordPatch('checkpoint', { checkpoint_id: manifest.id, progress_pct: 50 }),
+  );
   return { id: manifest.id, record_counts: manifest.record_counts };
 }
 
@@ -56,13 +61,21 @@ export async function migrateStoredRecords(svc: UpgradeServices, s: WorkflowStat
   const report = await migrateRecords(svc.records, chain, {
     runId: s.upgrade_id,
     onProgress: (p) =>
-      svc.upgrades.update(s.upgrade_id, {
-        migration_progress: p,
-        records_migrated: p.completed,
-        progress_pct: 55 + Math.floor(0.3 * p.pct),
-      }),
+      writeRecord(
+        svc.upgrades,
+        s.upgrade_id,
+        recordPatch('migration', {
+          migration_progress: p,
+          records_migrated: p.completed,
+          progress_pct: 55 + Math.floor(0.3 * p.pct),
+        }),
+      ),
   });
-  await svc.upgrades.update(s.upgrade_id, { migration_progress: report, records_migrated: report.completed });
+  await writeRecord(
+    svc.upgrades,
+    s.upgrade_id,
+    recordPatch('migration', { migration_progress: report, records_migrated: report.completed }),
+  );
   if (report.failed > 0) {
     throw new StepFailure(
       'MigrationFailed',
@@ -90,6 +103,6 @@ export async function runPostChecks(svc: UpgradeServices, s: WorkflowState) {
   const results = await runChecks(svc.checksFor(s.config.post_checks), s.config.check_timeout_secs);
   const bad = blocking(results, s.config.allow_degraded);
   if (bad.length) throw new StepFailure('PostChecksFailed', `post-checks failed: ${describeChecks(bad)}`);
-  await svc.upgrades.update(s.upgrade_id, { progress_pct: 90 });
+  await writeRecord(svc.upgrades, s.upgrade_id, recordPatch('progress', { progress_pct: 90 }));
   return { results };
 }
