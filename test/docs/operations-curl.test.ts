@@ -7,7 +7,7 @@ import { startTestApi, type TestApi } from '../support/api.ts';
 import { approvalEnv, OPERATORS } from '../support/operators.ts';
 
 /**
- * Runs the bash blocks of docs/operations.md as written, in order, through a real shell and curl, against the local
+ * Runs the bash blocks of docs/operations.md that call curl as written, in order, through a real shell and curl, against the local
  * stack. The shell's working directory holds a `.data/` folder as `npm start` leaves it (endpoint, tokens, operators),
  * so the "Variables" block works unchanged. Each curl must answer 2xx, unless the comment on its line starts with a
  * status (`# 503, ...`). A block after `<!-- not-run: reason -->` is left out; one after `<!-- stack: approvals -->`
