@@ -1,12 +1,40 @@
 import { defineConfig } from 'vitest/config';
 
+const shared = {
+  globalSetup: ['test/support/global-setup.ts'],
+  testTimeout: 60_000,
+  hookTimeout: 90_000,
+  env: { POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' },
+};
+
+/**
+ * Two projects of one worker each: the suite's files one at a time (they share one DynamoDB Local, and several time
+ * what they watch), and the crash matrix, whose cases start stacks of their own (their own JVM, data folder and
+ * port) and spend most of their time waiting on them. `npm test` (test/run-projects.mjs) runs the two as two
+ * processes side by side, so on two cores the matrix runs beside the suite instead of after it; a plain
+ * `vitest run` runs them one after the other.
+ */
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    globalSetup: ['test/support/global-setup.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 90_000,
-    fileParallelism: false,
-    env: { POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' },
+    projects: [
+      {
+        test: {
+          ...shared,
+          name: 'suite',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/crash/**'],
+          maxWorkers: 1,
+        },
+      },
+      {
+        test: {
+          ...shared,
+          globalSetup: [],
+          name: 'crash',
+          include: ['test/crash/**/*.test.ts'],
+          maxWorkers: 1,
+        },
+      },
+    ],
   },
 });

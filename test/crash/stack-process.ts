@@ -84,22 +84,33 @@ export async function startBackend(): Promise<{
   targets: { name: string; version_url: string }[];
   stop: () => void;
 }> {
+  // A process group of its own: tsx runs the script in a child node, and killing tsx alone left that child behind.
   const child = spawn(TSX, [join(ROOT, 'test/crash/backend-process.ts')], {
     cwd: ROOT,
+    detached: true,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  const stop = () => {
+    try {
+      if (child.pid) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // gone already
+    }
+  };
   let out = '';
   child.stdout?.on('data', (b: Buffer) => {
     out += b.toString();
   });
   const until = Date.now() + 30_000;
   while (!/TARGETS (.+)\n/.test(out)) {
-    if (child.exitCode !== null || Date.now() > until)
+    if (child.exitCode !== null || Date.now() > until) {
+      stop();
       throw new Error(`sample backend did not start: ${out}`);
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
   const targets = JSON.parse(/TARGETS (.+)\n/.exec(out)?.[1] ?? '[]');
-  return { targets, stop: () => child.kill('SIGKILL') };
+  return { targets, stop };
 }
 
 /** One HTTP call to the stack: status and JSON body. */
