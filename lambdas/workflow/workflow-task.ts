@@ -1,3 +1,4 @@
+import { patchesOf, recordPatch, writeRecord } from '../../shared/upgrade/record-patch.ts';
 import type { UpgradeServices } from '../../shared/upgrade/upgrade-services.ts';
 import type { WorkflowState } from '../../shared/upgrade/workflow-state.ts';
 import { adminServices } from '../compose/admin-services.ts';
@@ -17,7 +18,8 @@ const summarise = (value: unknown): Record<string, unknown> | null => {
 };
 
 /**
- * A workflow Task as a Lambda handler: records the step's start, end, outcome and cause in the upgrade's history
+ * A workflow Task as a Lambda handler: writes the record patches the step returns (withPatches), records the step's
+ * start, end, outcome and cause in the upgrade's history
  * (so GET /admin/upgrades/{id} shows every step on AWS and locally alike), and rethrows failures with their name,
  * which Step Functions matches in Retry and Catch. `pollingStep` keeps one history entry however often it runs. On
  * Lambda it runs in the AWS environment (`envOf` for one with ports of its own); `withEnvironment` binds it to another.
@@ -36,7 +38,7 @@ export function workflowTask(
         const seq = opts.pollingStep ? `~${label}` : `${new Date(started).toISOString()}#${label}`;
         const base = { upgrade_id: event.upgrade_id, seq, name: label, started_at: started };
         const log = logger.createChild({ persistentKeys: { upgrade_id: event.upgrade_id, step: label } });
-        await svc.upgrades.update(event.upgrade_id, { current_step: label });
+        await writeRecord(svc.upgrades, event.upgrade_id, recordPatch('progress', { current_step: label }));
         if (!opts.pollingStep)
           await svc.upgrades.putStep({
             ...base,
@@ -47,6 +49,8 @@ export function workflowTask(
           });
         try {
           const result = await step(svc, event, env);
+          // The record patches the step returned: the one place a step's record changes are written.
+          for (const patch of patchesOf(result)) await writeRecord(svc.upgrades, event.upgrade_id, patch);
           await svc.upgrades.putStep({
             ...base,
             ended_at: svc.clock.now(),

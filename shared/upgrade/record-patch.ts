@@ -3,6 +3,10 @@ import type { UpgradeRecord, UpgradeStore } from './upgrade-record.ts';
 /**
  * The named changes a run's record goes through, and the fields each may set. A step or a signal changes the
  * record only through one of these, written by writeRecord: a field set outside its patch's list does not compile.
+ * A workflow step returns its patches with its output (withPatches) and the Task wrapper writes them once the step
+ * has succeeded; a step whose change must be durable before its next action (a contract's state before its
+ * migration, migration progress, each replica's deployment, a wait's instructions) writes it through writeRecord
+ * at that point, and a signal from an operator writes its own.
  */
 const PATCH_FIELDS = {
   /** Where the workflow is, as the status shows it. */
@@ -58,4 +62,21 @@ export async function writeRecord(
   const stray = Object.keys(patch.set).filter((k) => !allowed.includes(k));
   if (stray.length) throw new Error(`a ${patch.kind} patch may not set ${stray.join(', ')}`);
   await store.update(id, patch.set);
+}
+
+const PATCHES = Symbol('record patches');
+
+/**
+ * A step's output carrying the record patches the Task wrapper (lambdas/workflow/workflow-task.ts) writes after the
+ * step succeeds. They ride on a symbol key: the output the state machine sees is unchanged.
+ */
+export function withPatches<T extends object>(output: T, ...patches: RecordPatch[]): T {
+  Object.defineProperty(output, PATCHES, { value: patches, enumerable: false });
+  return output;
+}
+
+/** The record patches a step returned with its output (none for an output without them). */
+export function patchesOf(output: unknown): readonly RecordPatch[] {
+  if (typeof output !== 'object' || output === null) return [];
+  return (output as { [PATCHES]?: readonly RecordPatch[] })[PATCHES] ?? [];
 }

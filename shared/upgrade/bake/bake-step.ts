@@ -1,4 +1,4 @@
-import { recordPatch, writeRecord } from '../record-patch.ts';
+import { recordPatch, withPatches } from '../record-patch.ts';
 import type { UpgradeServices } from '../upgrade-services.ts';
 import type { WorkflowState } from '../workflow-state.ts';
 import type { AlarmSource } from './alarm-source.ts';
@@ -66,9 +66,8 @@ export async function checkBake(
     };
   }
   if (bake.verdict !== 'baking' && countsOutcomes(spec)) await svc.outcomes.end(s.upgrade_id);
-  await writeRecord(
-    svc.upgrades,
-    s.upgrade_id,
+  return withPatches(
+    bake,
     recordPatch('bake', {
       bake: {
         state: bake.verdict,
@@ -81,5 +80,4 @@ export async function checkBake(
       progress_pct: bake.verdict === 'baking' ? 95 : 98,
     }),
   );
-  return bake;
 }

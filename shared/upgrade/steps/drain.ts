@@ -1,6 +1,6 @@
 import { hasLockedFunds } from '../../domain/inflight.ts';
 import { extendContractTimeouts } from '../contract/contract-steps.ts';
-import { recordPatch, writeRecord } from '../record-patch.ts';
+import { recordPatch, withPatches } from '../record-patch.ts';
 import type { UpgradeServices } from '../upgrade-services.ts';
 import { nextDrainWaitSecs } from '../workflow/drain-backoff.ts';
 import { causeOf, type WorkflowState } from '../workflow-state.ts';
@@ -21,13 +21,11 @@ export async function checkDrain(svc: UpgradeServices, s: WorkflowState) {
   const [status, record] = await Promise.all([svc.drain.status(), svc.upgrades.get(s.upgrade_id)]);
   const total = s.drain?.inflight_count ?? status.inflight_count;
   const drained = total ? 1 - status.inflight_count / total : 1;
-  await writeRecord(
-    svc.upgrades,
-    s.upgrade_id,
+  const wait_secs = drainWaitSecs(status, s, svc.clock.now());
+  return withPatches(
+    { ...status, abort_requested: record?.abort_requested === true, wait_secs },
     recordPatch('progress', { progress_pct: 10 + Math.floor(30 * Math.max(0, drained)) }),
   );
-  const wait_secs = drainWaitSecs(status, s, svc.clock.now());
-  return { ...status, abort_requested: record?.abort_requested === true, wait_secs };
 }
 
 /** How long to wait before the next look at this drain (see nextDrainWaitSecs); `checksBudget` as there. */

@@ -1,7 +1,7 @@
 import { runChecks } from '../../health/health.ts';
 import { migrateRecords } from '../../migration/migrator.ts';
 import { migrateContract, snapshotContract } from '../contract/contract-steps.ts';
-import { recordPatch, writeRecord } from '../record-patch.ts';
+import { recordPatch, withPatches, writeRecord } from '../record-patch.ts';
 import type { UpgradeServices } from '../upgrade-services.ts';
 import { StepFailure, type WorkflowState } from '../workflow-state.ts';
 import { blocking, describeChecks, migrationChain, stepCaller } from './common.ts';
@@ -103,6 +103,5 @@ export async function runPostChecks(svc: UpgradeServices, s: WorkflowState) {
   const results = await runChecks(svc.checksFor(s.config.post_checks), s.config.check_timeout_secs);
   const bad = blocking(results, s.config.allow_degraded);
   if (bad.length) throw new StepFailure('PostChecksFailed', `post-checks failed: ${describeChecks(bad)}`);
-  await writeRecord(svc.upgrades, s.upgrade_id, recordPatch('progress', { progress_pct: 90 }));
-  return { results };
+  return withPatches({ results }, recordPatch('progress', { progress_pct: 90 }));
 }
