@@ -2,7 +2,7 @@ import type { Route } from './api/route-types.ts';
 
 export type { AwsAccess, Route, RouteInput } from './api/route-types.ts';
 
-const DRAIN = ['illegal_transition', 'concurrent_change'];
+const DRAIN = ['illegal_transition', 'concurrent_change', 'upgrade_owns_mode'];
 const UPGRADE_START = [
   'upgrade_running',
   'too_soon',
@@ -23,7 +23,7 @@ export const health: Route = { method: 'GET', resource: '/health', access: 'publ
   drainStatus: Route = { method: 'GET', resource: '/admin/drain/status', access: 'admin', handler: 'drain-status', summary: 'Mode, inflight count, oldest age, completions since the drain began.', initialises: true, aws: { control: 'write', intents: 'read' } },
   drainCancel: Route = { method: 'POST', resource: '/admin/drain/cancel', access: 'admin', handler: 'drain-cancel', summary: 'Abandon a drain and admit intents again on the running version.', input: { body: 'EmptyBody', bodyOptional: true }, initialises: true, aws: { control: 'write', intents: 'reopen' }, errors: DRAIN },
   drainResume: Route = { method: 'POST', resource: '/admin/drain/resume', access: 'admin', handler: 'drain-resume', summary: 'Admit intents again, on `version` when given.', input: { body: 'DrainResumeBody', bodyOptional: true }, initialises: true, aws: { control: 'write', intents: 'reopen' }, errors: DRAIN },
-  drainForce: Route = { method: 'POST', resource: '/admin/drain/force', access: 'admin', handler: 'drain-force', summary: 'Declare Drained with intents inflight (audited).', input: { body: 'DrainForceBody', bodyOptional: true }, initialises: true, aws: { control: 'write', intents: 'read' }, errors: ['illegal_transition', 'concurrent_change', 'locked_funds'] },
+  drainForce: Route = { method: 'POST', resource: '/admin/drain/force', access: 'admin', handler: 'drain-force', summary: 'Declare Drained with intents inflight (audited).', input: { body: 'DrainForceBody', bodyOptional: true }, initialises: true, aws: { control: 'write', intents: 'read' }, errors: ['illegal_transition', 'concurrent_change', 'upgrade_owns_mode', 'locked_funds'] },
   inflightList: Route = { method: 'GET', resource: '/admin/inflight', access: 'admin', handler: 'inflight-list', summary: 'One page of inflight intents and the total inflight count.', input: { query: 'InflightQuery' }, aws: { control: 'read', intents: 'read' } },
   intentRegister: Route = { method: 'POST', resource: '/intents', access: 'intent', handler: 'intent-register', summary: 'Admit an intent (201), or 503 with Retry-After while not admitting.', input: { body: 'RegisterIntentBody' }, aws: { control: 'write', intents: 'register' }, errors: ['not_admitting', 'not_initialised', 'duplicate_intent'] },
   intentUpdate: Route = { method: 'PATCH', resource: '/intents/{id}', access: 'intent', handler: 'intent-update', summary: "Change an inflight intent's phase or lock flags (allowed during a drain).", input: { body: 'PatchIntentBody' }, aws: { intents: 'update' }, errors: ['not_found', 'upgrade_in_progress'] },

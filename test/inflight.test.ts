@@ -212,7 +212,7 @@ describe('force, resume and audit', () => {
       deadline: Date.now() + 60_000,
       drainTimeoutSecs: 60,
     };
-    await cp.fence.writeMode(draining, mode.rev);
+    await cp.fence.writeMode(draining, mode.rev, { kind: 'operator' });
     expect((await cp.fence.snapshot()).gates.every((g) => g.open)).toBe(true);
     const s = await cp.drain.status();
     expect(s.fence_closed).toBe(true);
@@ -223,6 +223,7 @@ describe('force, resume and audit', () => {
     await cp.fence.writeMode(
       { ...drained, mode: 'Active', rev: drained.rev + 1, fenceRev: drained.rev + 1 },
       drained.rev,
+      { kind: 'operator' },
     );
     await cp.inflight.register({ id: 'y' });
     expect(await cp.inflight.count()).toBe(1);

@@ -42,6 +42,10 @@ const HINTS: Readonly<Record<string, Hint>> = {
   not_initialised:
     'an operator creates them with any admin drain call, for example GET /admin/drain/status with the admin credential; then retry',
   concurrent_change: 'read GET /admin/drain/status and decide again',
+  upgrade_owns_mode: (d) =>
+    d.upgrade_id
+      ? `follow it with GET /admin/upgrade/status; stop it with POST /admin/upgrade/abort (it rolls back and resumes the old version), or, while it waits for you, go on with POST /admin/upgrade/${String(d.upgrade_id)}/continue`
+      : 'follow GET /admin/upgrade/status and decide again once it has ended',
   upgrade_running: 'follow GET /admin/upgrade/status, or abort it first (POST /admin/upgrade/abort)',
   approval_required:
     'propose it with POST /admin/proposals {upgrade, description}, get it approved, then POST /admin/proposals/{id}/execute (a dry run needs none)',

@@ -6,6 +6,8 @@ export interface Caller {
   /** Who, for the audit trail (may carry the X-Operator name behind a shared token). */
   readonly actor: string;
   readonly correlationId: string | null;
+  /** The upgrade this caller acts for: set by the workflow's steps only (stepCaller), never from a request. */
+  readonly upgradeId?: string;
   /**
    * The authenticated identity, for approvals: an IAM principal ARN on AWS, an operator's name locally (their own
    * token), `admin-token` for the shared admin token. Never the X-Operator header. Absent for internal callers.

@@ -16,7 +16,7 @@ import {
 } from './drain-status.ts';
 import { ConflictError, ValidationError } from './errors.ts';
 import { VERSION_PATTERN } from './inflight.ts';
-import type { AuditLog, Clock, FenceSnapshot, FenceStore, IntentStore } from './ports.ts';
+import type { AuditLog, Clock, FenceSnapshot, FenceStore, IntentStore, ModeWriter } from './ports.ts';
 
 export interface DrainServiceDeps {
   readonly fence: FenceStore;
@@ -25,6 +25,14 @@ export interface DrainServiceDeps {
   readonly clock: Clock;
   readonly shardCount: number;
 }
+
+/** The writer a caller is: the upgrade it acts for (workflow steps), else an operator. */
+const writerOf = (by: Caller | 'system'): ModeWriter =>
+  by === 'system'
+    ? { kind: 'system' }
+    : by.upgradeId
+      ? { kind: 'upgrade', upgradeId: by.upgradeId }
+      : { kind: 'operator' };
 
 /**
  * The drain-mode manager: every mode change is a conditional write of the mode record followed by
@@ -46,14 +54,14 @@ export class DrainService {
     checkDrainTimeout(drainTimeoutSecs);
     const params = { reason, drain_timeout_secs: drainTimeoutSecs };
     return this.admin(caller, 'drain.start', params, async () => {
-      await this.move({ kind: 'start_drain', reason, drainTimeoutSecs }, caller.actor);
+      await this.move({ kind: 'start_drain', reason, drainTimeoutSecs }, caller);
     });
   }
 
   cancel(caller: Caller): Promise<DrainStatus> {
     return this.admin(caller, 'drain.cancel', {}, async () => {
       await this.d.intents.reapUnadmitted(this.d.clock.now()); // before the gates reopen
-      const next = await this.move({ kind: 'cancel' }, caller.actor);
+      const next = await this.move({ kind: 'cancel' }, caller);
       await this.d.intents.unfreezeAll(); // an upgrade that froze intents and then cancelled its drain
       return next;
     });
@@ -77,7 +85,7 @@ export class DrainService {
           { locked_intents: locked.map((i) => i.id) },
         );
       }
-      await this.move({ kind: 'force' }, caller.actor, mode);
+      await this.move({ kind: 'force' }, caller, mode);
     });
   }
 
@@ -89,25 +97,25 @@ export class DrainService {
     return this.admin(caller, 'drain.resume', { version }, async () => {
       // What refused registrations left behind is removed while the gates are still closed: reopened, it would count.
       await this.d.intents.reapUnadmitted(this.d.clock.now());
-      const resuming = await this.move({ kind: 'begin_resume', version }, caller.actor);
+      const resuming = await this.move({ kind: 'begin_resume', version }, caller);
       await this.setGates(true, resuming.fenceRev, resuming.version); // also when finishing an interrupted resume
       // Writes to intents frozen by the upgrade are allowed again only now that the version switch is durable.
       await this.d.intents.unfreezeAll();
-      await this.move({ kind: 'finish_resume' }, caller.actor, resuming);
+      await this.move({ kind: 'finish_resume' }, caller, resuming);
     });
   }
 
   /** Stops admitting intents of these protocol versions (an upgrade's `deprecate_versions`). */
   setDeprecatedVersions(caller: Caller, versions: readonly string[]): Promise<DrainStatus> {
     return this.admin(caller, 'versions.deprecate', { versions }, () =>
-      this.move({ kind: 'set_deprecated', versions }, caller.actor),
+      this.move({ kind: 'set_deprecated', versions }, caller),
     );
   }
 
   /** Drained → Upgrading, for the upgrade workflow. */
   beginUpgrade(caller: Caller, targetVersion: string): Promise<DrainStatus> {
     return this.admin(caller, 'upgrade.begin', { target_version: targetVersion }, () =>
-      this.move({ kind: 'begin_upgrade', targetVersion }, caller.actor),
+      this.move({ kind: 'begin_upgrade', targetVersion }, caller),
     );
   }
 
@@ -143,10 +151,11 @@ export class DrainService {
   }
 
   /** Applies one transition: conditional write of the mode, then the gates when their desired state flipped. */
-  private async move(action: ModeAction, actor: string, from?: ModeState): Promise<ModeState> {
+  private async move(action: ModeAction, by: Caller | 'system', from?: ModeState): Promise<ModeState> {
     const current = from ?? (await this.d.fence.readMode());
+    const actor = by === 'system' ? 'system' : by.actor;
     const next = transition(current, action, actor, this.d.clock.now());
-    await this.d.fence.writeMode(next, current.rev);
+    await this.d.fence.writeMode(next, current.rev, writerOf(by));
     if (next.fenceRev !== current.fenceRev || next.version !== current.version)
       await this.setGates(admitsIntents(next.mode), next.fenceRev, next.version);
     return next;

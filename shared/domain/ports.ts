@@ -26,13 +26,27 @@ export interface FenceSnapshot {
 }
 
 /** Persistence of the drain mode and the sharded fence gates. */
+/**
+ * Who changes the mode: the upgrade holding the lock (its id), an operator (only while no upgrade holds the lock),
+ * or the system recording a fact any reader may record (Draining -> Drained once the fence is closed and empty).
+ */
+export type ModeWriter =
+  | { readonly kind: 'upgrade'; readonly upgradeId: string }
+  | { readonly kind: 'operator' }
+  | { readonly kind: 'system' };
+
 export interface FenceStore {
   /** Creates the mode record and the gates if they do not exist yet, and sets the gates as the mode wants. */
   init(initial: ModeState): Promise<void>;
   readMode(): Promise<ModeState>;
   snapshot(): Promise<FenceSnapshot>;
-  /** Writes `next` only if the stored rev is still `expectedRev`; otherwise throws a ConflictError. */
-  writeMode(next: ModeState, expectedRev: number): Promise<void>;
+  /**
+   * Writes `next` only if the stored rev is still `expectedRev` (else ConflictError `concurrent_change`) and the
+   * writer may change the mode now: an upgrade only while it holds the upgrade lock, an operator only while no
+   * upgrade holds it (else ConflictError `upgrade_owns_mode`, naming the upgrade). One condition in the store, so
+   * no caller can get around it.
+   */
+  writeMode(next: ModeState, expectedRev: number, writer: ModeWriter): Promise<void>;
   /** Brings every gate whose rev is below `fenceRev` to the desired state and version. Idempotent. */
   setGates(open: boolean, fenceRev: number, version: string): Promise<void>;
   /** Records each closed gate's inflight count for `fenceRev`, once (the first record wins). */

@@ -1,16 +1,18 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   TransactGetCommand,
+  TransactWriteCommand,
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { admitsIntents, type ModeState } from '../../domain/drain-mode.ts';
 import { ConflictError, NotInitialisedError } from '../../domain/errors.ts';
-import type { FenceSnapshot, FenceStore, GateState } from '../../domain/ports.ts';
+import type { FenceSnapshot, FenceStore, GateState, ModeWriter } from '../../domain/ports.ts';
 import { modeFromItem, modeToAttributes } from './mode-item.ts';
+import { UPGRADE_LOCK_KEY } from './upgrade-lock.ts';
 
 const MODE_KEY = { pk: 'MODE', sk: 'MODE' } as const;
 const shardKey = (n: number) => ({ pk: `SHARD#${String(n).padStart(2, '0')}`, sk: 'SHARD' });
@@ -18,6 +20,8 @@ const shardKey = (n: number) => ({ pk: `SHARD#${String(n).padStart(2, '0')}`, sk
 export const MAX_SHARDS = 99;
 
 const isConditionFailure = (err: unknown) => err instanceof ConditionalCheckFailedException;
+const concurrentChange = (now: string) =>
+  new ConflictError('concurrent_change', `the drain mode changed while this call ran (it is now ${now})`);
 
 /**
  * The drain mode and the sharded admission fence in the control table.
@@ -113,35 +117,71 @@ export class DynamoFenceStore implements FenceStore {
     return { modeItem, gateItems };
   }
 
-  async writeMode(next: ModeState, expectedRev: number): Promise<void> {
+  async writeMode(next: ModeState, expectedRev: number, writer: ModeWriter): Promise<void> {
     const attrs = modeToAttributes(next);
     const names = Object.keys(attrs);
+    const update = {
+      TableName: this.table,
+      Key: MODE_KEY,
+      UpdateExpression: `SET ${names.map((_n, i) => `#a${i} = :a${i}`).join(', ')}`,
+      ConditionExpression: '#rev = :expected',
+      ExpressionAttributeNames: { '#rev': 'rev', ...Object.fromEntries(names.map((n, i) => [`#a${i}`, n])) },
+      ExpressionAttributeValues: {
+        ':expected': expectedRev,
+        ...Object.fromEntries(names.map((n, i) => [`:a${i}`, attrs[n]])),
+      },
+    };
+    if (writer.kind === 'system') {
+      try {
+        await this.db.send(new UpdateCommand({ ...update, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }));
+      } catch (err) {
+        if (!isConditionFailure(err)) throw err;
+        throw concurrentChange(
+          err.Item ? String((err.Item as Record<string, { S?: string }>).mode?.S) : 'unknown',
+        );
+      }
+      return;
+    }
+    // The owner rule: an upgrade writes only while it holds the lock, an operator only while no upgrade does.
+    const lock =
+      writer.kind === 'upgrade'
+        ? { ConditionExpression: 'upgrade_id = :id', ExpressionAttributeValues: { ':id': writer.upgradeId } }
+        : { ConditionExpression: 'attribute_not_exists(pk)' };
     try {
       await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: MODE_KEY,
-          UpdateExpression: `SET ${names.map((_n, i) => `#a${i} = :a${i}`).join(', ')}`,
-          ConditionExpression: '#rev = :expected',
-          ExpressionAttributeNames: {
-            '#rev': 'rev',
-            ...Object.fromEntries(names.map((n, i) => [`#a${i}`, n])),
-          },
-          ExpressionAttributeValues: {
-            ':expected': expectedRev,
-            ...Object.fromEntries(names.map((n, i) => [`:a${i}`, attrs[n]])),
-          },
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        new TransactWriteCommand({
+          TransactItems: [
+            { Update: update },
+            { ConditionCheck: { TableName: this.table, Key: UPGRADE_LOCK_KEY, ...lock } },
+          ],
         }),
       );
     } catch (err) {
-      if (!isConditionFailure(err)) throw err;
-      const now = err.Item ? String((err.Item as Record<string, { S?: string }>).mode?.S) : 'unknown';
-      throw new ConflictError(
-        'concurrent_change',
-        `the drain mode changed while this call ran (it is now ${now})`,
-      );
+      if (!(err instanceof TransactionCanceledException)) throw err;
+      const [modeReason, lockReason] = err.CancellationReasons ?? [];
+      if (lockReason?.Code === 'ConditionalCheckFailed') throw await this.notOwner(writer);
+      if (modeReason?.Code === 'ConditionalCheckFailed') throw concurrentChange((await this.readMode()).mode);
+      throw err;
     }
+  }
+
+  /** The refusal of a mode write by a writer that does not own the mode now. */
+  private async notOwner(writer: ModeWriter): Promise<ConflictError> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: UPGRADE_LOCK_KEY, ConsistentRead: true }),
+    );
+    const holder = (out.Item?.upgrade_id as string | undefined) ?? null;
+    if (writer.kind === 'upgrade')
+      return new ConflictError(
+        'upgrade_not_owner',
+        `upgrade ${writer.upgradeId} no longer holds the upgrade lock (${holder ? `upgrade ${holder} does` : 'nobody does'}), so it may not change the drain mode`,
+        { upgrade_id: writer.upgradeId, lock_holder: holder },
+      );
+    return new ConflictError(
+      'upgrade_owns_mode',
+      `upgrade ${holder ?? '(just finished)'} is running and owns the drain mode: a manual drain call cannot change it while it runs`,
+      { upgrade_id: holder },
+    );
   }
 
   async setGates(open: boolean, fenceRev: number, version: string): Promise<void> {

@@ -10,8 +10,8 @@ import {
 import type { StepRecord, UpgradeRecord, UpgradeStore } from '../../upgrade/upgrade-record.ts';
 import { writtenIf } from './conditional-write.ts';
 import { retryOnConflict } from './transactions.ts';
+import { UPGRADE_LOCK_KEY } from './upgrade-lock.ts';
 
-const LOCK_KEY = { pk: 'UPGRADE_LOCK', sk: 'LOCK' };
 const recordKey = (id: string) => ({ pk: 'UPGRADES', sk: id });
 /** The history index: one small item per upgrade, sorted by start time (ids do not sort by time). */
 const BY_START = 'UPGRADES_BY_START';
@@ -36,7 +36,7 @@ export class DynamoUpgradeStore implements UpgradeStore {
       this.db.send(
         new PutCommand({
           TableName: this.table,
-          Item: { ...LOCK_KEY, upgrade_id: id, acquired_at: now },
+          Item: { ...UPGRADE_LOCK_KEY, upgrade_id: id, acquired_at: now },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       ),
@@ -50,7 +50,7 @@ export class DynamoUpgradeStore implements UpgradeStore {
       this.db.send(
         new DeleteCommand({
           TableName: this.table,
-          Key: LOCK_KEY,
+          Key: UPGRADE_LOCK_KEY,
           ConditionExpression: 'upgrade_id = :id',
           ExpressionAttributeValues: { ':id': id },
         }),
@@ -60,7 +60,7 @@ export class DynamoUpgradeStore implements UpgradeStore {
 
   async lockHolder(): Promise<string | null> {
     const out = await this.db.send(
-      new GetCommand({ TableName: this.table, Key: LOCK_KEY, ConsistentRead: true }),
+      new GetCommand({ TableName: this.table, Key: UPGRADE_LOCK_KEY, ConsistentRead: true }),
     );
     return (out.Item?.upgrade_id as string | undefined) ?? null;
   }

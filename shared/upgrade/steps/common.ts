@@ -10,6 +10,7 @@ import type { WorkflowState } from '../workflow-state.ts';
 export const stepCaller = (s: WorkflowState): Caller => ({
   actor: `upgrade:${s.upgrade_id}`,
   correlationId: s.upgrade_id,
+  upgradeId: s.upgrade_id,
 });
 
 /** The reason a drain started by this upgrade carries: lets a retried step recognise its own drain. */
