@@ -5,24 +5,15 @@ import { ApiStack } from './api-stack.ts';
 import { DEFAULT_INSTANCE, instanceNames } from './instance.ts';
 import { acknowledgeFindings } from './nag-acknowledgements.ts';
 import { ObservabilityStack } from './observability-stack.ts';
-import type { ChainSettings } from './service-settings.ts';
+import type { ServiceSettings } from './service-settings.ts';
 import { StatefulStack } from './stateful-stack.ts';
 import { WorkflowStack } from './workflow-stack.ts';
 
-export interface AppSettings {
+/** The app's settings: the service stacks' settings, named by an instance instead of its derived names. */
+export type AppSettings = Omit<ServiceSettings, 'names'> & {
   /** The deployment's name (`-c instance=staging`, default `main`): every stack and physical name derives from it. */
   readonly instance?: string;
-  readonly retentionDays: number;
-  readonly fenceShards: number;
-  readonly maintenanceWindows: string;
-  /** Loopback or private targets the control plane may call on AWS (CIDRs, addresses, host names; comma-separated). */
-  readonly outboundAllow?: string;
-  readonly chain: ChainSettings;
-  /** CloudWatch alarms the bake may read: names or `prefix*` (`-c bakeAlarms=HighErrorRate,ucp-bake-*`; default `ucp-bake-*`). */
-  readonly bakeAlarms: readonly string[];
-  /** The approval policy as the functions' environment (see README "Approvals"). */
-  readonly approval: Readonly<Record<string, string>>;
-}
+};
 
 /** CDK context key -> the environment variable the functions read it from. */
 const APPROVAL_CONTEXT: Record<string, string> = {
