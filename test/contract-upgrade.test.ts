@@ -92,33 +92,37 @@ describe('contract migration in the upgrade workflow', () => {
     expect(before).toMatchObject({ code_id: v1, version: '1.0.0' });
   });
 
-  it('refund_and_cancel refunds the stuck settlements and keeps the others', async () => {
-    const address = await settlementContract(['ok-1']);
-    await chain.execute(address, {
-      create_settlement: {
-        id: 'stuck-1',
-        user_funds_locked: true,
-        solver_funds_locked: false,
-        timeout_seconds: 0,
-      },
-    });
-    const msg = {
-      new_version: '2.0.0',
-      config: { preserve_inflight: true, stuck_settlement_action: 'refund_and_cancel' },
-    };
-    const run = await runUpgrade(api, {
-      target_version: '2.0.0',
-      reason: 'refund',
-      contract: contract(address, msg),
-    });
-    expect(run.execution.status).toBe('SUCCEEDED');
-    expect((await settlement(address, 'stuck-1')).status).toBe('refunded');
-    expect((await settlement(address, 'ok-1')).status).toBe('inflight');
-    expect(run.steps.find((s) => s.name === 'Migrate contracts')?.detail).toMatchObject({
-      preserved: 1,
-      refunded: 1,
-    });
-  });
+  // refund_and_fail is the operations guide's spelling (RefundAndFail) of the same action.
+  it.each(['refund_and_cancel', 'refund_and_fail'])(
+    '%s refunds the stuck settlements and keeps the others',
+    async (action) => {
+      const address = await settlementContract(['ok-1']);
+      await chain.execute(address, {
+        create_settlement: {
+          id: 'stuck-1',
+          user_funds_locked: true,
+          solver_funds_locked: false,
+          timeout_seconds: 0,
+        },
+      });
+      const msg = {
+        new_version: '2.0.0',
+        config: { preserve_inflight: true, stuck_settlement_action: action },
+      };
+      const run = await runUpgrade(api, {
+        target_version: '2.0.0',
+        reason: 'refund',
+        contract: contract(address, msg),
+      });
+      expect(run.execution.status).toBe('SUCCEEDED');
+      expect((await settlement(address, 'stuck-1')).status).toBe('refunded');
+      expect((await settlement(address, 'ok-1')).status).toBe('inflight');
+      expect(run.steps.find((s) => s.name === 'Migrate contracts')?.detail).toMatchObject({
+        preserved: 1,
+        refunded: 1,
+      });
+    },
+  );
 
   it('extends on-chain timeouts (extend_timeout_secs, and the extend_timeout stuck action)', async () => {
     const address = await settlementContract(['t-1']);

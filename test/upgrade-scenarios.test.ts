@@ -176,12 +176,18 @@ describe("the seeds' upgrade scenarios, through the API on the local stack", () 
     expect((await api.intent('PATCH', '/intents/v-old', { phase: 'Settling' })).status).toBe(200);
     expect((await api.intent('POST', '/intents/v-old/complete')).body).toMatchObject({ completed: true });
     const refused = await api.intent('POST', '/intents', { id: 'v-new-old', protocol_version: '1.0.0' });
-    expect(refused.status).toBe(400);
+    expect(refused.status).toBe(426);
+    expect(refused.body).toMatchObject({ error: 'upgrade_required' });
     expect(refused.body.message).toContain('1.0.0 is deprecated');
     expect(refused.body.accepted_versions).toEqual(expect.arrayContaining(['2.0.0', '1.1.0']));
     expect(
       (await api.intent('POST', '/intents', { id: 'v-new-mid', protocol_version: '1.1.0' })).status,
     ).toBe(201);
+    const unknown = await api.intent('POST', '/intents', { id: 'v-nobody', protocol_version: '9.9.9' });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body).toMatchObject({ error: 'unknown_version' });
+    expect(unknown.body.accepted_versions).toEqual(expect.arrayContaining(['2.0.0', '1.1.0']));
+    expect(unknown.body.accepted_versions).not.toContain('1.0.0');
   });
 
   it('6. pending IBC packets are preserved across the checkpoint', async () => {

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { MAX_DRAIN_TIMEOUT_SECS } from '../../shared/domain/drain-mode.ts';
+import { CLEAN_TEXT_MESSAGE, isCleanText } from '../../shared/domain/free-text.ts';
 import { OUTCOMES } from '../../shared/domain/outcomes.ts';
 
 /**
@@ -11,7 +12,7 @@ const text = (max: number) => z.string().check(z.minLength(1), z.maxLength(max))
 const flag = z.optional(z.boolean());
 
 export const DrainStartBody = z.strictObject({
-  reason: text(500),
+  reason: z.string().check(z.minLength(1), z.maxLength(500), z.refine(isCleanText, CLEAN_TEXT_MESSAGE)),
   drain_timeout_secs: z.optional(z.number().check(z.int(), z.gte(1), z.lte(MAX_DRAIN_TIMEOUT_SECS))),
 });
 

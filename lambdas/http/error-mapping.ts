@@ -9,6 +9,7 @@ const KIND_STATUS: Record<ErrorKind, number> = {
   conflict: 409,
   unsupported: 501,
   unavailable: 503,
+  outdated: 426,
 };
 
 /** The HTTP status a domain or HTTP error answers with. */

@@ -3,6 +3,10 @@ import { badRequest, tooLarge, unsupportedMediaType } from './http-errors.ts';
 
 export const MAX_BODY_BYTES = 16 * 1024;
 
+/** Types a JSON body may arrive under by accident: none (the seeds' curl), and curl's -d default. */
+const LENIENT_TYPES = /^(|application\/x-www-form-urlencoded)\s*(;.*)?$/i;
+const SEND_JSON = 'send the body as JSON with "Content-Type: application/json"';
+
 /** A schema as zod builds them, classic or mini: what parsing needs of it. */
 export interface Schema<T> {
   safeParse(
@@ -44,14 +48,17 @@ export function parseBody<B>(event: APIGatewayProxyEvent, spec: RequestSpec<B, u
     if (spec.bodyOptional) return validate(spec.body, {}, 'body');
     throw badRequest('a JSON body is required');
   }
-  const type = event.headers?.['content-type'] ?? '';
-  if (!/^application\/json\s*(;|$)/i.test(type)) {
-    throw unsupportedMediaType('send the body as JSON with "Content-Type: application/json"');
-  }
+  const type = (event.headers?.['content-type'] ?? '').trim();
+  const json = /^application\/json\s*(;|$)/i.test(type);
+  // The seeds' own curl sends no Content-Type, and curl's -d sends its form type: such a body is read as JSON
+  // when it parses as JSON. A body that really is another type is refused.
+  if (!json && !LENIENT_TYPES.test(type)) throw unsupportedMediaType(SEND_JSON);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (err) {
+    if (!json)
+      throw unsupportedMediaType(`${SEND_JSON} (the body, sent as "${type || 'no type'}", is not JSON)`);
     throw badRequest(`the body is not valid JSON (${(err as Error).message})`);
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { freeText } from '../../shared/upgrade/free-text-schema.ts';
 import { ListQuery, UpgradeStartBody } from './schemas.ts';
 
 const PROPOSAL_STATES = [
@@ -14,7 +15,7 @@ const PROPOSAL_STATES = [
 /** POST /admin/proposals: the upgrade exactly as it will run, and what it is for (the announcement says it). */
 export const ProposalCreateBody = z.strictObject({
   upgrade: UpgradeStartBody,
-  description: z.string().min(1).max(2000),
+  description: freeText(2000),
 });
 
 /** POST /admin/proposals/{id}/approve: the hash the approver reviewed; `waive_timelock` asks for the emergency waiver. */
@@ -28,9 +29,9 @@ export const ProposalApproveBody = z.strictObject({
   waive_timelock: z.boolean().optional(),
 });
 
-export const ProposalRejectBody = z.strictObject({ reason: z.string().min(1).max(500) });
+export const ProposalRejectBody = z.strictObject({ reason: freeText(500) });
 
-export const ProposalCancelBody = z.strictObject({ reason: z.string().min(1).max(500).optional() });
+export const ProposalCancelBody = z.strictObject({ reason: freeText(500).optional() });
 
 export const ProposalListQuery = ListQuery.extend({ state: z.enum(PROPOSAL_STATES).optional() });
 

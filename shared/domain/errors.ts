@@ -17,10 +17,17 @@ export class DomainError extends Error {
 
 /**
  * What sort of refusal an error is: invalid input, a missing resource, a clash with the current state, a caller
- * who may not, a system not serving now (with `retry_after_secs` in the details), or a feature this environment
- * lacks.
+ * who may not, a system not serving now (with `retry_after_secs` in the details), a feature this environment
+ * lacks, or a caller on a protocol version no longer admitted.
  */
-export type ErrorKind = 'invalid' | 'not_found' | 'conflict' | 'forbidden' | 'unavailable' | 'unsupported';
+export type ErrorKind =
+  | 'invalid'
+  | 'not_found'
+  | 'conflict'
+  | 'forbidden'
+  | 'unavailable'
+  | 'unsupported'
+  | 'outdated';
 
 /** The request is malformed or names values the system does not accept. */
 export class ValidationError extends DomainError {
@@ -104,5 +111,19 @@ export class ForbiddenError extends DomainError {
 export class UnsupportedError extends DomainError {
   constructor(code: string, message: string) {
     super(code, 'unsupported', message);
+  }
+}
+
+/** The caller speaks a protocol version the system no longer admits: it must upgrade (the accepted ones in details). */
+export class UpgradeRequiredError extends DomainError {
+  constructor(message: string, acceptedVersions: readonly string[]) {
+    super('upgrade_required', 'outdated', message, { accepted_versions: acceptedVersions });
+  }
+}
+
+/** A protocol version the system does not know (the accepted ones in details). */
+export class UnknownVersionError extends DomainError {
+  constructor(message: string, acceptedVersions: readonly string[]) {
+    super('unknown_version', 'invalid', message, { accepted_versions: acceptedVersions });
   }
 }

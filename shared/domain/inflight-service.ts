@@ -1,6 +1,13 @@
 import { admitsIntents } from './drain-mode.ts';
 import { retryAfterSecs } from './drain-status.ts';
-import { ConflictError, NotAdmittingError, NotFoundError, ValidationError } from './errors.ts';
+import {
+  ConflictError,
+  NotAdmittingError,
+  NotFoundError,
+  UnknownVersionError,
+  UpgradeRequiredError,
+  ValidationError,
+} from './errors.ts';
 import {
   DEFAULT_PHASE,
   INTENT_ID_PATTERN,
@@ -59,15 +66,7 @@ export class InflightService {
     if (req.protocol_version !== undefined) checkVersion(req.protocol_version);
     if (this.refusing && this.refusing.until > this.d.clock.now()) throw this.refusing.error;
     const versions = await this.versions();
-    if (req.protocol_version !== undefined && versions.deprecated.includes(req.protocol_version)) {
-      const accepted = [...new Set([versions.running, ...(this.d.knownVersions ?? [])])].filter(
-        (v) => !versions.deprecated.includes(v),
-      );
-      throw new ValidationError(
-        `protocol_version ${req.protocol_version} is deprecated and no longer admitted; accepted versions: ${accepted.sort().join(', ')}`,
-        { accepted_versions: accepted },
-      );
-    }
+    if (req.protocol_version !== undefined) this.checkAccepted(req.protocol_version, versions);
     const now = this.d.clock.now();
     const intent: InflightIntent = {
       id: req.id,
@@ -186,6 +185,26 @@ export class InflightService {
   list(query: InflightQuery): Promise<InflightPage> {
     if (query.phase !== undefined) checkPhase(query.phase);
     return this.d.intents.list(query);
+  }
+
+  /**
+   * A registration names the running version or one the control plane knows how to migrate (its registry), never a
+   * deprecated one: an unknown version is invalid, a deprecated one must upgrade (the seeds' "upgrade required").
+   */
+  private checkAccepted(version: string, v: { running: string; deprecated: readonly string[] }): void {
+    const accepted = [...new Set([v.running, ...(this.d.knownVersions ?? [])])]
+      .filter((k) => !v.deprecated.includes(k))
+      .sort();
+    if (v.deprecated.includes(version))
+      throw new UpgradeRequiredError(
+        `protocol_version ${version} is deprecated and no longer admitted: upgrade required; accepted versions: ${accepted.join(', ')}`,
+        accepted,
+      );
+    if (!accepted.includes(version))
+      throw new UnknownVersionError(
+        `protocol_version ${version} is not one this system runs or can migrate; accepted versions: ${accepted.join(', ')}`,
+        accepted,
+      );
   }
 
   private async versions(): Promise<{ running: string; deprecated: readonly string[] }> {

@@ -12,6 +12,7 @@ import {
   REPLICA_BUDGET_SECS,
   replicaWorstCaseSecs,
 } from './deploy-spec.ts';
+import { freeText } from './free-text-schema.ts';
 
 /**
  * The most an upgrade may ask for, so that its worst case fits the execution's timeout (24 days: the local
@@ -43,7 +44,7 @@ const STORES = [
 export const UpgradeRequestSchema = z
   .strictObject({
     target_version: version,
-    reason: z.string().min(1).max(500),
+    reason: freeText(500),
     drain_timeout_secs: z.number().int().min(1).max(L.drain_timeout_secs, atMost).default(1800),
     force_after_timeout: z.boolean().default(false),
     extend_timeout_secs: z
@@ -67,7 +68,7 @@ export const UpgradeRequestSchema = z
     /** Versions no longer admitted once the upgrade resumes. */
     deprecate_versions: z.array(version).max(20).default([]),
     /** Why the minimum interval since the last upgrade is waived (audited); absent enforces it. */
-    override_min_interval_reason: z.string().min(1).max(500).optional(),
+    override_min_interval_reason: freeText(500).optional(),
     /** The CosmWasm contract to migrate in this upgrade. */
     contract: ContractSchema.optional(),
     /** How the new backend version is deployed between migration and post-checks. */

@@ -76,7 +76,7 @@ export async function readTriggers(
       }
       if (t.type === 'health') {
         const results = await runChecks(svc.checksFor([t.check]), s.config.check_timeout_secs);
-        const bad = blocking(results, s.config.allow_degraded);
+        const bad = blocking(results, s.config.allow_degraded, [t.check]);
         const count = bad.length ? (failures[trigger] ?? 0) + 1 : 0;
         next[trigger] = count;
         const detail = bad.length

@@ -9,6 +9,7 @@ export interface SettlementMigrateMsg {
     readonly stuck_settlement_action?:
       | 'preserve'
       | 'refund_and_cancel'
+      | 'refund_and_fail'
       | { extend_timeout: { additional_seconds: number } };
     readonly extend_timeout_secs?: number;
     readonly new_config?: Record<string, unknown>;
@@ -21,7 +22,8 @@ export const MAX_GOVERNANCE_TIMEOUT_SECS = 14 * 86_400;
 
 const version = z.string().min(1).max(64);
 const StuckAction = z.union([
-  z.enum(['preserve', 'refund_and_cancel']),
+  // refund_and_fail is the operations guide's name (RefundAndFail) for refund_and_cancel; the contract takes both.
+  z.enum(['preserve', 'refund_and_cancel', 'refund_and_fail']),
   z.strictObject({
     extend_timeout: z.strictObject({
       additional_seconds: z
@@ -84,3 +86,7 @@ export interface ContractBefore {
   readonly version: string;
   readonly inflight_ids: readonly string[];
 }
+
+/** Whether a stuck-settlement action refunds (the guide's refund_and_fail is the contract's refund_and_cancel). */
+export const refunds = (action: unknown): boolean =>
+  action === 'refund_and_cancel' || action === 'refund_and_fail';

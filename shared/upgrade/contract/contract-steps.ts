@@ -3,7 +3,7 @@ import type { Settlement } from '../../chain/settlement-types.ts';
 import { recordPatch, writeRecord } from '../record-patch.ts';
 import type { UpgradeServices } from '../upgrade-services.ts';
 import { StepFailure, type WorkflowState } from '../workflow-state.ts';
-import type { ContractBefore, ContractSpec } from './contract-spec.ts';
+import { type ContractBefore, type ContractSpec, refunds } from './contract-spec.ts';
 import { allInflightSettlements, contractVersion } from './settlement-queries.ts';
 
 const spec = (s: WorkflowState) => s.config.contract as ContractSpec;
@@ -174,7 +174,7 @@ export async function migrateContract(svc: UpgradeServices, s: WorkflowState) {
     codeId: c.new_code_id,
     version: c.expected_version ?? c.migrate_msg.new_version,
     before: before.inflight_ids,
-    refundAllowed: action === 'refund_and_cancel',
+    refundAllowed: refunds(action),
   });
   return {
     transaction_hash: txHash,
@@ -222,7 +222,7 @@ export async function rollBackContract(svc: UpgradeServices, s: WorkflowState) {
     codeId: before.code_id,
     version: before.version,
     before: before.inflight_ids,
-    refundAllowed: spec(s).migrate_msg.config?.stuck_settlement_action === 'refund_and_cancel',
+    refundAllowed: refunds(spec(s).migrate_msg.config?.stuck_settlement_action),
   });
   await writeRecord(
     svc.upgrades,
@@ -276,7 +276,7 @@ export async function verifyGovernanceMigration(svc: UpgradeServices, s: Workflo
     codeId: c.new_code_id,
     version: c.expected_version ?? c.migrate_msg.new_version,
     before: before.inflight_ids,
-    refundAllowed: c.migrate_msg.config?.stuck_settlement_action === 'refund_and_cancel',
+    refundAllowed: refunds(c.migrate_msg.config?.stuck_settlement_action),
   });
   return { tx_hash: record?.governance?.tx_hash ?? null, code_id: c.new_code_id, ...verified };
 }

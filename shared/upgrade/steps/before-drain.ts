@@ -16,7 +16,7 @@ export async function runPreChecks(svc: UpgradeServices, s: WorkflowState) {
   try {
     const chain = migrationChain(svc, s); // no path: refused here, before anything changes
     results = await runChecks(svc.checksFor(s.config.pre_checks), s.config.check_timeout_secs);
-    const bad = blocking(results, s.config.allow_degraded);
+    const bad = blocking(results, s.config.allow_degraded, s.config.pre_checks);
     if (bad.length) throw new StepFailure('PreChecksFailed', `pre-checks failed: ${describeChecks(bad)}`);
     const contract = s.config.contract ? await preCheckContract(svc, s) : null;
     const path = chain.map((m) => `${m.from}->${m.to}`);

@@ -1,6 +1,7 @@
 import type { Caller } from '../../domain/audited.ts';
 import type { HealthResult } from '../../health/health.ts';
 import type { Migration } from '../../migration/migration.ts';
+import type { CheckSpec } from '../check-spec.ts';
 import { recordPatch, writeRecord } from '../record-patch.ts';
 import type { UpgradeRecord } from '../upgrade-record.ts';
 import type { UpgradeServices } from '../upgrade-services.ts';
@@ -22,9 +23,20 @@ export const migrationChain = (svc: UpgradeServices, s: WorkflowState): Migratio
     ? svc.registry.path(s.from_version, s.config.target_version)
     : svc.registry.chain(s.config.migrations, s.from_version, s.config.target_version);
 
-/** Health results that stop an upgrade: any Unhealthy, and Degraded unless allowed. */
-export const blocking = (results: readonly HealthResult[], allowDegraded: boolean): HealthResult[] =>
-  results.filter((r) => r.status === 'Unhealthy' || (r.status === 'Degraded' && !allowDegraded));
+/**
+ * Health results that stop an upgrade: any Unhealthy, and Degraded unless allowed, for every check
+ * (`allow_degraded`) or for that check alone (its `degraded_ok`).
+ */
+export const blocking = (
+  results: readonly HealthResult[],
+  allowDegraded: boolean,
+  specs: readonly CheckSpec[],
+): HealthResult[] => {
+  const tolerant = new Set(specs.filter((c) => 'degraded_ok' in c && c.degraded_ok).map((c) => c.name));
+  return results.filter(
+    (r) => r.status === 'Unhealthy' || (r.status === 'Degraded' && !allowDegraded && !tolerant.has(r.name)),
+  );
+};
 
 export const describeChecks = (results: readonly HealthResult[]): string =>
   results.map((r) => `${r.name} ${r.status}${r.reason ? ` (${r.reason})` : ''}`).join(', ');

@@ -101,7 +101,7 @@ export async function runPostChecks(svc: UpgradeServices, s: WorkflowState) {
   const record = await svc.upgrades.get(s.upgrade_id);
   if (record?.abort_requested) throw new StepFailure('AbortRequested', 'an operator aborted the upgrade');
   const results = await runChecks(svc.checksFor(s.config.post_checks), s.config.check_timeout_secs);
-  const bad = blocking(results, s.config.allow_degraded);
+  const bad = blocking(results, s.config.allow_degraded, s.config.post_checks);
   if (bad.length) throw new StepFailure('PostChecksFailed', `post-checks failed: ${describeChecks(bad)}`);
   return withPatches({ results }, recordPatch('progress', { progress_pct: 90 }));
 }
