@@ -41,6 +41,11 @@ export function drainView(m: OutputMode, d: Body): string {
 }
 
 export function upgradeStatusView(m: OutputMode, s: Body): string {
+  if (s.state === 'none')
+    return fields(m, [
+      ['upgrade', 'none has run yet'],
+      ['inflight', s.inflight_count],
+    ]);
   return fields(m, [
     ['upgrade', s.upgrade_id],
     ['state', stateWord(m, s.state)],

@@ -26,9 +26,9 @@ export function initUpgradeActions(current) {
   });
 }
 
-/** Renders the status answer of GET /admin/upgrade/status (404 before any upgrade). */
+/** Renders the status answer of GET /admin/upgrade/status (`state: "none"` before any upgrade). */
 export function renderUpgradeStatus(answer, execution) {
-  const s = answer.status === 200 ? answer.body : null;
+  const s = answer.status === 200 && answer.body.state !== 'none' ? answer.body : null;
   const state = s?.state ?? 'none';
   const badge = $('upgrade-state');
   badge.textContent = state;

@@ -93,3 +93,46 @@ describe("a check's degraded_ok", () => {
     }
   });
 });
+
+describe('configs DynamoDB could not store', () => {
+  const deep = (levels: number): Record<string, unknown> => {
+    let v: Record<string, unknown> = { leaf: true };
+    for (let i = 0; i < levels; i++) v = { n: v };
+    return v;
+  };
+  const withNewConfig = (newConfig: Record<string, unknown>) => ({
+    target_version: '2.0.0',
+    reason: 'odd config',
+    contract: {
+      address: `wasm1${'q'.repeat(38)}`,
+      new_code_id: 2,
+      expected_checksum: 'a'.repeat(64),
+      migrate_msg: { new_version: '2.0.0', config: { new_config: newConfig } },
+    },
+  });
+  const cases = [
+    ['nested 30 levels deep', withNewConfig(deep(30)), 'nested deeper than 20 levels'],
+    ['holding an empty key', withNewConfig({ '': 1 }), 'empty key'],
+  ] as const;
+
+  it.each(cases)(
+    'a config %s is a 400 on every route that takes one, and creates nothing',
+    async (_, config, says) => {
+      const history = async () =>
+        ((await api.admin('GET', '/admin/upgrades')).body.upgrades as unknown[]).length;
+      const before = await history();
+      const routes: [string, Record<string, unknown>][] = [
+        ['/admin/upgrade/start', config],
+        ['/admin/proposals', { upgrade: config, description: 'odd' }],
+        ['/admin/upgrade/schedules', { name: 'odd', schedule: 'at(2099-01-01T00:00:00)', upgrade: config }],
+      ];
+      for (const [path, body] of routes) {
+        const res = await api.admin('POST', path, body);
+        expect(res.status, `${path} ${JSON.stringify(res.body)}`).toBe(400);
+        expect(String(res.body.message), path).toContain(says);
+      }
+      expect((await api.admin('GET', '/admin/upgrade/schedules')).body).toMatchObject({ schedules: [] });
+      expect(await history()).toBe(before);
+    },
+  );
+});

@@ -19,7 +19,7 @@ export const MISC_COMMANDS: readonly CommandSpec[] = [
       const client = api();
       const drain = await client.call(...requestOf('drain-status'));
       const upgrade = await client.send(...requestOf('upgrade-status'));
-      const current = upgrade.status === 200 ? upgrade.body : null;
+      const current = upgrade.status === 200 && upgrade.body.state !== 'none' ? upgrade.body : null;
       const text = `${drainView(mode, drain)}${current ? `\n\n${upgradeStatusView(mode, current)}` : '\n\nno upgrade yet'}`;
       return { body: { drain, upgrade: current }, text };
     },

@@ -13,6 +13,7 @@ import {
   replicaWorstCaseSecs,
 } from './deploy-spec.ts';
 import { freeText } from './free-text-schema.ts';
+import { jsonLimitProblem, MAX_CONFIG_DEPTH } from './json-limits.ts';
 
 /**
  * The most an upgrade may ask for, so that its worst case fits the execution's timeout (24 days: the local
@@ -77,6 +78,8 @@ export const UpgradeRequestSchema = z
     bake: BakeSchema.optional(),
   })
   .superRefine((c, ctx) => {
+    const stored = jsonLimitProblem(c, MAX_CONFIG_DEPTH);
+    if (stored) ctx.addIssue({ code: 'custom', path: stored.path, message: stored.message });
     if (c.bake && c.contract?.governance)
       ctx.addIssue({
         code: 'custom',

@@ -5,6 +5,15 @@ import type { UpgradeServices } from './upgrade-services.ts';
 import type { ExecutionEvent, WorkflowEngine } from './workflow-engine.ts';
 
 /** The seeds' UpgradeStatus, plus the step under way and what an operator needs to act on it. */
+/** The status before any upgrade has run: nothing to follow, and the drain status as it stands. */
+export interface NoUpgradeStatus {
+  readonly state: 'none';
+  readonly upgrade_id: null;
+  readonly next: null;
+  readonly drain_status: DrainStatus;
+  readonly inflight_count: number;
+}
+
 export interface UpgradeStatus {
   readonly upgrade_id: string;
   readonly execution_name: string;
@@ -44,11 +53,20 @@ export class UpgradeReads {
     private readonly engine: () => WorkflowEngine,
   ) {}
 
-  /** The running upgrade, or else the latest one. */
-  async status(): Promise<UpgradeStatus> {
+  /** The running upgrade, or else the latest one; before any upgrade, `state: "none"` with the drain status. */
+  async status(): Promise<UpgradeStatus | NoUpgradeStatus> {
     const holder = await this.svc.upgrades.lockHolder();
     let record = holder ? await this.svc.upgrades.get(holder) : (await this.svc.upgrades.list(1))[0];
-    if (!record) throw new NotFoundError('no upgrade has run yet', { resource: 'upgrade_history' });
+    if (!record) {
+      const drain = await this.svc.drain.status();
+      return {
+        state: 'none',
+        upgrade_id: null,
+        next: null,
+        drain_status: drain,
+        inflight_count: drain.inflight_count,
+      };
+    }
     let alive =
       record.state === 'running' ? await this.liveness(record) : { state: record.state, next: null };
     // An execution that ended between the record's read and its own: the record, read again, says how it ended.

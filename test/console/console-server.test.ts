@@ -39,7 +39,10 @@ describe('the console endpoints of the local gateway', () => {
     expect(snap.status).toBe(200);
     expect(snap.body).toMatchObject({
       drain: { status: 200, body: { mode: 'Active' } },
-      upgrade_status: { status: 404 },
+      upgrade_status: {
+        status: 200,
+        body: { state: 'none', upgrade_id: null, drain_status: { mode: 'Active' } },
+      },
       upgrade: null,
       upgrades: { status: 200, body: { upgrades: [] } },
       proposals: { status: 200 },
