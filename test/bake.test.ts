@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MigrationRegistry } from '../shared/migration/migration.ts';
 import { reverseAfterBake } from '../shared/upgrade/bake/rollback-after-resume.ts';
-import { withDefaults } from '../shared/upgrade/upgrade-config.ts';
+import { runConfig, withDefaults } from '../shared/upgrade/upgrade-config.ts';
 import { startTestApi, type TestApi } from './support/api.ts';
 import { eventually, healthEndpoint, intentItems } from './support/upgrade.ts';
 
@@ -220,7 +220,7 @@ describe('the bake after resume', () => {
         forward: (r) => ({ ...r, protocol_version: '3.0.0' }),
       },
     ]);
-    const config = withDefaults({ target_version: '3.0.0', reason: 'one way' }, 1);
+    const config = runConfig(withDefaults({ target_version: '3.0.0', reason: 'one way' }, 1), '1.0.0');
     const state = {
       scheduled: false as const,
       upgrade_id: 'u-irrev',

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startSampleBackend } from '../local/sample-backend.ts';
 import type { DeploymentRecord, ReplicaRecord } from '../shared/upgrade/deploy-spec.ts';
 import { rollBackDeployedReplicas, rollOutReplicas } from '../shared/upgrade/steps/deploy.ts';
-import { withDefaults } from '../shared/upgrade/upgrade-config.ts';
+import { runConfig, withDefaults } from '../shared/upgrade/upgrade-config.ts';
 import type { UpgradeRecord } from '../shared/upgrade/upgrade-record.ts';
 import type { WorkflowState } from '../shared/upgrade/workflow-state.ts';
 import { freshControlPlane } from './support/control-plane.ts';
@@ -22,13 +22,16 @@ async function cutOffMidDeploy() {
   if (!first) throw new Error('no replica');
   await fetch(first.deploy_url, { method: 'POST', body: JSON.stringify({ version: '2.0.0' }) });
   await eventually(async () => backend?.versions()['replica-1'] === '2.0.0');
-  const config = withDefaults(
-    {
-      target_version: '2.0.0',
-      reason: 'crash',
-      deploy: { mode: 'hooks', targets: backend.targets, replica_timeout_secs: 5, retries: 0 },
-    },
-    1,
+  const config = runConfig(
+    withDefaults(
+      {
+        target_version: '2.0.0',
+        reason: 'crash',
+        deploy: { mode: 'hooks', targets: backend.targets, replica_timeout_secs: 5, retries: 0 },
+      },
+      1,
+    ),
+    '1.0.0',
   );
   const deploying: ReplicaRecord = {
     name: 'replica-1',

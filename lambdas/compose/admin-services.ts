@@ -2,6 +2,7 @@ import { AwsScheduleStore } from '../../shared/adapters/scheduler/aws-schedule-s
 import { AwsWorkflowEngine } from '../../shared/adapters/sfn/aws-workflow-engine.ts';
 import { type Config, ConfigError } from '../../shared/config.ts';
 import { buildControlPlane, type ControlPlane } from '../../shared/control-plane.ts';
+import { DrainRequests } from '../../shared/upgrade/drain-requests.ts';
 import { ScheduleService } from '../../shared/upgrade/schedule-service.ts';
 import type { ScheduleStore } from '../../shared/upgrade/schedules.ts';
 import { UpgradeReads } from '../../shared/upgrade/upgrade-reads.ts';
@@ -21,6 +22,8 @@ export interface AdminServices {
   /** Promote, continue, confirm-migration: what an operator tells a running upgrade. */
   readonly signals: UpgradeSignals;
   readonly schedules: ScheduleService;
+  /** The drain API: the drain service with no upgrade running, the running upgrade's meaning of each call otherwise. */
+  readonly drainRequests: DrainRequests;
 }
 
 const stepFunctions = memoised((env): WorkflowEngine => {
@@ -65,12 +68,18 @@ export const adminServices = memoised((env): AdminServices => {
   const config = env.config;
   const cp = controlPlane(env);
   const engine = () => workflowEngine(env);
+  const upgrades = new UpgradeService(cp.upgrade, engine);
+  const signals = new UpgradeSignals(cp.upgrade, engine);
   return {
     config,
     cp,
-    upgrades: new UpgradeService(cp.upgrade, engine),
+    upgrades,
     reads: new UpgradeReads(cp.upgrade, engine),
-    signals: new UpgradeSignals(cp.upgrade, engine),
+    signals,
+    drainRequests: new DrainRequests(cp.upgrade.drain, cp.upgrade, {
+      abort: (caller) => upgrades.abort(caller),
+      continueDeploy: (caller, id, version) => signals.continueDeploy(caller, id, version),
+    }),
     schedules: new ScheduleService(
       () => scheduleStore(env),
       cp.audit,

@@ -45,7 +45,7 @@ const HINTS: Readonly<Record<string, Hint>> = {
   concurrent_change: 'read GET /admin/drain/status and decide again',
   upgrade_owns_mode: (d) =>
     d.upgrade_id
-      ? `follow it with GET /admin/upgrade/status; stop it with POST /admin/upgrade/abort (it rolls back and resumes the old version), or, while it waits for you, go on with POST /admin/upgrade/${String(d.upgrade_id)}/continue`
+      ? `follow it with GET /admin/upgrade/status; stop it with POST /admin/upgrade/abort (or POST /admin/drain/cancel during its drain); while it waits for you, POST /admin/drain/resume (or /admin/upgrade/${String(d.upgrade_id)}/continue) goes on`
       : 'follow GET /admin/upgrade/status and decide again once it has ended',
   upgrade_running: 'follow GET /admin/upgrade/status, or abort it first (POST /admin/upgrade/abort)',
   approval_required:

@@ -79,3 +79,10 @@ export const CHROMIUM: DebianProgram = {
   probe: { file: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' },
   apt: 'chromium',
 };
+
+/** jq, which the operations guide's commands pipe into (test/docs/guide-procedures.test.ts runs them as written). */
+export const JQ: DebianProgram = {
+  purpose: "the operations guide's commands (test/docs/guide-procedures.test.ts)",
+  probe: { command: ['jq', '--version'] },
+  apt: 'jq',
+};

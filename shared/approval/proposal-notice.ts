@@ -73,9 +73,9 @@ export function proposalNotice(event: ProposalEvent, p: Proposal, by: string | n
   return {
     event,
     proposal_id: p.id,
-    subject: `Upgrade ${c.target_version}: ${HEADLINES[event]}`.slice(0, 99),
+    subject: `Upgrade ${c.target_version ?? '(maintenance)'}: ${HEADLINES[event]}`.slice(0, 99),
     message: lines.join('\n'),
-    target_version: c.target_version,
+    target_version: c.target_version ?? 'maintenance',
     executes_at: when,
     by,
   };

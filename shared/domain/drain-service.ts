@@ -74,19 +74,23 @@ export class DrainService {
       const mode = await this.d.fence.readMode();
       transition(mode, { kind: 'force' }, caller.actor, this.d.clock.now()); // refuse early if illegal
       await this.setGates(false, mode.fenceRev, mode.version);
-      const locked = await this.d.intents.withLockedFunds(10);
-      if (locked.length > 0 && !acknowledgeLockedFunds) {
-        const ids = locked.map((i) => i.id).join(', ');
-        const n = locked.length >= 10 ? `at least ${locked.length}` : String(locked.length);
-        throw new ConflictError(
-          'locked_funds',
-          `refusing to force: inflight intents hold locked user or solver funds (${n}: ${ids}). ` +
-            'Wait for them to complete, or repeat with {"acknowledge_locked_funds": true} once you have checked them.',
-          { locked_intents: locked.map((i) => i.id) },
-        );
-      }
+      await this.requireForceAllowed(acknowledgeLockedFunds);
       await this.move({ kind: 'force' }, caller, mode);
     });
+  }
+
+  /** The locked-funds rule of a force: refused (409 locked_funds, naming them) while any inflight intent holds funds, unless acknowledged. */
+  async requireForceAllowed(acknowledgeLockedFunds: boolean): Promise<void> {
+    const locked = await this.d.intents.withLockedFunds(10);
+    if (locked.length === 0 || acknowledgeLockedFunds) return;
+    const ids = locked.map((i) => i.id).join(', ');
+    const n = locked.length >= 10 ? `at least ${locked.length}` : String(locked.length);
+    throw new ConflictError(
+      'locked_funds',
+      `refusing to force: inflight intents hold locked user or solver funds (${n}: ${ids}). ` +
+        'Wait for them to complete, or repeat with {"acknowledge_locked_funds": true} once you have checked them.',
+      { locked_intents: locked.map((i) => i.id) },
+    );
   }
 
   /** Reopens admission on `version` (or the current one). Also finishes a resume that was interrupted. */

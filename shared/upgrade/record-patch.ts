@@ -11,8 +11,8 @@ import type { UpgradeRecord, UpgradeStore } from './upgrade-record.ts';
 const PATCH_FIELDS = {
   /** Where the workflow is, as the status shows it. */
   progress: ['current_step', 'progress_pct', 'result'],
-  /** The execution behind the record, an operator's abort, and a recovery under way. */
-  execution: ['execution_arn', 'schedule_name', 'abort_requested', 'current_step'],
+  /** The execution behind the record, an operator's abort or force, and a recovery under way. */
+  execution: ['execution_arn', 'schedule_name', 'abort_requested', 'force_requested', 'current_step'],
   /** How the run ended (or failed to start). */
   outcome: ['state', 'finished_at', 'error', 'result', 'progress_pct'],
   /** A checkpoint taken (before the migration, or before a bake's rollback). */
@@ -30,6 +30,8 @@ const PATCH_FIELDS = {
   ],
   /** The backend deployment and its wait for an operator. */
   deployment: ['deployment', 'current_step', 'error', 'result'],
+  /** A maintenance upgrade resumed by its operator on a new protocol version. */
+  target: ['to_version', 'config'],
   /** The bake after resume. */
   bake: ['bake', 'bake_promoted_by', 'progress_pct'],
 } as const satisfies Record<string, readonly (keyof UpgradeRecord)[]>;

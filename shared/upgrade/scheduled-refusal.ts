@@ -1,4 +1,4 @@
-import type { UpgradeConfig } from './upgrade-config.ts';
+import { runConfig, type UpgradeConfig } from './upgrade-config.ts';
 import type { UpgradeRecord } from './upgrade-record.ts';
 import type { UpgradeServices } from './upgrade-services.ts';
 
@@ -23,7 +23,7 @@ export async function recordScheduledRefusal(
     execution_name: ref.executionName,
     execution_arn: ref.executionArn,
     from_version: mode?.version ?? 'unknown',
-    to_version: config.target_version,
+    to_version: config.target_version ?? mode?.version ?? 'unknown',
     state: 'refused',
     started_at: now,
     finished_at: now,
@@ -32,7 +32,7 @@ export async function recordScheduledRefusal(
         ? `scheduler:${ref.scheduleName ?? ref.executionName}`
         : `execution:${ref.executionName}`,
     reason: config.reason,
-    config,
+    config: runConfig(config, mode?.version ?? 'unknown'),
     current_step: null,
     progress_pct: 0,
     checkpoint_id: null,

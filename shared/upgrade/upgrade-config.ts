@@ -39,12 +39,15 @@ const STORES = [
 ];
 
 /**
- * The seeds' UpgradeConfig as requested: each field's type, default and limit, defined once. Only target_version
- * and reason are required; the sections (contract, deploy, bake) are absent unless asked for.
+ * The seeds' UpgradeConfig as requested: each field's type, default and limit, defined once. Only reason is
+ * required; the sections (contract, deploy, bake) are absent unless asked for. Without target_version it is a
+ * maintenance upgrade on the running version (the operations guide's procedures): drain, checkpoint, then wait for
+ * the operator, who ends it with POST /admin/drain/resume.
  */
 export const UpgradeRequestSchema = z
   .strictObject({
-    target_version: version,
+    /** Absent: a maintenance upgrade on the running version (see MAINTENANCE_DEPLOY). */
+    target_version: version.optional(),
     reason: freeText(500),
     drain_timeout_secs: z.number().int().min(1).max(L.drain_timeout_secs, atMost).default(1800),
     force_after_timeout: z.boolean().default(false),
@@ -87,6 +90,22 @@ export const UpgradeRequestSchema = z
         message:
           'a contract migrated by governance cannot be rolled back by this control plane, so it cannot bake: drop the bake or migrate directly',
       });
+    if (c.target_version === undefined) {
+      for (const field of ['contract', 'migrations'] as const)
+        if (c[field] !== undefined)
+          ctx.addIssue({
+            code: 'custom',
+            path: [field],
+            message: `a maintenance upgrade (no target_version) changes no version: give target_version to use ${field}`,
+          });
+      if (c.deploy && c.deploy.mode !== 'manual')
+        ctx.addIssue({
+          code: 'custom',
+          path: ['deploy', 'mode'],
+          message:
+            'a maintenance upgrade (no target_version) waits for the operator: deploy.mode must be manual (or leave deploy out)',
+        });
+    }
     const d = c.deploy;
     if (d?.mode === 'hooks' && replicaWorstCaseSecs(d) > REPLICA_BUDGET_SECS)
       ctx.addIssue({
@@ -106,7 +125,14 @@ type Requested = z.output<typeof UpgradeRequestSchema>;
 
 /** The seeds' UpgradeConfig with this project's defaults filled in: what the workflow runs on. */
 export type UpgradeConfig = Readonly<
-  Omit<Requested, 'migrations' | 'override_min_interval_reason' | 'contract' | 'deploy' | 'bake'> & {
+  Omit<
+    Requested,
+    'target_version' | 'migrations' | 'override_min_interval_reason' | 'contract' | 'deploy' | 'bake'
+  > & {
+    /** Null for a maintenance upgrade until it is registered: then the running version (see RunConfig). */
+    target_version: string | null;
+    /** No target_version was asked for: the upgrade keeps the running version and waits for the operator. */
+    maintenance: boolean;
     poll_interval_secs: number;
     migrations: readonly string[] | null;
     override_min_interval_reason: string | null;
@@ -123,6 +149,23 @@ export type UpgradeConfig = Readonly<
   }
 >;
 
+/** The config of a registered upgrade, as its workflow runs it: the target is known (the running one for maintenance). */
+export type RunConfig = UpgradeConfig & { readonly target_version: string };
+
+/** The config a registered upgrade runs: a maintenance upgrade's target is the version running when it starts. */
+export const runConfig = (config: UpgradeConfig, runningVersion: string): RunConfig => ({
+  ...config,
+  target_version: config.target_version ?? runningVersion,
+});
+
+/** What a maintenance upgrade waits for when its request has no deploy section: the operator, for up to an hour. */
+export const MAINTENANCE_DEPLOY: DeploySpec = {
+  mode: 'manual',
+  deploy_timeout_secs: 3600,
+  instructions:
+    'maintenance: the system is drained and checkpointed; do the work, then POST /admin/drain/resume (with {"version": …} if you deployed a new protocol version)',
+};
+
 export const DEFAULT_MIN_UPGRADE_INTERVAL_SECS = 86_400;
 
 /**
@@ -136,15 +179,18 @@ export function withDefaults(request: UpgradeRequest, pollIntervalSecs: number):
     throw new ValidationError(problems.join('; '), { limits: UPGRADE_LIMITS });
   }
   const r = parsed.data;
+  const maintenance = r.target_version === undefined;
   return {
     ...r,
+    target_version: r.target_version ?? null,
+    maintenance,
     poll_interval_secs: r.poll_interval_secs ?? pollIntervalSecs,
     migrations: r.migrations ?? null,
     override_min_interval_reason: r.override_min_interval_reason ?? null,
     contract: r.contract ?? null,
     contract_mode: r.contract ? (r.contract.governance ? 'governance' : 'direct') : 'none',
     contract_governance_timeout_secs: r.contract?.governance?.timeout_secs ?? 0,
-    deploy: r.deploy ?? NO_DEPLOY,
+    deploy: r.deploy ?? (maintenance ? MAINTENANCE_DEPLOY : NO_DEPLOY),
     bake: r.bake ?? null,
     bake_enabled: !!r.bake,
   };

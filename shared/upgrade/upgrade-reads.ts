@@ -1,5 +1,6 @@
 import type { DrainStatus } from '../domain/drain-status.ts';
 import { NotFoundError } from '../domain/errors.ts';
+import { phaseOf } from './upgrade-phase.ts';
 import type { StepRecord, UpgradeRecord } from './upgrade-record.ts';
 import type { UpgradeServices } from './upgrade-services.ts';
 import type { ExecutionEvent, WorkflowEngine } from './workflow-engine.ts';
@@ -44,6 +45,12 @@ export interface UpgradeStatus {
   } | null;
 }
 
+/** The instructions a wait for the operator recorded (shared/upgrade/steps/deploy.ts, the governance wait). */
+const waitMessage = (r: UpgradeRecord): string | null => {
+  const message = (r.result as { message?: unknown } | null)?.message;
+  return typeof message === 'string' ? message : null;
+};
+
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** What the operator reads about upgrades: the status as it really stands, the history, one upgrade's steps. */
@@ -85,7 +92,9 @@ export class UpgradeReads {
           state: 'baking' as const,
           next: `baking on ${record.to_version} for ${left} s more; POST /admin/upgrade/${record.id}/promote ends it as a success, POST /admin/upgrade/abort rolls it back`,
         }
-      : alive;
+      : alive.state === 'running' && !alive.next && phaseOf(record).startsWith('waiting_')
+        ? { state: alive.state, next: waitMessage(record) }
+        : alive;
     const eta =
       live.state === 'running' && !live.next && record.progress_pct > 0
         ? record.started_at + (elapsed * 100) / record.progress_pct

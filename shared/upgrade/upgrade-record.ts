@@ -1,6 +1,6 @@
 import type { ContractBefore, GovernanceWait } from './contract/contract-spec.ts';
 import type { DeploymentRecord } from './deploy-spec.ts';
-import type { UpgradeConfig } from './upgrade-config.ts';
+import type { RunConfig } from './upgrade-config.ts';
 
 export type UpgradeState =
   | 'running'
@@ -33,13 +33,20 @@ export interface UpgradeRecord {
   readonly finished_at: number | null;
   readonly requested_by: string;
   readonly reason: string;
-  readonly config: UpgradeConfig;
+  /** As the workflow runs it: a maintenance upgrade's target is the version it started on. */
+  readonly config: RunConfig;
   readonly current_step: string | null;
   readonly progress_pct: number;
   readonly checkpoint_id: string | null;
   readonly records_migrated: number;
   readonly migration_progress: MigrationProgress | null;
   readonly abort_requested: boolean;
+  /** An operator's POST /admin/drain/force during this upgrade's drain: its next drain check forces the drain. */
+  readonly force_requested?: {
+    readonly by: string;
+    readonly at: string;
+    readonly acknowledge_locked_funds: boolean;
+  } | null;
   readonly error: string | null;
   readonly result: Record<string, unknown> | null;
   /** What was deployed where, by whom, with durations (absent before the deploy step). */

@@ -6,7 +6,7 @@ import { requireReadableAlarms } from './bake/bake-spec.ts';
 import { recordPatch, writeRecord } from './record-patch.ts';
 import { recoverOrphanedUpgrade } from './recover-orphan.ts';
 import { recordScheduledRefusal } from './scheduled-refusal.ts';
-import type { UpgradeConfig } from './upgrade-config.ts';
+import { runConfig, type UpgradeConfig } from './upgrade-config.ts';
 import { UpgradeReads } from './upgrade-reads.ts';
 import type { UpgradeRecord } from './upgrade-record.ts';
 import type { UpgradeServices } from './upgrade-services.ts';
@@ -19,9 +19,9 @@ const runningConflict = (id: string) =>
   });
 
 /** A readable, unique execution name: upgrade-<target>-<UTC time>-<random>, within Step Functions' 80 characters. */
-export function executionName(target: string, now: number): string {
+export function executionName(target: string | null, now: number): string {
   const stamp = new Date(now).toISOString().replace(/[-:]/g, '').slice(0, 15);
-  return `upgrade-${target.replace(/[^A-Za-z0-9]/g, '_').slice(0, 40)}-${stamp}-${randomBytes(2).toString('hex')}`;
+  return `upgrade-${(target ?? 'maintenance').replace(/[^A-Za-z0-9]/g, '_').slice(0, 40)}-${stamp}-${randomBytes(2).toString('hex')}`;
 }
 
 /** Starts, watches and aborts upgrades; one at a time, never sooner than the minimum interval unless overridden. */
@@ -112,7 +112,7 @@ export class UpgradeService {
               scheduled: false,
               upgrade_id: executionName,
               from_version,
-              config,
+              config: done.config,
               proposal_id: done.proposal_id ?? null,
               rollback_attempts: { count: 0 },
             };
@@ -153,7 +153,7 @@ export class UpgradeService {
     givenName: string | null,
     proposalId: string | null,
   ): Promise<{ record: UpgradeRecord; input: WorkflowState }> {
-    if (!VERSION_PATTERN.test(config.target_version))
+    if (config.target_version !== null && !VERSION_PATTERN.test(config.target_version))
       throw new ValidationError('target_version must look like 2.0.0');
     requireReadableAlarms(config.bake, this.svc.bakeAlarms);
     const now = this.svc.clock.now();
@@ -170,6 +170,8 @@ export class UpgradeService {
       throw new ValidationError(`target_version ${config.target_version} is already the running version`);
     }
     await this.checkInterval(caller, config, now);
+    // A maintenance upgrade runs on the version running now (recorded, so a retry or a recovery reads the same).
+    const run = runConfig(config, mode.version);
     const name = givenName ?? executionName(config.target_version, now);
     const holder = await this.svc.upgrades.acquireLock(name, now);
     if (holder) throw runningConflict(holder);
@@ -178,13 +180,13 @@ export class UpgradeService {
       execution_name: name,
       execution_arn: null,
       from_version: mode.version,
-      to_version: config.target_version,
+      to_version: run.target_version,
       state: 'running',
       started_at: now,
       finished_at: null,
       requested_by: caller.actor,
       reason: config.reason,
-      config,
+      config: run,
       current_step: 'Starting',
       progress_pct: 0,
       checkpoint_id: null,
@@ -202,7 +204,7 @@ export class UpgradeService {
         scheduled: false,
         upgrade_id: name,
         from_version: mode.version,
-        config,
+        config: run,
         proposal_id: proposalId,
         rollback_attempts: { count: 0 },
       },

@@ -38,20 +38,35 @@ export class UpgradeSignals {
     );
   }
 
-  /** The operator has deployed the backend (manual mode): the workflow goes on to the post-checks. */
-  async continueDeploy(caller: Caller, id: string): Promise<{ upgrade_id: string; continued: true }> {
+  /**
+   * The operator has deployed the backend (manual mode), or finished a maintenance: the workflow goes on to the
+   * post-checks. `version` (POST /admin/drain/resume {version}) is the upgrade's own target, or for a maintenance
+   * upgrade a new protocol version the operator deployed: its records are then migrated to it first.
+   */
+  async continueDeploy(
+    caller: Caller,
+    id: string,
+    version: string | null = null,
+  ): Promise<{ upgrade_id: string; continued: true; version: string }> {
     return audited(
       this.svc.audit,
       this.svc.clock,
       caller,
       'upgrade.continue',
-      { upgrade_id: id },
+      { upgrade_id: id, version },
       async () => {
+        const record = await this.svc.upgrades.get(id);
         const dep = await this.waitingFor(id, 'a deploy', (r) =>
           r.deployment?.task_token && !r.deployment.continued_by ? r.deployment : null,
         );
+        const retarget = record !== null && version !== null && version !== record.to_version;
+        if (retarget) this.requireRetarget(record, version);
         // The engine first: only a wait it still holds may be recorded as continued (a restart or a timeout ends it).
-        await this.release(id, 'a deploy', dep.task_token, { continued_by: caller.actor });
+        await this.release(id, 'a deploy', dep.task_token, {
+          continued_by: caller.actor,
+          retarget,
+          version: retarget ? version : (record?.to_version ?? null),
+        });
         const fresh = (await this.svc.upgrades.get(id))?.deployment ?? dep;
         await writeRecord(
           this.svc.upgrades,
@@ -61,7 +76,7 @@ export class UpgradeSignals {
             result: null,
           }),
         );
-        return { upgrade_id: id, continued: true as const };
+        return { upgrade_id: id, continued: true as const, version: version ?? record?.to_version ?? '' };
       },
       () => `deploy confirmed for ${id}`,
     );
@@ -99,6 +114,20 @@ export class UpgradeSignals {
       },
       () => `governance migration confirmed for ${id}`,
     );
+  }
+
+  /**
+   * Resuming on another version than the upgrade's: only a maintenance upgrade may (a versioned one resumes on its
+   * target), and only along a registered migration path from the version it started on (400 otherwise).
+   */
+  private requireRetarget(r: UpgradeRecord, version: string): void {
+    if (!r.config.maintenance)
+      throw new ConflictError(
+        'version_mismatch',
+        `upgrade ${r.id} resumes on ${r.to_version}, not ${version}: resume without a version (or with ${r.to_version}); to run ${version}, abort and start an upgrade to it`,
+        { upgrade_id: r.id, target_version: r.to_version },
+      );
+    this.svc.registry.path(r.from_version, version); // throws a ValidationError naming the registered versions
   }
 
   /** The wait (deploy or governance) a running upgrade is in, or a 404/409 that says why there is none. */

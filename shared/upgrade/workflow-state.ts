@@ -1,7 +1,7 @@
 import type { DrainStatus } from '../domain/drain-status.ts';
 import type { HealthResult } from '../health/health.ts';
 import type { MigrationReport } from '../migration/migrator.ts';
-import type { UpgradeConfig } from './upgrade-config.ts';
+import type { RunConfig } from './upgrade-config.ts';
 
 /** The state an upgrade execution carries from step to step (JSONPath: each Task writes its ResultPath). */
 export interface WorkflowState {
@@ -9,7 +9,7 @@ export interface WorkflowState {
   readonly scheduled: false;
   readonly upgrade_id: string;
   readonly from_version: string;
-  readonly config: UpgradeConfig;
+  readonly config: RunConfig;
   /** The approved proposal this upgrade executes (null: started without one, policy off or a dry run). */
   readonly proposal_id?: string | null;
   readonly rollback_attempts: { readonly count: number };
@@ -26,9 +26,15 @@ export interface WorkflowState {
     readonly results: HealthResult[];
     readonly migration_path: string[];
   };
-  readonly drain?: DrainStatus & { readonly abort_requested: boolean };
+  readonly drain?: DrainStatus & { readonly abort_requested: boolean; readonly force_requested?: boolean };
   readonly checkpoint?: { readonly id: string; readonly record_counts: Record<string, number> };
   readonly migration?: MigrationReport;
+  /** A manual deploy's (or maintenance's) go-ahead: who, and the version to resume on when the operator chose one. */
+  readonly deployment?: {
+    readonly continued_by: string;
+    readonly retarget: boolean;
+    readonly version: string | null;
+  };
   /** The bake after resume (shared/upgrade/bake/bake-step.ts). */
   readonly bake?: import('./bake/bake-state.ts').BakeState;
   /** The checkpoint taken when a bake tripped, before its migrations were reversed. */

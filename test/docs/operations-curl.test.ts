@@ -10,7 +10,8 @@ import { approvalEnv, OPERATORS } from '../support/operators.ts';
  * Runs the bash blocks of docs/operations.md that call curl as written, in order, through a real shell and curl, against the local
  * stack. The shell's working directory holds a `.data/` folder as `npm start` leaves it (endpoint, tokens, operators),
  * so the "Variables" block works unchanged. Each curl must answer 2xx, unless the comment on its line starts with a
- * status (`# 503, ...`). A block after `<!-- not-run: reason -->` is left out; one after `<!-- stack: approvals -->`
+ * status (`# 503, ...`); a curl in a `while`/`until` line is a poll, run any number of times and not counted. A block
+ * after `<!-- not-run: reason -->` is left out; one after `<!-- stack: approvals -->`
  * runs against a stack with an approval policy (2 of alice, bob, carol).
  */
 const DOC = join(import.meta.dirname, '../../docs/operations.md');
@@ -41,12 +42,15 @@ function bashBlocks(markdown: string): Block[] {
   return blocks;
 }
 
+/** A line that polls until something holds: its curl calls are not counted (they run as `command curl`). */
+const POLL = /^\s*(while|until)\s/;
+
 /** One expectation per curl command (continuation lines joined): the status its comment names, else any 2xx. */
 function expectedStatuses(code: string): { command: string; status: number | null }[] {
   return code
     .replace(/\\\n/g, ' ')
     .split('\n')
-    .filter((l) => /(^|[\s($])curl\s/.test(l))
+    .filter((l) => /(^|[\s($])curl\s/.test(l) && !POLL.test(l))
     .map((l) => ({ command: l.trim(), status: Number(/#\s*(\d{3})\b/.exec(l)?.[1]) || null }));
 }
 
@@ -72,7 +76,12 @@ async function runBlocks(api: TestApi, variables: Block, blocks: Block[]): Promi
   try {
     const log = join(dir, 'statuses');
     writeFileSync(log, '');
-    const script = ['set -e', CURL_LOGGER, variables.code, ...blocks.map((b) => b.code)].join('\n');
+    const polls = (code: string) =>
+      code
+        .split('\n')
+        .map((l) => (POLL.test(l) ? l.replace(/(^|[\s($])curl\s/g, '$1command curl ') : l))
+        .join('\n');
+    const script = ['set -e', CURL_LOGGER, variables.code, ...blocks.map((b) => polls(b.code))].join('\n');
     // Asynchronously: the stack answering these calls runs in this process.
     const res = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
       const child = spawn('bash', ['-c', script], {

@@ -102,15 +102,20 @@ export async function rollOutReplicas(svc: UpgradeServices, s: WorkflowState) {
 export async function waitForDeploy(svc: UpgradeServices, s: WorkflowState, taskToken: string) {
   const base = await deployment(svc, s);
   const spec = s.config.deploy as Extract<DeploySpec, { mode: 'manual' }>;
-  const message =
-    `deploy backend version ${s.config.target_version} now${spec.instructions ? ` (${spec.instructions})` : ''}, then ` +
-    `POST /admin/upgrade/${s.upgrade_id}/continue; or POST /admin/upgrade/abort. Rolls back by itself after ${spec.deploy_timeout_secs} s.`;
+  const message = s.config.maintenance
+    ? `maintenance on ${s.config.target_version}: the system is drained and checkpointed. Do the work, then ` +
+      `POST /admin/drain/resume (with {"version": "…"} if you deployed a new protocol version), or ` +
+      `POST /admin/upgrade/${s.upgrade_id}/continue; POST /admin/upgrade/abort restores the checkpoint. ` +
+      `Rolls back by itself after ${spec.deploy_timeout_secs} s.`
+    : `deploy backend version ${s.config.target_version} now${spec.instructions ? ` (${spec.instructions})` : ''}, then ` +
+      `POST /admin/upgrade/${s.upgrade_id}/continue (or POST /admin/drain/resume); or POST /admin/upgrade/abort. ` +
+      `Rolls back by itself after ${spec.deploy_timeout_secs} s.`;
   await writeRecord(
     svc.upgrades,
     s.upgrade_id,
     recordPatch('deployment', {
       deployment: { ...base, task_token: taskToken, waiting_since: new Date(svc.clock.now()).toISOString() },
-      current_step: 'Waiting for deploy',
+      current_step: s.config.maintenance ? 'Waiting for the operator (maintenance)' : 'Waiting for deploy',
       error: null,
       result: { waiting_for: 'deploy', message },
     }),

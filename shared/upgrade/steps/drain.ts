@@ -23,7 +23,12 @@ export async function checkDrain(svc: UpgradeServices, s: WorkflowState) {
   const drained = total ? 1 - status.inflight_count / total : 1;
   const wait_secs = drainWaitSecs(status, s, svc.clock.now());
   return withPatches(
-    { ...status, abort_requested: record?.abort_requested === true, wait_secs },
+    {
+      ...status,
+      abort_requested: record?.abort_requested === true,
+      force_requested: !!record?.force_requested && status.mode === 'Draining',
+      wait_secs,
+    },
     recordPatch('progress', { progress_pct: 10 + Math.floor(30 * Math.max(0, drained)) }),
   );
 }
@@ -44,9 +49,13 @@ export function drainWaitSecs(
   });
 }
 
-/** Drain timed out with `force_after_timeout` and no locked funds: declare Drained. */
+/**
+ * Declare Drained: the drain timed out with `force_after_timeout` and no locked funds, or an operator asked for it
+ * (POST /admin/drain/force during the drain), acknowledging locked funds or not, as recorded.
+ */
 export async function forceUpgradeDrain(svc: UpgradeServices, s: WorkflowState) {
-  return svc.drain.force(stepCaller(s), false);
+  const record = await svc.upgrades.get(s.upgrade_id);
+  return svc.drain.force(stepCaller(s), record?.force_requested?.acknowledge_locked_funds === true);
 }
 
 /**

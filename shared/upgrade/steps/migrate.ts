@@ -2,6 +2,7 @@ import { runChecks } from '../../health/health.ts';
 import { migrateRecords } from '../../migration/migrator.ts';
 import { migrateContract, snapshotContract } from '../contract/contract-steps.ts';
 import { recordPatch, withPatches, writeRecord } from '../record-patch.ts';
+import type { RunConfig } from '../upgrade-config.ts';
 import type { UpgradeServices } from '../upgrade-services.ts';
 import { StepFailure, type WorkflowState } from '../workflow-state.ts';
 import { blocking, describeChecks, migrationChain, stepCaller } from './common.ts';
@@ -83,6 +84,18 @@ export async function migrateStoredRecords(svc: UpgradeServices, s: WorkflowStat
     );
   }
   return report;
+}
+
+/**
+ * A maintenance upgrade the operator resumed on a new protocol version: the upgrade targets it from now on (its
+ * record first, so a recovery reads the same), and its stored records are migrated to it. Returns the new config.
+ */
+export async function migrateToOperatorVersion(svc: UpgradeServices, s: WorkflowState): Promise<RunConfig> {
+  const version = s.deployment?.version ?? s.config.target_version;
+  const config: RunConfig = { ...s.config, target_version: version };
+  await writeRecord(svc.upgrades, s.upgrade_id, recordPatch('target', { to_version: version, config }));
+  await migrateStoredRecords(svc, { ...s, config });
+  return config;
 }
 
 /** Step 6c: migrate the contract and verify it (when the request has a contract section). */

@@ -8,6 +8,7 @@ import { CONTROL_ONLY, type StateEntry } from './types.ts';
 export const APPROVAL_STATES: Record<string, StateEntry> = {
   'Check approval': {
     Type: 'Task',
+    phase: 'starting',
     fn: 'CheckApproval',
     handler: 'check-approval',
     timeoutSecs: 30,
@@ -28,6 +29,7 @@ export const APPROVAL_STATES: Record<string, StateEntry> = {
   },
   'Record unapproved execution': {
     Type: 'Task',
+    phase: 'ending',
     fn: 'RecordUnapproved',
     handler: 'record-unapproved',
     timeoutSecs: 60,

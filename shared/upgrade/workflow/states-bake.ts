@@ -16,6 +16,7 @@ export const BAKE_STATES: Record<string, StateEntry> = {
   },
   'Bake on target version': {
     Type: 'Task',
+    phase: 'resumed',
     fn: 'CheckBake',
     handler: 'check-bake',
     timeoutSecs: 420, // health triggers run in parallel, each bounded by check_timeout_secs (at most 300)
@@ -40,6 +41,7 @@ export const BAKE_STATES: Record<string, StateEntry> = {
   'Wait during bake': { Type: 'Wait', SecondsPath: '$.bake.wait_secs', Next: 'Bake on target version' },
   'Drain again for rollback': {
     Type: 'Task',
+    phase: 'rolling_back',
     fn: 'StartRollbackDrain',
     handler: 'start-rollback-drain',
     timeoutSecs: 60,
@@ -52,6 +54,7 @@ export const BAKE_STATES: Record<string, StateEntry> = {
   },
   'Check rollback drain': {
     Type: 'Task',
+    phase: 'rolling_back',
     fn: 'CheckRollbackDrain',
     handler: 'check-rollback-drain',
     timeoutSecs: 60,
@@ -89,6 +92,7 @@ export const BAKE_STATES: Record<string, StateEntry> = {
   },
   'Force rollback drain': {
     Type: 'Task',
+    phase: 'rolling_back',
     fn: 'ForceDrain', // the forward drain's function: the same step
     handler: 'force-drain',
     timeoutSecs: 60,
@@ -101,6 +105,7 @@ export const BAKE_STATES: Record<string, StateEntry> = {
   },
   'Checkpoint before reversing': {
     Type: 'Task',
+    phase: 'rolling_back',
     fn: 'CheckpointBeforeReverse',
     handler: 'checkpoint-before-reverse',
     timeoutSecs: 900,
@@ -113,6 +118,7 @@ export const BAKE_STATES: Record<string, StateEntry> = {
   },
   'Mark upgrading for rollback': {
     Type: 'Task',
+    phase: 'rolling_back',
     fn: 'MarkRollingBack',
     handler: 'mark-rolling-back',
     timeoutSecs: 60,
@@ -125,6 +131,7 @@ export const BAKE_STATES: Record<string, StateEntry> = {
   },
   'Reverse migrations': {
     Type: 'Task',
+    phase: 'rolling_back',
     fn: 'ReverseMigrations',
     handler: 'reverse-migrations',
     timeoutSecs: 900,
@@ -139,6 +146,7 @@ export const BAKE_STATES: Record<string, StateEntry> = {
   },
   'Roll back replicas after bake': {
     Type: 'Task',
+    phase: 'rolling_back',
     fn: 'RollBackReplicas', // the failure path's function: the same step
     handler: 'roll-back-replicas',
     timeoutSecs: 900,
@@ -158,6 +166,7 @@ export const BAKE_STATES: Record<string, StateEntry> = {
   },
   'Roll back contract after bake': {
     Type: 'Task',
+    phase: 'rolling_back',
     fn: 'RollBackContract', // the failure path's function: the same step
     handler: 'roll-back-contract',
     timeoutSecs: 900,

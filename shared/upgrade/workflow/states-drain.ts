@@ -23,6 +23,7 @@ export const DRAIN_STATES: Record<string, StateEntry> = {
   },
   'Register scheduled upgrade': {
     Type: 'Task',
+    phase: 'starting',
     fn: 'RegisterScheduled',
     handler: 'register-scheduled',
     timeoutSecs: 60,
@@ -56,6 +57,7 @@ export const DRAIN_STATES: Record<string, StateEntry> = {
   },
   'Run pre-checks': {
     Type: 'Task',
+    phase: 'starting',
     fn: 'PreChecks',
     handler: 'pre-checks',
     timeoutSecs: 420, // checks run in parallel, each bounded by check_timeout_secs (at most 300), then the contract
@@ -83,6 +85,7 @@ export const DRAIN_STATES: Record<string, StateEntry> = {
   },
   'Plan the migration (dry run)': {
     Type: 'Task',
+    phase: 'starting',
     fn: 'PlanDryRun',
     handler: 'plan-dry-run',
     timeoutSecs: 300,
@@ -99,6 +102,7 @@ export const DRAIN_STATES: Record<string, StateEntry> = {
   },
   'Record upgrade refused before drain': {
     Type: 'Task',
+    phase: 'ending',
     fn: 'RecordRefused',
     handler: 'record-refused',
     timeoutSecs: 60,
@@ -116,6 +120,7 @@ export const DRAIN_STATES: Record<string, StateEntry> = {
   },
   'Start drain': {
     Type: 'Task',
+    phase: 'draining',
     fn: 'StartDrain',
     handler: 'start-drain',
     timeoutSecs: 60,
@@ -129,6 +134,7 @@ export const DRAIN_STATES: Record<string, StateEntry> = {
   },
   'Check drain progress': {
     Type: 'Task',
+    phase: 'draining',
     fn: 'CheckDrain',
     handler: 'check-drain',
     timeoutSecs: 60,
@@ -150,6 +156,7 @@ export const DRAIN_STATES: Record<string, StateEntry> = {
         Next: 'Cancel drain and resume old version',
       },
       { Variable: '$.drain.mode', StringEquals: 'Drained', Next: 'Extend timeouts?' },
+      { Variable: '$.drain.force_requested', BooleanEquals: true, Next: 'Force drain' },
       { Variable: '$.drain.deadline_exceeded', BooleanEquals: true, Next: 'Force allowed after timeout?' },
     ],
     Default: 'Wait before next drain check',
@@ -174,19 +181,22 @@ export const DRAIN_STATES: Record<string, StateEntry> = {
   },
   'Force drain': {
     Type: 'Task',
+    phase: 'draining',
     fn: 'ForceDrain',
     handler: 'force-drain',
     timeoutSecs: 60,
     memoryMb: 256,
     access: CONTROL_AND_COUNTS,
     idempotent: false, // forcing an already Drained system is refused
-    comment: 'Only when force_after_timeout is set and no remaining intent holds locked funds.',
+    comment:
+      'When force_after_timeout is set and no remaining intent holds locked funds, or when an operator forced the drain (POST /admin/drain/force: the locked-funds rule was applied to the request).',
     resultPath: '$.drain',
     catch: { next: 'Cancel drain and resume old version', resultPath: '$.error' },
     next: 'Extend timeouts?',
   },
   'Cancel drain and resume old version': {
     Type: 'Task',
+    phase: 'ending',
     fn: 'CancelDrain',
     handler: 'cancel-drain',
     timeoutSecs: 60,
@@ -236,6 +246,7 @@ export const DRAIN_STATES: Record<string, StateEntry> = {
   },
   'Extend timeouts of remaining work': {
     Type: 'Task',
+    phase: 'changing',
     fn: 'ExtendTimeouts',
     handler: 'extend-timeouts',
     timeoutSecs: 900,

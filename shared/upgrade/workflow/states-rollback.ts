@@ -12,6 +12,7 @@ const NEEDS_OPERATOR = { next: 'Record failure needing an operator', resultPath:
 export const ROLLBACK_STATES: Record<string, StateEntry> = {
   'Roll back backend replicas': {
     Type: 'Task',
+    phase: 'rolling_back',
     fn: 'RollBackReplicas',
     handler: 'roll-back-replicas',
     timeoutSecs: 900, // one replica: see replicaWorstCaseSecs
@@ -31,6 +32,7 @@ export const ROLLBACK_STATES: Record<string, StateEntry> = {
   },
   'Roll back contract': {
     Type: 'Task',
+    phase: 'rolling_back',
     fn: 'RollBackContract',
     handler: 'roll-back-contract',
     timeoutSecs: 900,
@@ -45,6 +47,7 @@ export const ROLLBACK_STATES: Record<string, StateEntry> = {
   },
   'Roll back to checkpoint': {
     Type: 'Task',
+    phase: 'rolling_back',
     fn: 'RollBack',
     handler: 'roll-back',
     timeoutSecs: 900,
@@ -80,6 +83,7 @@ export const ROLLBACK_STATES: Record<string, StateEntry> = {
   },
   'Resume on previous version': {
     Type: 'Task',
+    phase: 'rolling_back',
     fn: 'ResumePrevious',
     handler: 'resume-previous',
     timeoutSecs: 60,
@@ -111,6 +115,7 @@ export const ROLLBACK_STATES: Record<string, StateEntry> = {
   },
   'Record failure needing an operator': {
     Type: 'Task',
+    phase: 'ending',
     fn: 'RecordNeedsOperator',
     handler: 'record-needs-operator',
     timeoutSecs: 60,
@@ -128,6 +133,7 @@ export const ROLLBACK_STATES: Record<string, StateEntry> = {
   },
   'Recover an interrupted upgrade': {
     Type: 'Task',
+    phase: 'rolling_back',
     fn: 'RecoverUpgrade',
     handler: 'recover-upgrade',
     timeoutSecs: 900,

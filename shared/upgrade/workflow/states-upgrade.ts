@@ -20,6 +20,7 @@ const ROLLBACK = { next: 'Roll back backend replicas', resultPath: '$.error' } a
 export const UPGRADE_STATES: Record<string, StateEntry> = {
   'Checkpoint inflight state to S3': {
     Type: 'Task',
+    phase: 'changing',
     fn: 'Checkpoint',
     handler: 'checkpoint',
     timeoutSecs: 900,
@@ -33,6 +34,7 @@ export const UPGRADE_STATES: Record<string, StateEntry> = {
   },
   'Mark upgrading': {
     Type: 'Task',
+    phase: 'changing',
     fn: 'MarkUpgrading',
     handler: 'mark-upgrading',
     timeoutSecs: 60,
@@ -45,6 +47,7 @@ export const UPGRADE_STATES: Record<string, StateEntry> = {
   },
   'Migrate stored records': {
     Type: 'Task',
+    phase: 'changing',
     fn: 'MigrateRecords',
     handler: 'migrate-records',
     timeoutSecs: 900,
@@ -70,6 +73,7 @@ export const UPGRADE_STATES: Record<string, StateEntry> = {
   },
   'Wait for governance migration': {
     Type: 'Task',
+    phase: 'changing',
     fn: 'WaitForGovernance',
     handler: 'wait-for-governance',
     timeoutSecs: 60,
@@ -86,6 +90,7 @@ export const UPGRADE_STATES: Record<string, StateEntry> = {
   },
   'Verify governance migration': {
     Type: 'Task',
+    phase: 'changing',
     fn: 'VerifyGovernanceMigration',
     handler: 'verify-governance-migration',
     timeoutSecs: 900,
@@ -99,6 +104,7 @@ export const UPGRADE_STATES: Record<string, StateEntry> = {
   },
   'Migrate contracts': {
     Type: 'Task',
+    phase: 'changing',
     fn: 'MigrateContracts',
     handler: 'migrate-contracts',
     timeoutSecs: 900,
@@ -121,6 +127,7 @@ export const UPGRADE_STATES: Record<string, StateEntry> = {
   },
   'Roll out backend replicas': {
     Type: 'Task',
+    phase: 'changing',
     fn: 'RollOutReplicas',
     handler: 'roll-out-replicas',
     timeoutSecs: 900, // one batch (max_parallel replicas at once): see replicaWorstCaseSecs
@@ -140,6 +147,7 @@ export const UPGRADE_STATES: Record<string, StateEntry> = {
   },
   'Wait for operator deploy': {
     Type: 'Task',
+    phase: 'changing',
     fn: 'WaitForDeploy',
     handler: 'wait-for-deploy',
     timeoutSecs: 60,
@@ -152,10 +160,39 @@ export const UPGRADE_STATES: Record<string, StateEntry> = {
     parameters: callbackPayload,
     resultPath: '$.deployment',
     catch: ROLLBACK,
+    next: "Resume on the operator's version?",
+  },
+  "Resume on the operator's version?": {
+    Type: 'Choice',
+    Comment:
+      'A maintenance upgrade ended by POST /admin/drain/resume {version} on a new protocol version: its records are migrated to it first.',
+    Choices: [
+      {
+        Variable: '$.deployment.retarget',
+        BooleanEquals: true,
+        Next: "Migrate records to the operator's version",
+      },
+    ],
+    Default: 'Run post-checks',
+  },
+  "Migrate records to the operator's version": {
+    Type: 'Task',
+    phase: 'changing',
+    fn: 'MigrateToOperatorVersion',
+    handler: 'migrate-to-operator-version',
+    timeoutSecs: 900,
+    memoryMb: 512,
+    access: { ...CONTROL_ONLY, intents: 'write' },
+    idempotent: true, // the record first, then each record's write is conditional on its version
+    comment:
+      'The upgrade now targets the version the operator resumed on (recorded first); its stored records are migrated along the registered path.',
+    resultPath: '$.config',
+    catch: ROLLBACK,
     next: 'Run post-checks',
   },
   'Run post-checks': {
     Type: 'Task',
+    phase: 'changing',
     fn: 'PostChecks',
     handler: 'post-checks',
     timeoutSecs: 360, // checks run in parallel, each bounded by check_timeout_secs (at most 300)
@@ -168,6 +205,7 @@ export const UPGRADE_STATES: Record<string, StateEntry> = {
   },
   'Resume on target version': {
     Type: 'Task',
+    phase: 'changing',
     fn: 'ResumeTarget',
     handler: 'resume-target',
     timeoutSecs: 60,
@@ -180,6 +218,7 @@ export const UPGRADE_STATES: Record<string, StateEntry> = {
   },
   'Smoke test after resume': {
     Type: 'Task',
+    phase: 'resumed',
     fn: 'SmokeTest',
     handler: 'smoke-test',
     timeoutSecs: 60,
@@ -194,6 +233,7 @@ export const UPGRADE_STATES: Record<string, StateEntry> = {
   },
   'Record upgrade in history': {
     Type: 'Task',
+    phase: 'ending',
     fn: 'RecordSucceeded',
     handler: 'record-succeeded',
     timeoutSecs: 60,

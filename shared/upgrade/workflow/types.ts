@@ -33,9 +33,18 @@ export interface TaskCatch {
   readonly resultPath: string;
 }
 
+/**
+ * Where an upgrade stands while a step runs, as an operator's drain call reads it (shared/upgrade/drain-requests.ts):
+ * before its drain, draining, changing the system (checkpoint to resume), resumed (smoke test, bake), rolling back,
+ * or recording how it ended.
+ */
+export type UpgradePhase = 'starting' | 'draining' | 'changing' | 'resumed' | 'rolling_back' | 'ending';
+
 /** A Task state: the function it runs and how the state machine treats it. */
 export interface TaskEntry {
   readonly Type: 'Task';
+  /** The phase of the upgrade while this step runs (what the drain API does meanwhile: docs/operations.md). */
+  readonly phase: UpgradePhase;
   /** `${<fn>FunctionArn}` in the ASL; the CDK app substitutes the function's ARN. */
   readonly fn: string;
   /** The handler file under lambdas/workflow/ (without `.ts`). */
