@@ -20,6 +20,8 @@ export interface CrashPhase {
   readonly killOnly?: boolean;
   /** The upgrade bakes after resume: `ok` with healthy triggers (health, intent_failures), `trips` on an alarm already in ALARM. */
   readonly bake?: 'ok' | 'trips';
+  /** A maintenance upgrade (no target_version, no contract): it waits for the operator on the running version. */
+  readonly maintenance?: boolean;
 }
 
 const APPROVAL_ENV = {
@@ -189,38 +191,46 @@ async function crashOnce(phase: CrashPhase, signal: 'SIGKILL' | 'SIGTERM'): Prom
         : phase.deploy === 'manual'
           ? { mode: 'manual', deploy_timeout_secs: 6 }
           : undefined;
-    const upgrade = {
-      target_version: '2.0.0',
-      reason: `crash test: ${phase.name}`,
-      drain_timeout_secs: 2,
-      force_after_timeout: true,
-      rollback_retry_delay_secs: 0,
-      contract: {
-        address: contracts.settlement,
-        new_code_id: contracts.v2CodeId,
-        expected_checksum: contracts.v2Checksum,
-        migrate_msg: {
-          new_version: '2.0.0',
-          config: { preserve_inflight: true, stuck_settlement_action: 'preserve' },
-        },
-      },
-      ...(deploy ? { deploy } : {}),
-      ...(phase.bake
-        ? {
-            bake: {
-              duration_secs: 4,
-              check_interval_secs: 1,
-              triggers:
-                phase.bake === 'ok'
-                  ? [
-                      { type: 'health', check: { name: 'settlement_store', type: 'dynamodb' } },
-                      { type: 'intent_failures', max_pct: 5, min_samples: 1000 },
-                    ]
-                  : [{ type: 'alarm', names: ['ucp-bake-crash'] }],
+    const upgrade = phase.maintenance
+      ? {
+          reason: `crash test: ${phase.name}`,
+          drain_timeout_secs: 2,
+          force_after_timeout: true,
+          rollback_retry_delay_secs: 0,
+          deploy: { mode: 'manual', deploy_timeout_secs: 6 },
+        }
+      : {
+          target_version: '2.0.0',
+          reason: `crash test: ${phase.name}`,
+          drain_timeout_secs: 2,
+          force_after_timeout: true,
+          rollback_retry_delay_secs: 0,
+          contract: {
+            address: contracts.settlement,
+            new_code_id: contracts.v2CodeId,
+            expected_checksum: contracts.v2Checksum,
+            migrate_msg: {
+              new_version: '2.0.0',
+              config: { preserve_inflight: true, stuck_settlement_action: 'preserve' },
             },
-          }
-        : {}),
-    };
+          },
+          ...(deploy ? { deploy } : {}),
+          ...(phase.bake
+            ? {
+                bake: {
+                  duration_secs: 4,
+                  check_interval_secs: 1,
+                  triggers:
+                    phase.bake === 'ok'
+                      ? [
+                          { type: 'health', check: { name: 'settlement_store', type: 'dynamodb' } },
+                          { type: 'intent_failures', max_pct: 5, min_samples: 1000 },
+                        ]
+                      : [{ type: 'alarm', names: ['ucp-bake-crash'] }],
+                },
+              }
+            : {}),
+        };
     const started = phase.approved
       ? await startApproved(stack, dataDir, upgrade)
       : await call(stack, 'POST', '/admin/upgrade/start', ADMIN, upgrade);

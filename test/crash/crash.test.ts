@@ -50,6 +50,12 @@ const PHASES: CrashPhase[] = [
     deploy: 'manual',
     expect: 'rolled_back',
   },
+  {
+    name: 'in the wait of a maintenance upgrade (no target_version)',
+    at: 'Wait for operator deploy:after',
+    maintenance: true,
+    expect: 'rolled_back',
+  },
   { name: 'during the contract migration', at: 'chain.migrate:after', expect: 'succeeded' },
   {
     name: 'during the bake after resume',
