@@ -86,6 +86,30 @@ export class ControlPlaneAlarms extends Construct {
         treatMissingData: TreatMissingData.NOT_BREACHING,
       }),
     );
+    for (const [name, metricName, description] of [
+      [
+        'SmokeTestFailed',
+        'SmokeTestFailed',
+        'An upgrade resumed on its new version, but its smoke test (register and complete a test intent) failed. Nothing was rolled back: check GET /admin/upgrades/{id} (deployment.smoke_test), and POST /admin/upgrade/abort during a bake to roll back.',
+      ],
+      [
+        'UnapprovedExecutionRefused',
+        'UnapprovedExecutionRefused',
+        'An execution of the upgrade state machine was refused before draining: it was not a registered, approved upgrade. Nothing changed; find who started it in the audit trail and the upgrade history (outcome refused).',
+      ],
+    ] as const) {
+      add(
+        new Alarm(this, `Upgrade${name}`, {
+          alarmName: props.names.alarm(`Upgrade${name}`),
+          alarmDescription: description,
+          metric: metric(metricName, 'Sum', Duration.hours(1)),
+          threshold: 1,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+      );
+    }
     for (const [name, m] of [
       ['ExecutionsFailed', props.stateMachine.metricFailed({ period: Duration.minutes(5) })],
       ['ExecutionsTimedOut', props.stateMachine.metricTimedOut({ period: Duration.minutes(5) })],

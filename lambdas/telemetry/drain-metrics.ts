@@ -24,10 +24,25 @@ export function emitDrainMetrics(status: DrainStatus): void {
   metrics.publishStoredMetrics();
 }
 
-/** Emits an upgrade's outcome from the workflow: UpgradeRollbacks (alarmed on), UpgradeDurationSeconds, UpgradeSucceeded. */
-export function emitUpgradeOutcome(outcome: 'succeeded' | 'rolled_back', durationSecs: number | null): void {
+/**
+ * What the workflow reports, one metric each, so that each alarm means one thing: a rollback (UpgradeRollbacks,
+ * the UpgradeRollbackOccurred alarm), a smoke test that failed after resume (SmokeTestFailed: nothing was rolled
+ * back), an execution refused as unapproved (UnapprovedExecutionRefused: nothing was drained), a success.
+ */
+export const UPGRADE_EVENT_METRICS = {
+  succeeded: 'UpgradeSucceeded',
+  rolled_back: 'UpgradeRollbacks',
+  smoke_test_failed: 'SmokeTestFailed',
+  unapproved_execution: 'UnapprovedExecutionRefused',
+} as const;
+
+/** Emits one upgrade event from the workflow, and UpgradeDurationSeconds when given. */
+export function emitUpgradeOutcome(
+  event: keyof typeof UPGRADE_EVENT_METRICS,
+  durationSecs: number | null,
+): void {
   const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'upgrade-control-plane' });
-  metrics.addMetric(outcome === 'succeeded' ? 'UpgradeSucceeded' : 'UpgradeRollbacks', MetricUnit.Count, 1);
+  metrics.addMetric(UPGRADE_EVENT_METRICS[event], MetricUnit.Count, 1);
   if (durationSecs !== null) metrics.addMetric('UpgradeDurationSeconds', MetricUnit.Seconds, durationSecs);
   metrics.publishStoredMetrics();
 }

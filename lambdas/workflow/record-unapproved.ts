@@ -9,6 +9,6 @@ export const handler = bindable((envOf) => async (event: ApprovalInput) => {
   const { config, cp } = adminServices(envOf());
   const fallback = withDefaults({ target_version: 'unknown', reason: 'not given' }, config.pollIntervalSecs);
   const out = await recordUnapproved(cp.upgrade, event, fallback);
-  emitUpgradeOutcome('rolled_back', null); // the UpgradeRollbacks alarm: someone tried to run an unapproved upgrade
+  emitUpgradeOutcome('unapproved_execution', null); // its own alarm: someone tried to run an unapproved upgrade
   return out;
 });

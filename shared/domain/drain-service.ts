@@ -14,7 +14,7 @@ import {
   staleGates,
   toDrainStatus,
 } from './drain-status.ts';
-import { ConflictError, ValidationError } from './errors.ts';
+import { ConflictError, IllegalTransitionError, ValidationError } from './errors.ts';
 import { VERSION_PATTERN } from './inflight.ts';
 import type { AuditLog, Clock, FenceSnapshot, FenceStore, IntentStore, ModeWriter } from './ports.ts';
 
@@ -72,7 +72,7 @@ export class DrainService {
     const params = { acknowledge_locked_funds: acknowledgeLockedFunds };
     return this.admin(caller, 'drain.force', params, async () => {
       const mode = await this.d.fence.readMode();
-      transition(mode, { kind: 'force' }, caller.actor, this.d.clock.now()); // refuse early if illegal
+      await this.next(mode, { kind: 'force' }, caller); // refuse early if illegal
       await this.setGates(false, mode.fenceRev, mode.version);
       await this.requireForceAllowed(acknowledgeLockedFunds);
       await this.move({ kind: 'force' }, caller, mode);
@@ -157,12 +157,24 @@ export class DrainService {
   /** Applies one transition: conditional write of the mode, then the gates when their desired state flipped. */
   private async move(action: ModeAction, by: Caller | 'system', from?: ModeState): Promise<ModeState> {
     const current = from ?? (await this.d.fence.readMode());
-    const actor = by === 'system' ? 'system' : by.actor;
-    const next = transition(current, action, actor, this.d.clock.now());
+    const next = await this.next(current, action, by);
     await this.d.fence.writeMode(next, current.rev, writerOf(by));
     if (next.fenceRev !== current.fenceRev || next.version !== current.version)
       await this.setGates(admitsIntents(next.mode), next.fenceRev, next.version);
     return next;
+  }
+
+  /**
+   * The state `action` leads to. An illegal move by a writer that does not own the mode (an operator during an
+   * upgrade) is refused as that (409 upgrade_owns_mode, naming the upgrade), which says more than the transition.
+   */
+  private async next(current: ModeState, action: ModeAction, by: Caller | 'system'): Promise<ModeState> {
+    try {
+      return transition(current, action, by === 'system' ? 'system' : by.actor, this.d.clock.now());
+    } catch (err) {
+      if (!(err instanceof IllegalTransitionError) || by === 'system') throw err;
+      throw (await this.d.fence.ownerRefusal(writerOf(by))) ?? err;
+    }
   }
 
   private async setGates(open: boolean, fenceRev: number, version: string): Promise<void> {

@@ -60,11 +60,16 @@ export class InflightService {
 
   constructor(private readonly d: InflightServiceDeps) {}
 
-  async register(req: RegisterIntent): Promise<InflightIntent> {
+  /**
+   * Admits an intent, or refuses it. `fresh` skips what this process remembers (a refusal repeated for a second,
+   * the cached versions): for a caller that must see the mode as it is now, as the smoke test right after a resume.
+   */
+  async register(req: RegisterIntent, opts: { fresh?: boolean } = {}): Promise<InflightIntent> {
     checkId(req.id);
     if (req.phase !== undefined) checkPhase(req.phase);
     if (req.protocol_version !== undefined) checkVersion(req.protocol_version);
-    if (this.refusing && this.refusing.until > this.d.clock.now()) throw this.refusing.error;
+    if (!opts.fresh && this.refusing && this.refusing.until > this.d.clock.now()) throw this.refusing.error;
+    if (opts.fresh) this.cachedVersions = null;
     const versions = await this.versions();
     if (req.protocol_version !== undefined) this.checkAccepted(req.protocol_version, versions);
     const now = this.d.clock.now();

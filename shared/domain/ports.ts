@@ -1,4 +1,5 @@
 import type { ModeState } from './drain-mode.ts';
+import type { ConflictError } from './errors.ts';
 import type { InflightIntent, InflightPage, InflightQuery, IntentPatch } from './inflight.ts';
 
 /** One gate of the admission fence. Registration of an intent hashed to this shard commits only while it is open. */
@@ -47,6 +48,11 @@ export interface FenceStore {
    * no caller can get around it.
    */
   writeMode(next: ModeState, expectedRev: number, writer: ModeWriter): Promise<void>;
+  /**
+   * The refusal writeMode would give this writer now under the owner rule (null: it may write). Only to explain a
+   * refusal better: the rule itself is the condition in writeMode.
+   */
+  ownerRefusal(writer: ModeWriter): Promise<ConflictError | null>;
   /** Brings every gate whose rev is below `fenceRev` to the desired state and version. Idempotent. */
   setGates(open: boolean, fenceRev: number, version: string): Promise<void>;
   /** Records each closed gate's inflight count for `fenceRev`, once (the first record wins). */

@@ -204,6 +204,8 @@ describe('the CDK app', () => {
       'UpgradeDrainTimeout',
       'UpgradeInflightStuck',
       'UpgradeRollbackOccurred',
+      'UpgradeSmokeTestFailed',
+      'UpgradeUnapprovedExecutionRefused',
       'UpgradeExecutionsFailed',
       'UpgradeExecutionsTimedOut',
     ]) {

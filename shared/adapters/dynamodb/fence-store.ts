@@ -165,6 +165,15 @@ export class DynamoFenceStore implements FenceStore {
     }
   }
 
+  async ownerRefusal(writer: ModeWriter): Promise<ConflictError | null> {
+    if (writer.kind === 'system') return null;
+    const refusal = await this.notOwner(writer);
+    const holder = refusal.details?.upgrade_id ?? null;
+    const owns =
+      writer.kind === 'upgrade' ? refusal.details?.lock_holder === writer.upgradeId : holder === null;
+    return owns ? null : refusal;
+  }
+
   /** The refusal of a mode write by a writer that does not own the mode now. */
   private async notOwner(writer: ModeWriter): Promise<ConflictError> {
     const out = await this.db.send(

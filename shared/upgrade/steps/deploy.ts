@@ -159,12 +159,12 @@ export async function smokeTest(svc: UpgradeServices, s: WorkflowState) {
   const at = new Date(svc.clock.now()).toISOString();
   let error: string | null = null;
   try {
-    await svc.inflight.register({
-      id,
-      phase: 'SmokeTest',
-      protocol_version: s.config.target_version,
-      smoke_test: true,
-    });
+    // Fresh: a producer's refusal seen during the upgrade (repeated for a second in this process) is no answer
+    // about the version that has just resumed.
+    await svc.inflight.register(
+      { id, phase: 'SmokeTest', protocol_version: s.config.target_version, smoke_test: true },
+      { fresh: true },
+    );
     const done = await svc.inflight.complete(id);
     if (!done.completed) error = 'the test intent could not be completed';
   } catch (err) {

@@ -37,7 +37,7 @@ export const APPROVAL_STATES: Record<string, StateEntry> = {
     access: CONTROL_ONLY,
     idempotent: true,
     comment:
-      'Records the refusal in the history (under its own upgrade if it holds the lock, else an entry of its own) and the audit trail, and raises the UpgradeRollbacks alarm metric. Nothing is drained.',
+      'Records the refusal in the history (under its own upgrade if it holds the lock, else an entry of its own) and the audit trail, and raises the UnapprovedExecutionRefused alarm metric. Nothing is drained.',
     parameters: {
       'state.$': '$',
       'execution_name.$': '$$.Execution.Name',
@@ -49,7 +49,7 @@ export const APPROVAL_STATES: Record<string, StateEntry> = {
   'Upgrade refused: not approved': {
     Type: 'Succeed',
     Comment:
-      'Refused before anything drained: the execution was not a registered upgrade or not an approved one. The reason is in the upgrade history and the audit trail; the UpgradeRollbacks alarm fires.',
+      'Refused before anything drained: the execution was not a registered upgrade or not an approved one. The reason is in the upgrade history and the audit trail; the UnapprovedExecutionRefused alarm fires.',
     OutputPath: '$.outcome',
   },
 };
