@@ -10,7 +10,7 @@ export interface SampleBackendOptions {
   /** Misbehaviour for tests and the demo, per replica name (replica-1, replica-2, ...). */
   readonly faults?: Record<
     string,
-    'unhealthy_after_deploy' | 'wrong_version' | 'hang_deploy' | 'degrades_after_deploy'
+    'unhealthy_after_deploy' | 'wrong_version' | 'hang_deploy' | 'degrades_after_deploy' | 'hang_rollback'
   >;
   /** `degrades_after_deploy`: healthy on the new version for this long, then Unhealthy (a bad release). */
   readonly degradeAfterMs?: number;
@@ -68,6 +68,7 @@ export async function startSampleBackend(opts: SampleBackendOptions) {
           const version = (JSON.parse(body || '{}') as { version?: string }).version;
           if (!version) return json(400, { error: 'version required' });
           if (fault === 'hang_deploy') return; // never answers
+          if (fault === 'hang_rollback' && version === opts.version) return; // a deploy back never answers
           r.deploys.push({ version, at: Date.now() });
           r.restarting = true;
           setTimeout(() => {

@@ -5,7 +5,7 @@ import type { DeploymentRecord, DeploySpec, ReplicaRecord } from './deploy-spec.
 import { recordPatch, writeRecord } from './record-patch.ts';
 import { smokeTest } from './steps/deploy.ts';
 import { cancelUpgradeDrain } from './steps/drain.ts';
-import { recordSucceeded, resumeOnPrevious, resumeOnTarget, rollBack } from './steps/finish.ts';
+import { recordNeedsOperator, recordSucceeded, resumeOnPrevious, resumeOnTarget, rollBack } from './steps/finish.ts';
 import type { UpgradeRecord } from './upgrade-record.ts';
 import type { UpgradeServices } from './upgrade-services.ts';
 import type { WorkflowState } from './workflow-state.ts';
@@ -14,7 +14,7 @@ type Hooks = Extract<DeploySpec, { mode: 'hooks' }>;
 
 /** What recovery found and did, recorded in the upgrade's `result.recovery`. */
 export interface RecoveryReport {
-  readonly decision: 'roll_forward' | 'cancel_drain' | 'roll_back';
+  readonly decision: 'roll_forward' | 'cancel_drain' | 'roll_back' | 'needs_operator';
   readonly found: Record<string, unknown>;
   readonly message: string;
 }
@@ -131,12 +131,7 @@ export async function recoverOrphanedUpgrade(
       found.contract = await rollBackContract(svc, state);
     }
     found.data = await rollBack(svc, state);
-    await resumeOnPrevious(svc, state);
-    report = {
-      decision: 'roll_back',
-      found,
-      message: `rolled back (replicas, contract, data from checkpoint ${record.checkpoint_id ?? '-'}) and resumed on ${record.from_version}`,
-    };
+    report = await resumeOrFence(svc, state, found, record);
   }
   const after = await svc.upgrades.get(record.id);
   await writeRecord(
@@ -151,4 +146,26 @@ export async function recoverOrphanedUpgrade(
     }),
   );
   return report;
+}
+
+/** Resumes the old version once rolled back; a replica that could not be put back leaves it fenced for an operator. */
+async function resumeOrFence(
+  svc: UpgradeServices,
+  state: WorkflowState,
+  found: Record<string, unknown>,
+  record: UpgradeRecord,
+): Promise<RecoveryReport> {
+  try {
+    await resumeOnPrevious(svc, state);
+  } catch (err) {
+    if ((err as Error).name !== 'ReplicaRollbackFailed') throw err;
+    const Cause = (err as Error).message;
+    await recordNeedsOperator(svc, { ...state, error: { Error: 'ReplicaRollbackFailed', Cause } });
+    return { decision: 'needs_operator', found, message: Cause };
+  }
+  return {
+    decision: 'roll_back',
+    found,
+    message: `rolled back (replicas, contract, data from checkpoint ${record.checkpoint_id ?? '-'}) and resumed on ${record.from_version}`,
+  };
 }

@@ -110,6 +110,19 @@ export function nextToRollBack(
   return { next: pending[0] ?? null, left: pending.length };
 }
 
+/**
+ * The replicas a rollback could not put back (its hook failed or hung, its version did not come back, or it was cut
+ * off while rolling back), with what is known of where each stands: the upgrade may not resume with them.
+ */
+export function replicasNotBack(rollback: readonly ReplicaRecord[]): string[] {
+  return rollback
+    .filter((r) => r.outcome === 'rollback_failed' || r.outcome === 'rolling_back')
+    .map(
+      (r) =>
+        `${r.name} may still run ${r.from ?? 'the new version'} (its rollback to ${r.to} ${r.outcome === 'rolling_back' ? 'was cut off' : `failed: ${r.cause ?? 'no cause recorded'}`})`,
+    );
+}
+
 /** Puts one touched replica back on the version it ran before, verified like a deploy. Never throws. */
 export async function rollBackReplica(
   client: ReplicaClient,
@@ -121,6 +134,9 @@ export async function rollBackReplica(
     const cause = target ? 'its previous version was unknown' : 'no such target in the deploy section';
     return { ...r, outcome: 'rollback_failed', cause, duration_ms: 0 };
   }
-  const back = await deployReplica(client, target, r.from, spec, r.to);
+  // Asked, not trusted from the record: a replica whose deploy never took (its hook hung or failed) still runs the
+  // old version, and is verified there without a hook call.
+  const now = await client.version(target).catch(() => null);
+  const back = await deployReplica(client, target, r.from, spec, r.to, 250, now === r.from);
   return { ...back, outcome: back.outcome === 'deployed' ? 'rolled_back' : 'rollback_failed' };
 }

@@ -1,4 +1,5 @@
 import { reverseRecords } from '../../migration/migrator.ts';
+import { replicasNotBack } from '../deploy/rollout.ts';
 import type { UpgradeServices } from '../upgrade-services.ts';
 import { causeOf, StepFailure, type WorkflowState } from '../workflow-state.ts';
 import { finishUpgrade, migrationChain, stepCaller } from './common.ts';
@@ -49,8 +50,19 @@ export async function rollBack(svc: UpgradeServices, s: WorkflowState) {
   }
 }
 
-/** After a rollback: resume on the old version, and end the upgrade as rolled back (or aborted) with its cause. */
+/**
+ * After a rollback: resume on the old version, and end the upgrade as rolled back (or aborted) with its cause. Not
+ * while a replica could not be put back: the old version would run beside the new one, so the step fails (the
+ * workflow records needs_operator, fence held) naming each such replica.
+ */
 export async function resumeOnPrevious(svc: UpgradeServices, s: WorkflowState) {
+  const left = replicasNotBack((await svc.upgrades.get(s.upgrade_id))?.deployment?.rollback ?? []);
+  if (left.length)
+    throw new StepFailure(
+      'ReplicaRollbackFailed',
+      `not resuming ${s.from_version}: ${left.join('; ')}. The data is restored; put each replica back on ${s.from_version} ` +
+        `and check it, then POST /admin/drain/resume {"version": "${s.from_version}"}`,
+    );
   const mode = await svc.fence.readMode();
   if (!(mode.mode === 'Active' && mode.version === s.from_version))
     await svc.drain.resume(stepCaller(s), s.from_version);
