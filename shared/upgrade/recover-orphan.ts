@@ -5,7 +5,13 @@ import type { DeploymentRecord, DeploySpec, ReplicaRecord } from './deploy-spec.
 import { recordPatch, writeRecord } from './record-patch.ts';
 import { smokeTest } from './steps/deploy.ts';
 import { cancelUpgradeDrain } from './steps/drain.ts';
-import { recordNeedsOperator, recordSucceeded, resumeOnPrevious, resumeOnTarget, rollBack } from './steps/finish.ts';
+import {
+  recordNeedsOperator,
+  recordSucceeded,
+  resumeOnPrevious,
+  resumeOnTarget,
+  rollBack,
+} from './steps/finish.ts';
 import type { UpgradeRecord } from './upgrade-record.ts';
 import type { UpgradeServices } from './upgrade-services.ts';
 import type { WorkflowState } from './workflow-state.ts';
