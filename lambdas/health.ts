@@ -2,6 +2,18 @@ import { type AdminServices, adminServices } from './compose/admin-services.ts';
 import { httpHandler } from './http/http-handler.ts';
 import { health } from './routes.ts';
 
+/** /health answers within this, whatever its store does: a check that has not answered by then is Unhealthy. */
+export const HEALTH_DEADLINE_MS = 3_000;
+
+/** `work`, or a rejection once `ms` have passed (the work itself is left to its own timeouts). */
+function within<T>(ms: number, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${HEALTH_DEADLINE_MS} ms`)), Math.max(0, ms));
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
 /** The upgrade holding the lock, as it really stands (interrupted, recovering, resumed), or null. */
 async function upgradeNow(
   services: AdminServices,
@@ -21,9 +33,11 @@ async function upgradeNow(
 export const handler = httpHandler(health, { services: adminServices }, async ({ services }) => {
   const started = Date.now();
   try {
-    const mode = await services.cp.fence.readMode();
+    const mode = await within(HEALTH_DEADLINE_MS, services.cp.fence.readMode());
     const check = { name: 'dynamodb', status: 'Healthy', latency_ms: Date.now() - started };
-    const upgrade = await upgradeNow(services).catch(() => null);
+    const upgrade = await within(HEALTH_DEADLINE_MS - (Date.now() - started), upgradeNow(services)).catch(
+      () => null,
+    );
     const stuck = upgrade?.state === 'interrupted';
     const status = stuck ? 'Degraded' : 'Healthy';
     return {

@@ -38,6 +38,7 @@ export function buildControlPlane(
     bucket: config.checkpointBucket,
     endpoint: config.s3Endpoint,
     region: config.region,
+    requestTimeoutMs: config.s3RequestTimeoutMs,
   });
   const records = new DynamoRecordStore(db, config.tables.intents);
   const sources = config.checkpointSources.map((s) =>

@@ -37,7 +37,11 @@ export interface CoreParts extends CorePlane {
 }
 
 export function buildCorePlane(config: Config, clock: Clock = systemClock): CoreParts {
-  const db = makeDocumentClient({ endpoint: config.dynamoEndpoint, region: config.region });
+  const db = makeDocumentClient({
+    endpoint: config.dynamoEndpoint,
+    region: config.region,
+    requestTimeoutMs: config.dynamoRequestTimeoutMs,
+  });
   const fence = new DynamoFenceStore(db, config.tables.control, config.shardCount);
   const intents = new DynamoIntentStore(
     db,

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { DomainError } from '../../shared/domain/errors.ts';
 import { hintFor, statusOf } from './error-mapping.ts';
+import { unavailableCause } from './unavailable.ts';
 
 /** What a handler returns: a status and a JSON-serialisable body. */
 export interface HttpResult {
@@ -38,6 +39,18 @@ export function errorResponse(
     const message = hint ? `${err.message}; ${hint}` : err.message;
     const body = { error: err.code, message, ...(hint ? { hint } : {}), ...(err.details ?? {}) };
     return { result: json(status, body, headers), internal: false };
+  }
+  const unavailable = unavailableCause(err);
+  if (unavailable) {
+    const body = {
+      error: 'store_unavailable',
+      message: `${unavailable}: retry in a few seconds`,
+      retry_after_secs: 5,
+    };
+    return {
+      result: json(503, body, { 'x-correlation-id': correlationId, 'retry-after': '5' }),
+      internal: false,
+    };
   }
   const body = {
     error: 'internal',

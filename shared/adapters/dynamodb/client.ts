@@ -5,7 +5,12 @@ export interface DynamoClientOptions {
   /** Set for DynamoDB Local (http://127.0.0.1:PORT); unset on AWS. */
   readonly endpoint?: string | undefined;
   readonly region?: string | undefined;
+  /** Each request's timeout (a store that stops answering fails the call, and the SDK retries it). */
+  readonly requestTimeoutMs?: number;
 }
+
+/** How long to wait for a connection to the store, whatever the request. */
+export const CONNECTION_TIMEOUT_MS = 1_000;
 
 /** A document client; against a local endpoint it uses fixed dummy credentials so no AWS account is needed. */
 export function makeDocumentClient(opts: DynamoClientOptions): DynamoDBDocumentClient {
@@ -15,7 +20,14 @@ export function makeDocumentClient(opts: DynamoClientOptions): DynamoDBDocumentC
     ...(local
       ? { endpoint: opts.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
       : {}),
-    maxAttempts: 5,
+    // Standard retry mode: throttling, 5xx and timeouts are retried with backoff, 3 attempts in all (a paused store
+    // answers 503 after about 3 × the request timeout instead of hanging).
+    maxAttempts: 3,
+    requestHandler: {
+      connectionTimeout: CONNECTION_TIMEOUT_MS,
+      requestTimeout: opts.requestTimeoutMs ?? 3_000,
+      throwOnRequestTimeout: true,
+    },
   });
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }

@@ -9,6 +9,8 @@ export interface S3Options {
   /** Set for the local S3 server; unset on AWS. */
   readonly endpoint?: string | undefined;
   readonly region?: string | undefined;
+  /** Each request's timeout; the SDK retries a timed-out or 5xx request (a buffered part is resent whole). */
+  readonly requestTimeoutMs?: number;
 }
 
 /**
@@ -24,6 +26,12 @@ export class S3ObjectStore implements ObjectStore {
       region: opts.region ?? (local ? 'us-east-1' : undefined),
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
+      maxAttempts: 3,
+      requestHandler: {
+        connectionTimeout: 1_000,
+        requestTimeout: opts.requestTimeoutMs ?? 30_000,
+        throwOnRequestTimeout: true,
+      },
       ...(local
         ? {
             endpoint: opts.endpoint,
