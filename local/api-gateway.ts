@@ -45,9 +45,17 @@ function readBody(req: IncomingMessage): Promise<string | null> {
  * Serves the routes over node:http, turning each request into a proxy event for its handler; `/console` and its
  * assets (the local console page) are answered before any route is matched. Handlers run in `env`.
  */
-export async function startApiGateway(env: Environment, host: string, port: number): Promise<Server> {
+export async function startApiGateway(env: Environment, host: string, port: number): Promise<ApiGateway> {
   const routes = await loadRoutes(env);
+  let closing = false;
+  let active = 0;
+  const idle: (() => void)[] = [];
   const server = createServer(async (req, res) => {
+    if (closing) return refuseWhileClosing(req, res);
+    active++;
+    res.once('close', () => {
+      if (--active === 0) for (const done of idle.splice(0)) done();
+    });
     try {
       const url = new URL(req.url ?? '/', 'http://local');
       if (isConsolePath(url.pathname)) return await serveConsole(req, res, url, routes, env.config.auth);
@@ -89,5 +97,35 @@ export async function startApiGateway(env: Environment, host: string, port: numb
     server.once('error', reject);
     server.listen(port, host, () => resolve());
   });
-  return server;
+  return Object.assign(server, {
+    async quiesce(graceMs: number) {
+      closing = true;
+      if (active === 0) return;
+      await new Promise<void>((r) => {
+        idle.push(r);
+        setTimeout(r, graceMs).unref();
+      });
+    },
+  });
+}
+
+/** The local API: an HTTP server that can stop taking requests before the engines behind it stop. */
+export type ApiGateway = Server & {
+  /** From now on every request answers 503 shutting_down; resolves when the requests under way have answered (or after `graceMs`). */
+  quiesce(graceMs: number): Promise<void>;
+};
+
+/** A request that arrives while the stack shuts down: 503 with Retry-After, and the connection closed. */
+function refuseWhileClosing(req: IncomingMessage, res: ServerResponse): void {
+  req.resume();
+  send(
+    res,
+    503,
+    {
+      error: 'shutting_down',
+      message: 'the control plane is shutting down; retry in a few seconds (against the restarted stack)',
+      retry_after_secs: 5,
+    },
+    { 'retry-after': '5', connection: 'close' },
+  );
 }

@@ -1,5 +1,4 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { adminServices } from '../lambdas/compose/admin-services.ts';
 import { type Environment, environmentOf } from '../lambdas/compose/environment.ts';
@@ -7,7 +6,7 @@ import { proposalServices } from '../lambdas/compose/proposal-services.ts';
 import { ensureLocalTables } from '../shared/adapters/dynamodb/bootstrap.ts';
 import { loadConfig } from '../shared/config.ts';
 import { fileAlarmSource } from '../shared/upgrade/bake/alarm-source.ts';
-import { startApiGateway } from './api-gateway.ts';
+import { type ApiGateway, startApiGateway } from './api-gateway.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './engines/dynamodb-local.ts';
 import { type LocalContracts, startLocalChain } from './engines/local-chain.ts';
 import { type LocalS3, startLocalS3 } from './engines/s3-server.ts';
@@ -35,7 +34,7 @@ export interface LocalStack {
   readonly env: Environment;
   /** The settlement contract (v1) and the uploaded v2 on the simulated chain. */
   readonly contracts: LocalContracts;
-  /** Stops at a state boundary (Tasks under way get `graceMs`), then the servers; interrupted upgrades resume at the next start. */
+  /** Refuses new requests (503), lets those under way answer, stops at a state boundary (Tasks under way get `graceMs`), then the engines; interrupted upgrades resume at the next start. */
   stop(graceMs?: number): Promise<void>;
 }
 
@@ -51,7 +50,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   const operators = resolveOperators(dataDir);
   log(`starting DynamoDB Local (data in ${join(dataDir, 'dynamodb')})`);
   const ddb: DynamoDbLocal = await startDynamoDbLocal({ dbPath: join(dataDir, 'dynamodb'), log });
-  let server: Server | undefined;
+  let server: ApiGateway | undefined;
   let s3: LocalS3 | undefined;
   let engine: LocalWorkflowEngine | undefined;
   let contracts: LocalContracts | undefined;
@@ -140,6 +139,9 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     contracts: contracts as LocalContracts,
     async stop(graceMs = 3000) {
       clearInterval(sweep);
+      // In order: the API stops taking requests (503 shutting_down) and lets those under way answer, the workflow
+      // stops at a state boundary, then the engines behind both stop. A request never meets a stopped engine.
+      await running.quiesce(graceMs);
       for (const r of await localEngine.shutdown(graceMs)) {
         log(`upgrade ${r.name} interrupted at "${r.state}"; it resumes there at the next start`);
       }
