@@ -250,6 +250,31 @@ describe('the synthesized app under AWS rules (bundles, template IAM, template s
     noDenials();
   });
 
+  it('the drain API speaks to the upgrade under its own IAM: cancel aborts its drain, resume ends a maintenance', async () => {
+    const from = (await drain()).version;
+    expect((await intent('POST', '/intents', { id: 'holds-the-drain' })).status).toBe(201);
+    const aborted = await upgrade({ reason: 'maintenance, cancelled', drain_timeout_secs: 600 }, async () => {
+      await eventually(async () => (await drain()).mode === 'Draining');
+      const cancel = await admin('POST', '/admin/drain/cancel');
+      expect(cancel.status, JSON.stringify(cancel.body)).toBe(202);
+      expect(cancel.body.upgrade).toMatchObject({ action: 'abort' });
+    });
+    expect(aborted.execution).toMatchObject({ status: 'SUCCEEDED' });
+    expect(await drain()).toMatchObject({ mode: 'Active', version: from });
+    expect((await intent('POST', '/intents/holds-the-drain/complete')).status).toBe(200);
+    const run = await upgrade(
+      { reason: 'maintenance', deploy: { mode: 'manual', deploy_timeout_secs: 120 } },
+      async () => {
+        await eventually(async () => String((await upgradeStatus()).current_step).includes('maintenance'));
+        const go = await admin('POST', '/admin/drain/resume');
+        expect(go.status, JSON.stringify(go.body)).toBe(202);
+      },
+    );
+    expect(run.execution, JSON.stringify(run.execution)).toMatchObject({ status: 'SUCCEEDED' });
+    expect(await drain()).toMatchObject({ mode: 'Active', version: from });
+    noDenials();
+  });
+
   it('a bake tripped by a CloudWatch alarm (DescribeAlarms under the template IAM) rolls back after resume', async () => {
     const from = (await drain()).version;
     const alarm = 'ucp-bake-relayer-errors'; // bake alarms are readable by name prefix (-c bakeAlarms)
