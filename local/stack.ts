@@ -67,6 +67,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       CHECKPOINT_BUCKET: bucket,
       WORKFLOW_POLL_INTERVAL_SECS: process.env.WORKFLOW_POLL_INTERVAL_SECS || '1',
       DYNAMODB_ENDPOINT: ddb.endpoint,
+      // DynamoDB Local is a JVM on the same machine: slower than DynamoDB at first, so a longer request timeout.
+      DYNAMODB_REQUEST_TIMEOUT_MS: process.env.DYNAMODB_REQUEST_TIMEOUT_MS || '10000',
       AUTH_MODE: 'token',
       ADMIN_TOKEN: tokens.admin,
       INTENT_TOKEN: tokens.intent,

@@ -103,7 +103,7 @@ interface Admission {
   readonly status: number;
 }
 
-/** Registers an intent every 25 ms and completes each after a short while, until stopped. */
+/** Registers an intent every 50 ms and completes each after a short while, until stopped. */
 function producer(api: TestApi, tag: string) {
   const admissions: Admission[] = [];
   const pending = new Set<Promise<void>>();
@@ -126,7 +126,7 @@ function producer(api: TestApi, tag: string) {
         const p = complete(id).finally(() => pending.delete(p));
         pending.add(p);
       }
-      await new Promise((r) => setTimeout(r, 25));
+      await new Promise((r) => setTimeout(r, 50));
     }
   })();
   return {

@@ -103,8 +103,11 @@ export class AwsHarness {
     settings: Record<string, string> = {},
   ): Promise<AwsHarness> {
     const app = readApp(cloudAssembly());
+    // DynamoDB Local on a loaded test machine answers slower than DynamoDB: the local stack's request timeout.
     for (const fn of app.functions.values())
-      Object.assign(fn, { environment: { ...fn.environment, ...settings } });
+      Object.assign(fn, {
+        environment: { ...fn.environment, DYNAMODB_REQUEST_TIMEOUT_MS: '10000', ...settings },
+      });
     // Lambda's /var/task has no package.json above it: outside this repository ("type": "module") the CJS bundles
     // load as CJS, as they do on AWS.
     const task = mkdtempSync(join(tmpdir(), 'ucp-task-'));

@@ -119,9 +119,13 @@ async function afterRestart(s: StackProcess, crashAt: number) {
   let status: Record<string, unknown> = {};
   let first: Record<string, unknown> | null = null;
   for (;;) {
-    status = (await call(s, 'GET', '/admin/upgrade/status', ADMIN)).body;
-    first ??= status;
-    if (!['running', 'interrupted', 'recovering'].includes(String(status.state))) break;
+    const res = await call(s, 'GET', '/admin/upgrade/status', ADMIN);
+    // A 503 (the restarted engines still warming up on a loaded machine) is an answer to retry, not a state.
+    if (res.status === 200) {
+      status = res.body;
+      first ??= status;
+      if (!['running', 'interrupted', 'recovering'].includes(String(status.state))) break;
+    }
     if (Date.now() > until)
       throw new Error(`upgrade still running: ${JSON.stringify(status)}\n${s.output()}`);
     await sleep(200);

@@ -22,6 +22,8 @@ export function freshEnv(extra: Record<string, string> = {}): Record<string, str
     MIN_UPGRADE_INTERVAL_SECS: '0',
     WORKFLOW_POLL_INTERVAL_SECS: '1',
     VERSION_CACHE_MS: '0',
+    // One DynamoDB Local shared by a whole run on a loaded machine: as the local stack, a longer request timeout.
+    DYNAMODB_REQUEST_TIMEOUT_MS: '10000',
     ...extra,
   };
 }
