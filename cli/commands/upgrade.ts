@@ -5,7 +5,10 @@ import { apiCommand, type CommandContext, type CommandSpec, idArg, postCommands 
 import { messageView, upgradeDetailView, upgradeStatusView, upgradesView } from '../views.ts';
 import { watchUpgrade } from '../watch-upgrade.ts';
 
-/** The upgrade config: --file (the whole UpgradeConfig), or --target and --reason (plus --dry-run). */
+/**
+ * The upgrade config: --file (the whole UpgradeConfig), or --reason with --target (plus --dry-run); --reason alone
+ * is a maintenance upgrade on the running version (it waits for `ucp drain resume`).
+ */
 export function upgradeConfigFrom(opts: Record<string, unknown>): Record<string, unknown> {
   if (opts.file) {
     try {
@@ -14,11 +17,15 @@ export function upgradeConfigFrom(opts: Record<string, unknown>): Record<string,
       throw new UsageError(`cannot read the upgrade config ${String(opts.file)}: ${(err as Error).message}`);
     }
   }
-  if (!opts.target || !opts.reason)
+  if (!opts.reason)
     throw new UsageError(
-      'give --target <version> and --reason <text>, or --file config.json (the UpgradeConfig)',
+      'give --reason <text> (with --target <version>, or without it for a maintenance on the running version), or --file config.json (the UpgradeConfig)',
     );
-  return { target_version: opts.target, reason: opts.reason, ...(opts.dryRun ? { dry_run: true } : {}) };
+  return {
+    ...(opts.target ? { target_version: opts.target } : {}),
+    reason: opts.reason,
+    ...(opts.dryRun ? { dry_run: true } : {}),
+  };
 }
 
 export const watchOptions = (ctx: CommandContext) => ({
@@ -37,9 +44,13 @@ const signal = postCommands({
 export const UPGRADE_COMMANDS: readonly CommandSpec[] = [
   {
     path: ['upgrade', 'start'],
-    summary: 'start an upgrade (--target V --reason R, or --file config.json); --watch follows it live',
+    summary:
+      'start an upgrade (--target V --reason R, or --file config.json; --reason alone: a maintenance); --watch follows it live',
     options: [
-      ['--target <version>', 'target_version'],
+      [
+        '--target <version>',
+        'target_version (absent: a maintenance on the running version; end it with ucp drain resume)',
+      ],
       ['--reason <text>', 'why (audited)'],
       ['--file <config.json>', 'the whole UpgradeConfig instead of --target/--reason'],
       ['--dry-run', 'run the checks only'],

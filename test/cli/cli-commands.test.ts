@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../support/api.ts';
 import { stackDataDir, ucp } from '../support/ucp.ts';
+import { eventually } from '../support/upgrade.ts';
 
 let api: TestApi;
 let dir: string;
@@ -161,6 +162,19 @@ describe('ucp against the local stack (found through its data folder)', () => {
     const abort = await run('upgrade', 'abort', ...quick);
     expect(abort.code, abort.stderr).toBe(0);
     expect((await run('upgrade', 'watch', String(next.json?.upgrade_id), '--interval', '200')).code).toBe(1);
+  });
+
+  it('a maintenance: upgrade start with --reason alone, then drain resume is its go-ahead', async () => {
+    const started = await run('upgrade', 'start', '--reason', 'maintenance', ...quick);
+    expect(started.code, started.stderr).toBe(0);
+    const id = String(started.json?.upgrade_id);
+    await eventually(async () =>
+      String((await run('upgrade', 'status', ...quick)).json?.current_step).includes('maintenance'),
+    );
+    const go = await run('drain', 'resume', ...quick);
+    expect(go.code, go.stderr).toBe(0);
+    expect(go.json).toMatchObject({ upgrade: { upgrade_id: id, action: 'continue' } });
+    await eventually(async () => (await run('upgrade', 'status', ...quick)).json?.state === 'succeeded');
   });
 
   it('schedules: create, list, delete', async () => {
