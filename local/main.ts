@@ -17,6 +17,23 @@ const stack = await startLocalStack({ dataDir, host, port, log: say }).catch((er
   process.exit(1);
 });
 
+// The signal handlers before the banner: a stop that comes as soon as the stack says it listens is an orderly one.
+let stopBackend: (() => Promise<unknown>) | null = null;
+let stopping = false;
+const shutdown = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  say(
+    `${signal}: shutting down (an upgrade under way stops at its next state and resumes at the next start)`,
+  );
+  await stack.stop(Number(process.env.SHUTDOWN_GRACE_MS ?? 3000));
+  await stopBackend?.();
+  say('stopped cleanly');
+  process.exit(0);
+};
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
 say(`control plane listening on ${stack.url}`);
 say(`data folder: ${dataDir} (DynamoDB Local pid ${stack.dynamoPid} at ${stack.dynamoEndpoint})`);
 say(`admin token:  ${stack.tokens.admin}`);
@@ -81,6 +98,7 @@ const backend =
       })
     : null;
 if (backend) {
+  stopBackend = backend.stop;
   const deploy = JSON.stringify({ mode: 'hooks', targets: backend.targets });
   say(`sample backend: ${replicas} replicas; a rolling upgrade:`);
   say(
@@ -88,18 +106,3 @@ if (backend) {
       `-H 'Content-Type: application/json' -d '{"target_version":"2.0.0","reason":"rolling deploy","deploy":${deploy}}'`,
   );
 }
-
-let stopping = false;
-const shutdown = async (signal: string) => {
-  if (stopping) return;
-  stopping = true;
-  say(
-    `${signal}: shutting down (an upgrade under way stops at its next state and resumes at the next start)`,
-  );
-  await stack.stop(Number(process.env.SHUTDOWN_GRACE_MS ?? 3000));
-  await backend?.stop();
-  say('stopped cleanly');
-  process.exit(0);
-};
-process.on('SIGINT', () => void shutdown('SIGINT'));
-process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -55,6 +55,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   let engine: LocalWorkflowEngine | undefined;
   let contracts: LocalContracts | undefined;
   let sweep: NodeJS.Timeout | undefined;
+  let schedules: LocalScheduleStore | undefined;
   let env: Environment | undefined;
   try {
     const bucket = process.env.CHECKPOINT_BUCKET || 'ucp-checkpoints';
@@ -76,7 +77,6 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     });
     const local = await startLocalChain(dataDir);
     let localEngine: LocalWorkflowEngine | undefined;
-    let schedules: LocalScheduleStore | undefined;
     const localOnly = <T>(port: T | undefined, what: string) => {
       if (!port) throw new Error(`the local ${what} is not running yet`);
       return port;
@@ -142,8 +142,10 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     async stop(graceMs = 3000) {
       clearInterval(sweep);
       // In order: the API stops taking requests (503 shutting_down) and lets those under way answer, the workflow
-      // stops at a state boundary, then the engines behind both stop. A request never meets a stopped engine.
+      // stops at a state boundary (schedules disarmed), then the engines behind both stop. A request never meets a
+      // stopped engine: DynamoDB Local ignores the Ctrl-C and SIGTERM meant for the stack (local/engines/dynamodb-local.ts).
       await running.quiesce(graceMs);
+      schedules?.stop();
       for (const r of await localEngine.shutdown(graceMs)) {
         log(`upgrade ${r.name} interrupted at "${r.state}"; it resumes there at the next start`);
       }
@@ -151,6 +153,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
         running.close(() => r());
         running.closeAllConnections();
       });
+      log('API and workflow stopped; stopping the S3 server and DynamoDB Local');
       await localS3.stop();
       await ddb.stop();
     },

@@ -15,10 +15,10 @@ interface Running {
   output: () => string;
 }
 
-/** Starts `npm start`'s entry point as a separate process on a free port and waits for its banner. */
+/** Starts `npm start`'s entry point as `npm start` does, as a separate process on a free port and waits for its banner. */
 async function startLocal(): Promise<Running> {
   const port = await freePort();
-  const child = spawn(join('node_modules', '.bin', 'tsx'), ['local/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
     env: {
       ...process.env,
       DATA_DIR: dataDir,

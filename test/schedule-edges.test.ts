@@ -117,6 +117,28 @@ describe('local schedules survive a restart', () => {
   });
 });
 
+describe('a stopping runtime', () => {
+  it('disarms its schedules: one due while it stops stays ENABLED and starts at the next start', async () => {
+    vi.useFakeTimers({ now: Date.parse('2026-11-23T12:00:00Z') });
+    const file = join(mkdtempSync(join(tmpdir(), 'sched-')), 'schedules.json');
+    const first = recordingEngine();
+    const stopping = new LocalScheduleStore(() => first.engine, { file });
+    await stopping.create({
+      name: 'soon',
+      expression: `at(${iso(Date.now() + 2_000)})`,
+      request: { target_version: '2.0.0' },
+    });
+    stopping.stop(); // local/stack.ts: after the API stops taking requests, before the workflow stops
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(first.started).toEqual([]);
+    expect(await stopping.list()).toMatchObject([{ name: 'soon', state: 'ENABLED' }]);
+    const second = recordingEngine();
+    new LocalScheduleStore(() => second.engine, { file });
+    await vi.advanceTimersByTimeAsync(1);
+    expect(second.started.map((s) => s.name)).toEqual([expect.stringMatching(/^soon-/)]);
+  });
+});
+
 describe('impossible dates', () => {
   it('are refused, naming what a real date looks like', () => {
     const now = Date.parse('2026-01-01T00:00:00Z');

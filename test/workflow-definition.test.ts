@@ -3,7 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { WORKFLOW_TASKS } from '../lambdas/workflow/tasks.ts';
 import { ASL_FILE } from '../local/workflow/asl-file.ts';
 import { WORKFLOW, WORKFLOW_TASK_ENTRIES } from '../shared/upgrade/workflow/definition.ts';
-import { generateAsl, LAMBDA_RETRYABLE_ERRORS } from '../shared/upgrade/workflow/generate-asl.ts';
+import {
+  DEPENDENCY_UNAVAILABLE,
+  generateAsl,
+  LAMBDA_RETRYABLE_ERRORS,
+} from '../shared/upgrade/workflow/generate-asl.ts';
 
 interface AslTask {
   Type: string;
@@ -28,14 +32,19 @@ describe('the workflow table (shared/upgrade/workflow/)', () => {
     }
   });
 
-  it('retries on States.Timeout only idempotent steps, and every Task on the Lambda errors AWS recommends', () => {
+  it('retries on States.Timeout and a dependency failure only idempotent steps, and every Task on the Lambda errors AWS recommends', () => {
     for (const t of WORKFLOW_TASK_ENTRIES) {
       const errors = checkedIn.States[t.state]?.Retry?.flatMap((r) => r.ErrorEquals) ?? [];
       expect(errors, t.state).toEqual(expect.arrayContaining([...LAMBDA_RETRYABLE_ERRORS]));
       expect(errors.includes('States.Timeout'), t.state).toBe(t.idempotent && !t.callback);
+      expect(errors.includes(DEPENDENCY_UNAVAILABLE), t.state).toBe(t.idempotent && !t.callback);
       expect(errors, `${t.state}: nothing throws TransientError`).not.toContain('TransientError');
     }
     expect(WORKFLOW_TASK_ENTRIES.find((t) => t.state === 'Migrate contracts')?.idempotent).toBe(false);
+    // The checkpoint retries a transient S3 failure that outlasted the SDK's attempts (issue 22).
+    expect(WORKFLOW_TASK_ENTRIES.find((t) => t.state === 'Checkpoint inflight state to S3')?.idempotent).toBe(
+      true,
+    );
   });
 
   it('lets only the steps that sign a transaction read the signer secret', () => {

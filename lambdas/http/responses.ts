@@ -1,7 +1,7 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
+import { unavailableCause } from '../../shared/adapters/unavailable.ts';
 import { DomainError } from '../../shared/domain/errors.ts';
 import { hintFor, statusOf } from './error-mapping.ts';
-import { unavailableCause } from './unavailable.ts';
 
 /** What a handler returns: a status and a JSON-serialisable body. */
 export interface HttpResult {

@@ -1,5 +1,8 @@
+import { unavailableCause } from '../../shared/adapters/unavailable.ts';
+import { DomainError } from '../../shared/domain/errors.ts';
 import { patchesOf, recordPatch, writeRecord } from '../../shared/upgrade/record-patch.ts';
 import type { UpgradeServices } from '../../shared/upgrade/upgrade-services.ts';
+import { DEPENDENCY_UNAVAILABLE } from '../../shared/upgrade/workflow/generate-asl.ts';
 import type { WorkflowState } from '../../shared/upgrade/workflow-state.ts';
 import { adminServices } from '../compose/admin-services.ts';
 import { bindable } from '../compose/aws-environment.ts';
@@ -18,11 +21,27 @@ const summarise = (value: unknown): Record<string, unknown> | null => {
 };
 
 /**
+ * The error as Step Functions should see it: a dependency's transient failure (the SDK's attempts spent on a
+ * timeout, throttling, a refused connection or a 5xx) under the one name idempotent Tasks retry, the original kept
+ * in the message and as the cause; anything else (a refusal, a failed check, a bug) as it is.
+ */
+function forWorkflow(err: unknown): unknown {
+  if (err instanceof DomainError) return err;
+  const why = unavailableCause(err);
+  if (!why) return err;
+  const e = err as Error;
+  const wrapped = new Error(`${why}: ${e.message}`, { cause: err });
+  wrapped.name = DEPENDENCY_UNAVAILABLE;
+  return wrapped;
+}
+
+/**
  * A workflow Task as a Lambda handler: writes the record patches the step returns (withPatches), records the step's
- * start, end, outcome and cause in the upgrade's history
- * (so GET /admin/upgrades/{id} shows every step on AWS and locally alike), and rethrows failures with their name,
- * which Step Functions matches in Retry and Catch. `pollingStep` keeps one history entry however often it runs. On
- * Lambda it runs in the AWS environment (`envOf` for one with ports of its own); `withEnvironment` binds it to another.
+ * start, end, outcome and cause in the upgrade's history (so GET /admin/upgrades/{id} shows every step on AWS and
+ * locally alike), and rethrows failures with their name, which Step Functions matches in Retry and Catch (a
+ * dependency's transient failure as DependencyUnavailable). `pollingStep` keeps one history entry however often it
+ * runs. On Lambda it runs in the AWS environment (`envOf` for one with ports of its own); `withEnvironment` binds it
+ * to another.
  */
 export function workflowTask(
   label: string,
@@ -72,7 +91,7 @@ export function workflowTask(
             })
             .catch(() => {}); // the failure itself matters more than recording it
           log.warn('step failed', { error: e });
-          throw err;
+          throw forWorkflow(err);
         }
       },
     opts.envOf,

@@ -36,7 +36,10 @@ export async function startDynamoDbLocal(opts: DynamoDbLocalOptions = {}): Promi
     '-sharedDb',
     '-disableTelemetry',
   ];
-  const child = spawn('java', args, {
+  // The JVM starts with SIGINT and SIGTERM ignored (it keeps an ignored shutdown signal ignored): Ctrl-C reaches the
+  // whole process group, and a service manager may signal every process of the stack at once, but the store must
+  // outlive the API in front of it. The stack stops it last, with SIGHUP (stop below); SIGKILL still ends it.
+  const child = spawn('/bin/sh', ['-c', 'trap "" INT TERM; exec "$0" "$@"', 'java', ...args], {
     env: { ...process.env, DDB_LOCAL_TELEMETRY: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -47,8 +50,15 @@ export async function startDynamoDbLocal(opts: DynamoDbLocalOptions = {}): Promi
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   if (child.pid) watchParent(child.pid);
+  let stopping = false;
+  child.once('exit', (code, signal) => {
+    if (!stopping) opts.log?.(`DynamoDB Local exited unexpectedly (${signal ?? `code ${code}`})`);
+  });
   const endpoint = `http://127.0.0.1:${port}`;
-  const stop = () => stopChild(child);
+  const stop = () => {
+    stopping = true;
+    return stopChild(child);
+  };
   try {
     await waitUntilReady(endpoint, child);
   } catch (err) {
@@ -82,7 +92,7 @@ async function waitUntilReady(endpoint: string, child: ChildProcess): Promise<vo
   }
 }
 
-/** SIGTERM, then SIGKILL after 5 s: no stray JVM is left behind. */
+/** SIGHUP (the shutdown signal the JVM still heeds), then SIGKILL after 5 s: no stray JVM is left behind. */
 function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((done) => {
@@ -91,7 +101,7 @@ function stopChild(child: ChildProcess): Promise<void> {
       clearTimeout(kill);
       done();
     });
-    child.kill('SIGTERM');
+    child.kill('SIGHUP');
   });
 }
 
@@ -100,6 +110,6 @@ function stopChild(child: ChildProcess): Promise<void> {
  * that does not forward signals), so no stray DynamoDB Local is left holding its port and data folder.
  */
 function watchParent(javaPid: number): void {
-  const script = `while kill -0 ${process.pid} 2>/dev/null && kill -0 ${javaPid} 2>/dev/null; do sleep 1; done; kill ${javaPid} 2>/dev/null; sleep 5; kill -9 ${javaPid} 2>/dev/null; exit 0`;
+  const script = `while kill -0 ${process.pid} 2>/dev/null && kill -0 ${javaPid} 2>/dev/null; do sleep 1; done; kill -HUP ${javaPid} 2>/dev/null; sleep 5; kill -9 ${javaPid} 2>/dev/null; exit 0`;
   spawn('sh', ['-c', script], { detached: true, stdio: 'ignore' }).unref();
 }

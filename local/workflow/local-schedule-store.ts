@@ -69,6 +69,15 @@ export class LocalScheduleStore implements ScheduleStore {
     return true;
   }
 
+  /**
+   * Disarms every timer (the runtime is stopping): a schedule due meanwhile stays ENABLED in the file and starts at
+   * the next start, instead of firing into a runtime that refuses it and being kept as FIRED.
+   */
+  stop(): void {
+    for (const timer of this.timers.values()) timer.cancel();
+    this.timers.clear();
+  }
+
   private arm(s: UpgradeSchedule): void {
     const timer = fireAt(whenOf(s.expression), () => this.fire(s), this.now);
     this.timers.set(s.name, timer);

@@ -20,10 +20,13 @@ export interface StackProcess {
   kill(): void;
 }
 
-/** Starts local/main.ts on a free port with this data folder and waits for its banner. */
+/**
+ * Starts local/main.ts as `npm start` does (node with tsx's loader, no wrapper process that could kill it when it is
+ * slow to take a signal) on a free port with this data folder, and waits for its banner.
+ */
 export async function startStack(dataDir: string, env: Record<string, string> = {}): Promise<StackProcess> {
   const port = await freePort();
-  const child = spawn(TSX, [join(ROOT, 'local/main.ts')], {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'local/main.ts')], {
     cwd: ROOT,
     detached: true,
     env: {

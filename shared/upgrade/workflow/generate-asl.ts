@@ -12,6 +12,13 @@ export const LAMBDA_RETRYABLE_ERRORS = [
   'Lambda.ClientExecutionTimeoutException',
 ] as const;
 
+/**
+ * What a step's transient dependency failure is rethrown as (lambdas/workflow/workflow-task.ts): DynamoDB or S3 timing
+ * out, throttling, refusing the connection or answering 5xx once the SDK's own attempts are spent (a checkpoint part
+ * upload, a store read). An idempotent Task retries it like its own time-out.
+ */
+export const DEPENDENCY_UNAVAILABLE = 'DependencyUnavailable';
+
 /** Backoff of every Retry: 2 s, then doubling, with full jitter. */
 export const RETRY_BACKOFF = { IntervalSeconds: 2, MaxAttempts: 3, BackoffRate: 2, JitterStrategy: 'FULL' };
 
@@ -34,9 +41,10 @@ export function taskState(t: TaskEntry): Record<string, unknown> {
   }
   out.ResultPath = t.resultPath;
   if (t.outputPath) out.OutputPath = t.outputPath;
-  // Only an idempotent step is retried after a timeout (the timed-out attempt may have done its work).
-  const timeout = t.idempotent && !t.callback ? ['States.Timeout'] : [];
-  out.Retry = [{ ErrorEquals: [...LAMBDA_RETRYABLE_ERRORS, ...timeout], ...RETRY_BACKOFF }];
+  // Only an idempotent step is retried after a timeout or a dependency's failure (the attempt may have done part of
+  // its work, or all of it).
+  const transient = t.idempotent && !t.callback ? ['States.Timeout', DEPENDENCY_UNAVAILABLE] : [];
+  out.Retry = [{ ErrorEquals: [...LAMBDA_RETRYABLE_ERRORS, ...transient], ...RETRY_BACKOFF }];
   if (t.catch)
     out.Catch = [{ ErrorEquals: ['States.ALL'], ResultPath: t.catch.resultPath, Next: t.catch.next }];
   out.Next = t.next;

@@ -31,8 +31,9 @@ interface Failure {
 
 /**
  * Why an error is a dependency being unavailable (DynamoDB or S3 not answering, throttling, its 5xx) after the
- * SDK's own retries, or null for anything else. Such a failure is a 503 with Retry-After, not a 500: nothing is
- * wrong with the request or the control plane, and the caller should retry.
+ * SDK's own retries, or null for anything else. Nothing is wrong with the request or the control plane, and the
+ * caller should retry: a route answers 503 with Retry-After, not a 500 (lambdas/http/responses.ts), and a workflow
+ * step fails as DependencyUnavailable, which an idempotent Task retries (lambdas/workflow/workflow-task.ts).
  */
 export function unavailableCause(err: unknown): string | null {
   for (let e = err as Failure | undefined, depth = 0; e && depth < 3; e = e.cause as Failure, depth++) {
