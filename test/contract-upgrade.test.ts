@@ -78,18 +78,27 @@ describe('contract migration in the upgrade workflow', () => {
       current_version: '2.0.0',
       preserved_inflight_count: 3,
     });
-    const step = run.steps.find((s) => s.name === 'Migrate contracts');
+    const step = run.steps.find((s) => s.name === 'Migrate contract: settlement');
     expect(step?.detail).toMatchObject({ code_id: v2, preserved: 3, refunded: 0 });
     const part = (await api.cp.upgrade.checkpoints.readPart(
       run.upgrade.checkpoint_id as string,
-      'contract_inflight_settlements',
-    )) as Settlement[];
-    expect(part.map((s) => s.id)).toEqual(['s-1', 's-2', 's-3']);
+      'inflight_settlements',
+    )) as (Settlement & { contract: string })[];
+    expect(part.map((s) => [s.contract, s.id])).toEqual([
+      ['settlement', 's-1'],
+      ['settlement', 's-2'],
+      ['settlement', 's-3'],
+    ]);
     const [before] = (await api.cp.upgrade.checkpoints.readPart(
       run.upgrade.checkpoint_id as string,
-      'contract',
-    )) as { code_id: number; version: string }[];
-    expect(before).toMatchObject({ code_id: v1, version: '1.0.0' });
+      'contract_configs',
+    )) as { code_id: number; version: string; config: Record<string, unknown> }[];
+    expect(before).toMatchObject({
+      code_id: v1,
+      version: '1.0.0',
+      kind: 'settlement',
+      config: { version: '1.0.0' },
+    });
   });
 
   // refund_and_fail is the operations guide's spelling (RefundAndFail) of the same action.
@@ -117,7 +126,7 @@ describe('contract migration in the upgrade workflow', () => {
       expect(run.execution.status).toBe('SUCCEEDED');
       expect((await settlement(address, 'stuck-1')).status).toBe('refunded');
       expect((await settlement(address, 'ok-1')).status).toBe('inflight');
-      expect(run.steps.find((s) => s.name === 'Migrate contracts')?.detail).toMatchObject({
+      expect(run.steps.find((s) => s.name === 'Migrate contract: settlement')?.detail).toMatchObject({
         preserved: 1,
         refunded: 1,
       });
@@ -206,7 +215,7 @@ describe('contract migration in the upgrade workflow', () => {
     expect(run.upgrade.state).toBe('rolled_back');
     expect(run.upgrade.error).toContain('ContractVerificationFailed');
     expect((await chain.contractInfo(address)).codeId).toBe(v1);
-    expect(run.steps.find((s) => s.name === 'Roll back contract')?.detail).toMatchObject({
+    expect(run.steps.find((s) => s.name === 'Roll back changed components')?.detail).toMatchObject({
       code_id: v1,
       version: '1.0.0',
       preserved: 3,
@@ -262,11 +271,13 @@ describe('governance mode', () => {
       },
     );
     expect(run.execution.status).toBe('SUCCEEDED');
-    expect(run.steps.find((s) => s.name === 'Verify governance migration')?.detail).toMatchObject({
-      code_id: v2,
-      preserved: 2,
-    });
-    expect(run.steps.map((s) => s.name)).not.toContain('Migrate contracts');
+    expect(run.steps.find((s) => s.name === 'Verify governance migration: settlement')?.detail).toMatchObject(
+      {
+        code_id: v2,
+        preserved: 2,
+      },
+    );
+    expect(run.steps.map((s) => s.name)).not.toContain('Migrate contract: settlement');
   });
 
   it('without a confirmation before the timeout, the upgrade rolls back and resumes the old version', async () => {

@@ -52,7 +52,7 @@ describe('manual deploy', () => {
     );
     expect(run.execution.status).toBe('SUCCEEDED');
     expect(run.upgrade.deployment).toMatchObject({
-      mode: 'manual',
+      manual_started: ['backend'],
       continued_by: 'admin-token',
       smoke_test: { ok: true },
     });
@@ -125,16 +125,15 @@ describe('deploy hooks', () => {
     expect(deployment.smoke_test.ok).toBe(true);
     expect(deployment.requested_by).toBe('admin-token');
     expect(run.steps.map((s) => s.name)).toEqual(
-      expect.arrayContaining(['Roll out backend replicas', 'Smoke test after resume']),
+      expect.arrayContaining(['Roll out service replicas: backend', 'Smoke test after resume']),
     );
     expect((await api.admin('GET', '/admin/inflight')).body.count).toBe(0);
     const [entry] = (await api.admin('GET', '/admin/upgrades')).body.upgrades as Record<string, unknown>[];
     expect(entry?.deployment).toMatchObject({
-      mode: 'hooks',
       requested_by: 'admin-token',
       smoke_test_ok: true,
       replicas: [
-        { name: 'replica-1', from: '1.0.0', to: '2.0.0', outcome: 'deployed' },
+        { service: 'backend', name: 'replica-1', from: '1.0.0', to: '2.0.0', outcome: 'deployed' },
         { name: 'replica-2' },
         { name: 'replica-3' },
       ],

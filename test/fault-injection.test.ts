@@ -50,10 +50,10 @@ const SCENARIOS: Scenario[] = [
       'Checkpoint inflight state to S3',
       'Mark upgrading',
       'Migrate stored records',
-      'Migrate contracts',
       'Run post-checks',
       'Resume on target version',
       'Smoke test after resume',
+      'Verify every replica before success',
       'Record upgrade in history',
     ],
     async prepare(api) {
@@ -70,12 +70,7 @@ const SCENARIOS: Scenario[] = [
   {
     name: 'rollback after a failed post-check',
     outcome: 'rolled_back',
-    tasks: [
-      'Roll back backend replicas',
-      'Roll back contract',
-      'Roll back to checkpoint',
-      'Resume on previous version',
-    ],
+    tasks: ['Roll back changed components', 'Roll back to checkpoint', 'Resume on previous version'],
     prepare: (api) => failingPostCheck(api, 'rb-1'),
   },
   {
@@ -111,7 +106,7 @@ const SCENARIOS: Scenario[] = [
     name: 'rollback that keeps failing (every attempt, every retry)',
     outcome: 'needs_operator',
     tasks: ['Record failure needing an operator'],
-    baseFaults: { 'Roll back contract': 12 },
+    baseFaults: { 'Roll back changed components': 12 },
     prepare: (api) => failingPostCheck(api, 'nr-1'),
   },
 ];

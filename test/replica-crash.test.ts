@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSampleBackend } from '../local/sample-backend.ts';
+import { rollBackNextComponent } from '../shared/upgrade/components/roll-back-components.ts';
 import type { DeploymentRecord, ReplicaRecord } from '../shared/upgrade/deploy-spec.ts';
-import { rollBackDeployedReplicas, rollOutReplicas } from '../shared/upgrade/steps/deploy.ts';
+import { rollOutReplicas } from '../shared/upgrade/steps/deploy.ts';
 import { runConfig, withDefaults } from '../shared/upgrade/upgrade-config.ts';
 import type { UpgradeRecord } from '../shared/upgrade/upgrade-record.ts';
 import type { WorkflowState } from '../shared/upgrade/workflow-state.ts';
@@ -34,6 +35,7 @@ async function cutOffMidDeploy() {
     '1.0.0',
   );
   const deploying: ReplicaRecord = {
+    service: 'backend',
     name: 'replica-1',
     from: '1.0.0',
     to: '2.0.0',
@@ -44,7 +46,6 @@ async function cutOffMidDeploy() {
     duration_ms: 0,
   };
   const deployment: DeploymentRecord = {
-    mode: 'hooks',
     requested_by: 'test',
     replicas: [deploying],
     rollback: [],
@@ -66,7 +67,7 @@ async function cutOffMidDeploy() {
     requested_by: 'test',
     reason: 'crash',
     config,
-    current_step: 'Roll out backend replicas',
+    current_step: 'Roll out service replicas: backend',
     progress_pct: 60,
     checkpoint_id: null,
     records_migrated: 0,
@@ -83,6 +84,7 @@ async function cutOffMidDeploy() {
     from_version: '1.0.0',
     config,
     rollback_attempts: { count: 0 },
+    cursor: { index: 0, component: config.components[0] },
   };
   return { svc: cp.upgrade, state, id };
 }
@@ -90,14 +92,19 @@ async function cutOffMidDeploy() {
 describe('a replica whose Task was cut off mid-deploy', () => {
   it('is rolled back by the replica rollback, verified', async () => {
     const { svc, state, id } = await cutOffMidDeploy();
-    const result = await rollBackDeployedReplicas(svc, state);
-    expect(result).toMatchObject({ done: true, replica: 'replica-1', outcome: 'rolled_back' });
+    const result = await rollBackNextComponent(svc, state);
+    expect(result).toMatchObject({
+      done: false,
+      service: 'backend',
+      replica: 'replica-1',
+      outcome: 'rolled_back',
+    });
     expect(backend?.versions()).toEqual({ 'replica-1': '1.0.0', 'replica-2': '1.0.0' });
     const dep = (await svc.upgrades.get(id))?.deployment;
     expect(dep?.rollback.map((r) => [r.name, r.from, r.to, r.outcome])).toEqual([
       ['replica-1', '2.0.0', '1.0.0', 'rolled_back'],
     ]);
-    expect(await rollBackDeployedReplicas(svc, state)).toMatchObject({ done: true, rolled_back: 0 });
+    expect(await rollBackNextComponent(svc, state)).toEqual({ done: true });
   });
 
   it('a re-run finds it on the target already: verified, not deployed twice, and the rollout goes on', async () => {
@@ -128,5 +135,20 @@ describe('a replica whose Task was cut off mid-deploy', () => {
     expect(dep?.replicas.map((r) => [r.name, r.outcome, r.from])).toEqual([
       ['replica-1', 'deployed', '1.0.0'],
     ]);
+  });
+
+  it('a replica recorded as deployed that answers the old version now (restarted meanwhile) fails the next batch', async () => {
+    const { svc, state, id } = await cutOffMidDeploy();
+    expect(await rollOutReplicas(svc, state)).toMatchObject({ done: false });
+    const [first] = backend?.targets ?? [];
+    if (!first) throw new Error('no replica');
+    await fetch(first.deploy_url, { method: 'POST', body: JSON.stringify({ version: '1.0.0' }) });
+    await eventually(async () => backend?.versions()['replica-1'] === '1.0.0');
+    await expect(rollOutReplicas(svc, state)).rejects.toThrow(
+      /backend replica replica-1 failed: recorded as deployed on 2.0.0, but now answers version 1.0.0/,
+    );
+    const dep = (await svc.upgrades.get(id))?.deployment;
+    expect(dep?.replicas.map((r) => [r.name, r.outcome])).toEqual([['replica-1', 'failed']]);
+    expect(backend?.versions()['replica-2']).toBe('1.0.0'); // the next replica was not touched
   });
 });

@@ -76,19 +76,26 @@ describe('statemachines/upgrade.asl.json', () => {
     const after = [
       'Mark upgrading',
       'Migrate stored records',
-      'Migrate contracts',
+      'Migrate contract',
+      'Wait for governance migration',
+      'Verify governance migration',
       'Run post-checks',
       'Resume on target version',
     ];
-    for (const name of [...after, 'Roll out backend replicas', 'Wait for operator deploy']) {
-      expect(definition.States[name]?.Catch?.[0]?.Next).toBe('Roll back backend replicas');
+    for (const name of [...after, 'Roll out service replicas', 'Wait for operator deploy']) {
+      expect(definition.States[name]?.Catch?.[0]?.Next).toBe('Roll back changed components');
     }
-    // One replica per Task: the rollback loops through a Choice until every touched replica is back.
-    expect(definition.States['Roll back backend replicas']?.Next).toBe('More replicas to roll back?');
-    expect(definition.States['More replicas to roll back?']?.Default).toBe('Roll back backend replicas');
-    expect(definition.States['More replicas to roll back?']?.Choices?.[0]?.Next).toBe('Roll back contract');
-    expect(definition.States['Roll back backend replicas']?.Catch?.[0]?.Next).toBe('Roll back contract');
-    expect(definition.States['Roll back contract']?.Next).toBe('Roll back to checkpoint');
+    // One replica or contract per Task: the rollback loops through a Choice until every changed component is back,
+    // and a failure in it counts as a rollback attempt (retried from the loop).
+    expect(definition.States['Roll back changed components']?.Next).toBe('More components to roll back?');
+    expect(definition.States['More components to roll back?']?.Default).toBe('Roll back changed components');
+    expect(definition.States['More components to roll back?']?.Choices?.[0]?.Next).toBe(
+      'Roll back to checkpoint',
+    );
+    expect(definition.States['Roll back changed components']?.Catch?.[0]?.Next).toBe(
+      'Count rollback attempt',
+    );
+    expect(definition.States['Wait before retrying rollback']?.Next).toBe('Roll back changed components');
     const before = [
       'Start drain',
       'Check drain progress',

@@ -37,10 +37,10 @@ describe("the seeds' upgrade scenarios, through the API on the local stack", () 
       'Checkpoint inflight state to S3',
       'Mark upgrading',
       'Migrate stored records',
-      'Migrate contracts',
       'Run post-checks',
       'Resume on target version',
       'Smoke test after resume',
+      'Verify every replica before success',
       'Record upgrade in history',
     ]);
     expect(run.steps.every((s) => s.outcome === 'succeeded')).toBe(true);

@@ -48,12 +48,23 @@ const LOOPS = new Set([
   'Check drain progress',
   'Bake on target version',
   'Check rollback drain',
-  'Roll back replicas after bake',
-  'Roll out backend replicas',
-  'Roll back backend replicas',
-  'Roll back contract',
+  'Roll back components after bake',
+  'Roll out service replicas',
+  'Roll back changed components',
   'Roll back to checkpoint',
+  // The component iterator: once per contract or service.
+  'Any component left?',
+  'Select component',
+  'Change which component?',
+  'Next component',
+  'Migrate contract',
+  'Wait for governance migration',
+  'Verify governance migration',
+  'Wait for operator deploy',
+  "Resume on the operator's version?",
 ]);
+/** The most components one upgrade may change. */
+const COMPONENTS = L.contracts + L.services;
 
 describe('workflow budgets, worst case the inputs allow', () => {
   it('the limits are what withDefaults accepts, and one more is refused', () => {
@@ -83,37 +94,56 @@ describe('workflow budgets, worst case the inputs allow', () => {
   });
 
   it("one replica's deploy or rollback fits its Task's function", () => {
-    for (const state of ['Roll out backend replicas', 'Roll back backend replicas'])
+    for (const state of ['Roll out service replicas', 'Roll back changed components'])
       expect(REPLICA_BUDGET_SECS + 30, state).toBeLessThanOrEqual(task(state).timeoutSecs);
     expect(L.check_timeout_secs + 60).toBeLessThanOrEqual(task('Run post-checks').timeoutSecs);
     expect(L.check_timeout_secs + 60).toBeLessThanOrEqual(task('Run pre-checks').timeoutSecs);
   });
 
-  it('drain + deploy + governance + rollback attempts × delays + state timeouts fit the execution timeout', () => {
+  it('drain + every component + rollback attempts × delays + state timeouts fit the execution timeout', () => {
     const once = WORKFLOW_TASK_ENTRIES.filter((t) => !LOOPS.has(t.state) && !t.callback);
-    const replicaTasks =
-      L.replica_targets *
-      (taskSecs(task('Roll out backend replicas')) + taskSecs(task('Roll back backend replicas')));
+    // COMPONENTS_BUDGET_SECS bounds the components' waits and rollouts together, with the bake and its rollback drain
+    // (the schema refuses more); on top of it, each component's Tasks at their state timeouts with every retry.
+    const componentTasks =
+      L.contracts * (taskSecs(task('Migrate contract')) + taskSecs(task('Verify governance migration'))) +
+      L.replica_targets * taskSecs(task('Roll out service replicas'));
+    const rollbackUnits = L.replica_targets + L.contracts + L.max_rollback_attempts;
     const total =
       once.reduce((n, t) => n + taskSecs(t), 0) +
       L.drain_timeout_secs +
       taskSecs(task('Check drain progress')) +
-      Math.max(L.deploy_timeout_secs, replicaTasks) +
-      // A governance migration cannot bake (bakeProblems): one or the other, with the bake's rollback drain.
-      Math.max(
-        L.governance_timeout_secs,
-        BAKE_LIMITS.duration_secs +
-          taskSecs(task('Bake on target version')) +
-          L.drain_timeout_secs +
-          taskSecs(task('Check rollback drain')) +
-          L.replica_targets * taskSecs(task('Roll back replicas after bake')),
-      ) +
-      L.max_rollback_attempts *
-        (taskSecs(task('Roll back contract')) +
-          taskSecs(task('Roll back to checkpoint')) +
-          L.rollback_retry_delay_secs);
+      L.components_budget_secs +
+      componentTasks +
+      taskSecs(task('Bake on target version')) +
+      taskSecs(task('Check rollback drain')) +
+      // Rolled back once after a bake, or in the failure path with every attempt (each unit once, plus the retried).
+      rollbackUnits * taskSecs(task('Roll back changed components')) +
+      L.max_rollback_attempts * (taskSecs(task('Roll back to checkpoint')) + L.rollback_retry_delay_secs);
     expect(total).toBeLessThan(WORKFLOW.executionTimeoutSecs);
     expect(WORKFLOW.executionTimeoutSecs).toBeLessThanOrEqual(365 * 86_400);
+  });
+
+  it('the components budget is held by the schema: one second more is refused', () => {
+    const gov = (i: number, secs: number) => ({
+      name: `c${i}`,
+      address: `wasm1${'q'.repeat(38)}${'pz'[i]}`,
+      new_code_id: 2,
+      expected_checksum: 'a'.repeat(64),
+      migrate_msg: { new_version: '2.0.0' },
+      governance: { timeout_secs: secs },
+    });
+    // Every contract by governance at the longest, and a manual service: the budget, to the second.
+    const manual = { name: 'svc', deploy: { mode: 'manual' as const, deploy_timeout_secs: 3600 } };
+    const directSecs = 900; // each contract's own migrate-and-verify Task (componentsWorstCaseSecs)
+    const govSecs = Math.floor((L.components_budget_secs - 3600) / 2) - directSecs;
+    const at = (extra: number) => ({
+      target_version: '2.0.0',
+      reason: 'budget',
+      contracts: [gov(0, govSecs), gov(1, govSecs + extra)],
+      services: [manual],
+    });
+    expect(() => withDefaults(at(0), 5)).not.toThrow();
+    expect(() => withDefaults(at(1), 5)).toThrow(/the components could take/);
   });
 
   it('worst-case history events stay under 20,000 (AWS fails the execution at 25,000)', () => {
@@ -125,18 +155,24 @@ describe('workflow budgets, worst case the inputs allow', () => {
       .filter(([name]) => !LOOPS.has(name))
       .reduce((n, [, s]) => n + (s.Type === 'Task' ? TASK + retries * RETRY : OTHER), 2);
     const drain = drainChecks * (TASK + OTHER + OTHER); // check, choice, wait
+    // Per component: the iterator's choice, select, choice, next; a contract's two Tasks (wait and verify) at most.
+    const components = COMPONENTS * (4 * OTHER + 2 * (TASK + retries * RETRY) + OTHER);
     const replicas = 2 * L.replica_targets * (TASK + OTHER); // roll out and roll back, each with its choice
+    const contractRollbacks = (L.contracts + L.max_rollback_attempts) * (TASK + OTHER);
     const rollback = L.max_rollback_attempts * (2 * (TASK + retries * RETRY) + 3 * OTHER);
     const loopRetries = 100 * RETRY; // an allowance for retried attempts inside the loops
-    // After a bake: its checks, the rollback drain's, and the replicas rolled back once more.
+    // After a bake: its checks, the rollback drain's, and the components rolled back once more.
     const bake =
       (BAKE_LIMITS.max_checks + 1) * (TASK + OTHER + OTHER) +
       rollbackDrainChecks * (TASK + OTHER + OTHER) +
-      L.replica_targets * (TASK + OTHER);
-    const total = once + drain + replicas + rollback + loopRetries + bake;
+      (L.replica_targets + L.contracts) * (TASK + OTHER);
+    const total = once + drain + components + replicas + contractRollbacks + rollback + loopRetries + bake;
     expect(drainChecks).toBeLessThan(1200);
     expect(rollbackDrainChecks).toBeLessThan(400);
     expect(total).toBeLessThan(20_000);
+    console.log(
+      `worst-case history: ${total} events; components ${COMPONENTS}, replicas ${L.replica_targets}`,
+    );
   });
 
   it('every Task state times out after its function does', () => {

@@ -40,7 +40,7 @@ describe('the workflow table (shared/upgrade/workflow/)', () => {
       expect(errors.includes(DEPENDENCY_UNAVAILABLE), t.state).toBe(t.idempotent && !t.callback);
       expect(errors, `${t.state}: nothing throws TransientError`).not.toContain('TransientError');
     }
-    expect(WORKFLOW_TASK_ENTRIES.find((t) => t.state === 'Migrate contracts')?.idempotent).toBe(false);
+    expect(WORKFLOW_TASK_ENTRIES.find((t) => t.state === 'Migrate contract')?.idempotent).toBe(false);
     // The checkpoint retries a transient S3 failure that outlasted the SDK's attempts (issue 22).
     expect(WORKFLOW_TASK_ENTRIES.find((t) => t.state === 'Checkpoint inflight state to S3')?.idempotent).toBe(
       true,
@@ -51,10 +51,10 @@ describe('the workflow table (shared/upgrade/workflow/)', () => {
     const signers = WORKFLOW_TASK_ENTRIES.filter((t) => t.access.signer).map((t) => t.state);
     expect(signers.sort()).toEqual([
       'Extend timeouts of remaining work',
-      'Migrate contracts',
+      'Migrate contract',
       'Recover an interrupted upgrade', // rolls a migrated contract back
-      'Roll back contract',
-      'Roll back contract after bake', // the same function as "Roll back contract"
+      'Roll back changed components',
+      'Roll back components after bake', // the same function as "Roll back changed components"
       'Run pre-checks',
     ]);
     for (const t of WORKFLOW_TASK_ENTRIES) if (t.access.signer) expect(t.access.chain, t.state).toBe(true);

@@ -38,6 +38,10 @@ const chainEnvironment = awsEnvironmentWith((env) => {
  * handlers import CosmJS and the signer, so every other function's bundle goes without them. Bound to another
  * environment (the embedded runtime), it uses that environment's chain.
  */
-export function chainTask(label: string, step: StepFn, opts: { pollingStep?: boolean } = {}) {
+export function chainTask(
+  label: string,
+  step: StepFn,
+  opts: { pollingStep?: boolean; perComponent?: boolean } = {},
+) {
   return workflowTask(label, step, { ...opts, envOf: chainEnvironment });
 }

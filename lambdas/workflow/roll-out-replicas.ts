@@ -2,4 +2,4 @@ import { rollOutReplicas } from '../../shared/upgrade/steps/deploy.ts';
 import { workflowTask } from './workflow-task.ts';
 
 /** Upgrade workflow Task "Roll out backend replicas" (ASL placeholder ${RollOutReplicasFunctionArn}). */
-export const handler = workflowTask('Roll out backend replicas', rollOutReplicas);
+export const handler = workflowTask('Roll out service replicas', rollOutReplicas, { perComponent: true });

@@ -2,4 +2,6 @@ import { verifyGovernanceMigration } from '../../shared/upgrade/contract/contrac
 import { chainTask } from './chain-task.ts';
 
 /** Upgrade workflow Task "Verify governance migration" (ASL placeholder ${VerifyGovernanceMigrationFunctionArn}). */
-export const handler = chainTask('Verify governance migration', verifyGovernanceMigration);
+export const handler = chainTask('Verify governance migration', verifyGovernanceMigration, {
+  perComponent: true,
+});

@@ -40,13 +40,13 @@ function forWorkflow(err: unknown): unknown {
  * start, end, outcome and cause in the upgrade's history (so GET /admin/upgrades/{id} shows every step on AWS and
  * locally alike), and rethrows failures with their name, which Step Functions matches in Retry and Catch (a
  * dependency's transient failure as DependencyUnavailable). `pollingStep` keeps one history entry however often it
- * runs. On Lambda it runs in the AWS environment (`envOf` for one with ports of its own); `withEnvironment` binds it
+ * runs; `perComponent` names the component the workflow's iterator is at in the step's name. On Lambda it runs in the AWS environment (`envOf` for one with ports of its own); `withEnvironment` binds it
  * to another.
  */
 export function workflowTask(
-  label: string,
+  stepName: string,
   step: StepFn,
-  opts: { pollingStep?: boolean; envOf?: () => Environment } = {},
+  opts: { pollingStep?: boolean; envOf?: () => Environment; perComponent?: boolean } = {},
 ) {
   return bindable(
     (envOf) =>
@@ -54,6 +54,9 @@ export function workflowTask(
         const env = envOf();
         const svc = adminServices(env).cp.upgrade;
         const started = svc.clock.now();
+        // A step of the component iterator is a step of its own per component ("Migrate contract: escrow").
+        const component = opts.perComponent ? event.cursor?.component?.name : undefined;
+        const label = component ? `${stepName}: ${component}` : stepName;
         const seq = opts.pollingStep ? `~${label}` : `${new Date(started).toISOString()}#${label}`;
         const base = { upgrade_id: event.upgrade_id, seq, name: label, started_at: started };
         const log = logger.createChild({ persistentKeys: { upgrade_id: event.upgrade_id, step: label } });

@@ -48,11 +48,11 @@ export function proposalNotice(event: ProposalEvent, p: Proposal, by: string | n
   const when = until === null ? null : new Date(until).toISOString();
   const changes = [
     `- target version ${c.target_version}`,
-    c.contract ? `- contract ${c.contract.address} migrates to code ${c.contract.new_code_id}` : null,
+    ...c.contracts.map((x) => `- contract ${x.name} (${x.address}) migrates to code ${x.new_code_id}`),
     c.migrations?.length
       ? `- data migrations: ${c.migrations.join(', ')}`
       : '- data migrations: the registered path',
-    c.deploy && c.deploy.mode !== 'none' ? `- backend deploy (${c.deploy.mode})` : null,
+    ...c.services.map((x) => `- service ${x.name} deploys (${x.deploy.mode})`),
   ].filter(Boolean);
   const lines = [
     `Upgrade proposal ${p.id}: ${HEADLINES[event]}${by ? ` (${by})` : ''}.`,

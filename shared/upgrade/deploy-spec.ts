@@ -39,6 +39,20 @@ export const DeploySchema = z.discriminatedUnion('mode', [
   }),
 ]);
 
+/** One entry of `services`: a backend service by name, and how its new version is deployed. */
+export const ServiceSchema = z.strictObject({
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 letters, digits, . _ - (a name for this service)'),
+  deploy: DeploySchema,
+});
+
+/** One service as the workflow deploys it. */
+export type ServiceSpec = z.output<typeof ServiceSchema>;
+
+/** The name the `deploy` shorthand gives its one service. */
+export const SHORTHAND_SERVICE = 'backend';
+
 /** One replica as the workflow deploys it. */
 export type ReplicaTarget = z.output<typeof ReplicaSchema>;
 
@@ -70,6 +84,8 @@ export const replicaWorstCaseSecs = (
 
 /** What happened to one replica during the rollout (and its rollback), as the history shows it. */
 export interface ReplicaRecord {
+  /** The service it belongs to (absent in records written before services had names: the one service). */
+  readonly service?: string;
   readonly name: string;
   readonly from: string | null;
   readonly to: string;
@@ -81,12 +97,18 @@ export interface ReplicaRecord {
   readonly duration_ms: number;
 }
 
-/** The deployment record of an upgrade: what was deployed where, by whom, with durations. */
+/**
+ * The deployment record of an upgrade: what was deployed where, by whom, with durations. Replicas of every service
+ * are in one list, in the order they were deployed (so the rollback, newest first, goes service by service back).
+ */
 export interface DeploymentRecord {
-  readonly mode: DeploySpec['mode'];
   readonly requested_by: string;
   readonly replicas: readonly ReplicaRecord[];
   readonly rollback: readonly ReplicaRecord[];
+  /** The manual services whose deploy this upgrade waited for, in order (a rollback asks the operator to undo them). */
+  readonly manual_started?: readonly string[];
+  /** The manual service being waited for, its operator's go-ahead and the task token the wait holds. */
+  readonly waiting_for?: string | null;
   readonly continued_by: string | null;
   readonly waiting_since: string | null;
   readonly task_token: string | null;

@@ -19,15 +19,8 @@ const PATCH_FIELDS = {
   checkpoint: ['checkpoint_id', 'bake_checkpoint_id', 'progress_pct'],
   /** The record migration's progress. */
   migration: ['migration_progress', 'records_migrated', 'progress_pct'],
-  /** The contract's migration, its rollback target and a governance wait. */
-  contract: [
-    'contract_before',
-    'contract_migration',
-    'contract_migrated',
-    'governance',
-    'result',
-    'current_step',
-  ],
+  /** The contracts' migrations, their rollback targets and a governance wait. */
+  contract: ['contracts_before', 'contract_migrations', 'governance', 'result', 'current_step'],
   /** The backend deployment and its wait for an operator. */
   deployment: ['deployment', 'current_step', 'error', 'result'],
   /** A maintenance upgrade resumed by its operator on a new protocol version. */

@@ -1,7 +1,7 @@
-import { rollBackContract } from './contract/contract-steps.ts';
-import { httpReplicaClient } from './deploy/replica-client.ts';
-import { rollBackReplica } from './deploy/rollout.ts';
-import type { DeploymentRecord, DeploySpec, ReplicaRecord } from './deploy-spec.ts';
+import { rollBackNextComponent } from './components/roll-back-components.ts';
+import { clientFor, replicasOf, withReplica } from './deploy/deployment-record.ts';
+import { startedRecord } from './deploy/rollout.ts';
+import type { ReplicaRecord } from './deploy-spec.ts';
 import { recordPatch, writeRecord } from './record-patch.ts';
 import { smokeTest } from './steps/deploy.ts';
 import { cancelUpgradeDrain } from './steps/drain.ts';
@@ -12,11 +12,10 @@ import {
   resumeOnTarget,
   rollBack,
 } from './steps/finish.ts';
+import { verifyServicesOnTarget } from './steps/verify-services.ts';
 import type { UpgradeRecord } from './upgrade-record.ts';
 import type { UpgradeServices } from './upgrade-services.ts';
 import type { WorkflowState } from './workflow-state.ts';
-
-type Hooks = Extract<DeploySpec, { mode: 'hooks' }>;
 
 /** What recovery found and did, recorded in the upgrade's `result.recovery`. */
 export interface RecoveryReport {
@@ -38,29 +37,44 @@ function stateOf(record: UpgradeRecord, why: string): WorkflowState {
   };
 }
 
-/** Replicas whose version URL reports the target version (asked, not trusted from the record). */
-async function replicasOnTarget(record: UpgradeRecord): Promise<ReplicaRecord[]> {
-  const spec = record.config.deploy;
-  if (spec.mode !== 'hooks') return [];
-  const client = httpReplicaClient({ requestTimeoutSecs: spec.request_timeout_secs, retries: spec.retries });
-  const known = new Map((record.deployment?.replicas ?? []).map((r) => [r.name, r]));
-  const out: ReplicaRecord[] = [];
-  for (const t of spec.targets) {
-    const version = await client.version(t).catch(() => null);
-    if (version !== record.to_version) continue;
-    const from = known.get(t.name)?.from ?? record.from_version;
-    out.push({
-      name: t.name,
-      from,
-      to: record.to_version,
-      started_at: new Date().toISOString(),
-      healthy_at: null,
-      outcome: 'deployed',
-      cause: 'found on the target version by recovery',
-      duration_ms: 0,
-    });
+/**
+ * Replicas on the target version the record does not show as touched (their deploy call was cut off before it was
+ * recorded, say), added to the deployment record as deployed so the rollback puts them back too. Asked, not trusted.
+ */
+async function recordReplicasFoundOnTarget(svc: UpgradeServices, record: UpgradeRecord): Promise<string[]> {
+  const found: string[] = [];
+  let dep = record.deployment ?? null;
+  for (const service of record.config.services) {
+    if (service.deploy.mode !== 'hooks') continue;
+    const spec = service.deploy;
+    const client = clientFor(spec);
+    const known = replicasOf(dep?.replicas ?? [], service.name);
+    for (const t of spec.targets) {
+      if (known.some((r) => r.name === t.name)) continue;
+      if ((await client.version(t).catch(() => null)) !== record.to_version) continue;
+      found.push(`${service.name} ${t.name}`);
+      const r: ReplicaRecord = {
+        ...startedRecord(service.name, t.name, record.from_version, record.to_version, 'deploying'),
+        outcome: 'deployed',
+        cause: 'found on the target version by recovery',
+      };
+      dep = {
+        ...(dep ?? {
+          requested_by: record.requested_by,
+          replicas: [],
+          rollback: [],
+          continued_by: null,
+          waiting_since: null,
+          task_token: null,
+          smoke_test: null,
+        }),
+        replicas: withReplica(dep?.replicas ?? [], r),
+      };
+    }
   }
-  return out;
+  if (found.length && dep)
+    await writeRecord(svc.upgrades, record.id, recordPatch('deployment', { deployment: dep }));
+  return found;
 }
 
 /**
@@ -69,8 +83,8 @@ async function replicasOnTarget(record: UpgradeRecord): Promise<ReplicaRecord[]>
  * - the switch to the target version was durable (mode Active or Resuming on it): roll forward: finish the
  *   resume, run the smoke test, record the upgrade as succeeded;
  * - nothing was migrated yet (Draining or Drained): cancel the drain;
- * - otherwise roll back everything the upgrade touched: the replicas found on the target version, the contract
- *   (from the recorded intent, checked on chain), the data (the checkpoint, or reversed migrations), then resume
+ * - otherwise roll back everything the upgrade touched, newest change first: the replicas (those found on the
+ *   target version too), service by service, then the contracts (from the recorded intent, checked on chain), the data (the checkpoint, or reversed migrations), then resume
  *   on the old version.
  * Each step is the workflow's own, safe to run again, so a recovery interrupted in turn is simply run again.
  */
@@ -95,12 +109,22 @@ export async function recoverOrphanedUpgrade(
   if ((mode.mode === 'Active' || mode.mode === 'Resuming') && mode.version === record.to_version) {
     await resumeOnTarget(svc, state);
     const smoke = await smokeTest(svc, state);
-    report = {
-      decision: 'roll_forward',
-      found: { ...found, smoke_test_ok: smoke.ok },
-      message: `the switch to ${record.to_version} was durable: resume finished and the upgrade completed`,
-    };
-    await recordSucceeded(svc, { ...state, error: undefined } as WorkflowState);
+    // Succeeded only with every replica read once more on the target (a replica may have restarted meanwhile).
+    const off = await verifyServicesOnTarget(svc, state).then(
+      () => null,
+      (e: Error) => e.message,
+    );
+    if (off) {
+      await recordNeedsOperator(svc, { ...state, error: { Error: 'ReplicasNotOnTarget', Cause: off } });
+      report = { decision: 'needs_operator', found: { ...found, smoke_test_ok: smoke.ok }, message: off };
+    } else {
+      report = {
+        decision: 'roll_forward',
+        found: { ...found, smoke_test_ok: smoke.ok },
+        message: `the switch to ${record.to_version} was durable: resume finished and the upgrade completed`,
+      };
+      await recordSucceeded(svc, { ...state, error: undefined } as WorkflowState);
+    }
   } else if (mode.mode === 'Draining' || mode.mode === 'Drained' || mode.mode === 'Active') {
     await cancelUpgradeDrain(svc, state);
     report = {
@@ -109,33 +133,15 @@ export async function recoverOrphanedUpgrade(
       message: `nothing was migrated: drain cancelled; ${record.from_version} admits intents again`,
     };
   } else {
-    const onTarget = await replicasOnTarget(record);
-    found.replicas_on_target = onTarget.map((r) => r.name);
-    if (onTarget.length && record.config.deploy.mode === 'hooks') {
-      const spec = record.config.deploy as Hooks;
-      const client = httpReplicaClient({
-        requestTimeoutSecs: spec.request_timeout_secs,
-        retries: spec.retries,
-      });
-      // Newest first, one at a time, as the workflow's own replica rollback does.
-      const back: ReplicaRecord[] = [];
-      for (const r of [...onTarget].reverse()) back.push(await rollBackReplica(client, spec, r));
-      const dep = (record.deployment ?? null) as DeploymentRecord | null;
-      if (dep)
-        await writeRecord(
-          svc.upgrades,
-          record.id,
-          recordPatch('deployment', {
-            deployment: { ...dep, rollback: [...dep.rollback, ...back] },
-          }),
-        );
-      found.replicas_rolled_back = back.map((r) => `${r.name} ${r.outcome}`);
+    found.replicas_found_on_target = await recordReplicasFoundOnTarget(svc, record);
+    // The workflow's own rollback, newest change first: replicas service by service, then the contracts.
+    const undone: unknown[] = [];
+    for (let i = 0; i < 1000; i++) {
+      const step = await rollBackNextComponent(svc, state);
+      if (step.done) break;
+      undone.push(step);
     }
-    if (record.config.contract) {
-      const info = await svc.chain().contractInfo(record.config.contract.address);
-      found.contract_code_id = info.codeId;
-      found.contract = await rollBackContract(svc, state);
-    }
+    found.components_rolled_back = undone;
     found.data = await rollBack(svc, state);
     report = await resumeOrFence(svc, state, found, record);
   }
@@ -172,6 +178,6 @@ async function resumeOrFence(
   return {
     decision: 'roll_back',
     found,
-    message: `rolled back (replicas, contract, data from checkpoint ${record.checkpoint_id ?? '-'}) and resumed on ${record.from_version}`,
+    message: `rolled back (services, contracts, data from checkpoint ${record.checkpoint_id ?? '-'}) and resumed on ${record.from_version}`,
   };
 }

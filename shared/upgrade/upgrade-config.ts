@@ -3,14 +3,28 @@ import { ValidationError } from '../domain/errors.ts';
 import { atMost } from './at-most.ts';
 import { BakeSchema, type BakeSpec } from './bake/bake-spec.ts';
 import { CheckSpecSchema } from './check-spec.ts';
-import { ContractSchema, type ContractSpec, MAX_GOVERNANCE_TIMEOUT_SECS } from './contract/contract-spec.ts';
+import {
+  COMPONENT_LIMITS,
+  COMPONENTS_BUDGET_SECS,
+  type Component,
+  componentProblems,
+  componentsWorstCaseSecs,
+  planComponents,
+} from './components/component-plan.ts';
+import {
+  ContractSchema,
+  MAX_GOVERNANCE_TIMEOUT_SECS,
+  NamedContractSchema,
+  type NamedContractSpec,
+} from './contract/contract-spec.ts';
 import {
   DeploySchema,
-  type DeploySpec,
   MAX_DEPLOY_TIMEOUT_SECS,
-  NO_DEPLOY,
   REPLICA_BUDGET_SECS,
   replicaWorstCaseSecs,
+  ServiceSchema,
+  type ServiceSpec,
+  SHORTHAND_SERVICE,
 } from './deploy-spec.ts';
 import { freeText } from './free-text-schema.ts';
 import { jsonLimitProblem, MAX_CONFIG_DEPTH } from './json-limits.ts';
@@ -28,7 +42,10 @@ export const UPGRADE_LIMITS = {
   rollback_retry_delay_secs: 3600,
   poll_interval_secs: 300,
   check_timeout_secs: 300,
-  replica_targets: 100,
+  replica_targets: COMPONENT_LIMITS.replicas,
+  contracts: COMPONENT_LIMITS.contracts,
+  services: COMPONENT_LIMITS.services,
+  components_budget_secs: COMPONENTS_BUDGET_SECS,
 } as const;
 
 const L = UPGRADE_LIMITS;
@@ -73,17 +90,39 @@ export const UpgradeRequestSchema = z
     deprecate_versions: z.array(version).max(20).default([]),
     /** Why the minimum interval since the last upgrade is waived (audited); absent enforces it. */
     override_min_interval_reason: freeText(500).optional(),
-    /** The CosmWasm contract to migrate in this upgrade. */
+    /** The CosmWasm contracts to migrate, in order (see `order`). */
+    contracts: z.array(NamedContractSchema).max(L.contracts, atMost).optional(),
+    /** Shorthand for `contracts` with one entry (named `settlement` unless it says otherwise). */
     contract: ContractSchema.optional(),
-    /** How the new backend version is deployed between migration and post-checks. */
+    /** The backend services to deploy, each with its own deploy section, in order (see `order`). */
+    services: z.array(ServiceSchema).max(L.services, atMost).optional(),
+    /** Shorthand for `services` with one service, named `backend`. */
     deploy: DeploySchema.optional(),
+    /** Component names (contracts and services) in the order to change them; default: contracts, then services. */
+    order: z
+      .array(z.string().min(1).max(64))
+      .max(L.contracts + L.services)
+      .optional(),
     /** Watch rollback triggers after resume before calling it a success. */
     bake: BakeSchema.optional(),
   })
   .superRefine((c, ctx) => {
     const stored = jsonLimitProblem(c, MAX_CONFIG_DEPTH);
     if (stored) ctx.addIssue({ code: 'custom', path: stored.path, message: stored.message });
-    if (c.bake && c.contract?.governance)
+    const { contracts, services } = componentsOf(c);
+    for (const [one, many] of [
+      ['contract', 'contracts'],
+      ['deploy', 'services'],
+    ] as const)
+      if (c[one] !== undefined && c[many] !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: [one],
+          message: `give ${one} (one) or ${many} (a list), not both`,
+        });
+    for (const p of componentProblems(contracts, services, c.order))
+      ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
+    if (c.bake && contracts.some((x) => x.governance))
       ctx.addIssue({
         code: 'custom',
         path: ['bake'],
@@ -91,32 +130,62 @@ export const UpgradeRequestSchema = z
           'a contract migrated by governance cannot be rolled back by this control plane, so it cannot bake: drop the bake or migrate directly',
       });
     if (c.target_version === undefined) {
-      for (const field of ['contract', 'migrations'] as const)
+      for (const field of ['contract', 'contracts', 'migrations', 'order'] as const)
         if (c[field] !== undefined)
           ctx.addIssue({
             code: 'custom',
             path: [field],
             message: `a maintenance upgrade (no target_version) changes no version: give target_version to use ${field}`,
           });
-      if (c.deploy && c.deploy.mode !== 'manual')
+      if (services.length > 1 || services.some((x) => x.deploy.mode !== 'manual'))
         ctx.addIssue({
           code: 'custom',
-          path: ['deploy', 'mode'],
+          path: [c.services ? 'services' : 'deploy'],
           message:
-            'a maintenance upgrade (no target_version) waits for the operator: deploy.mode must be manual (or leave deploy out)',
+            'a maintenance upgrade (no target_version) waits for the operator: deploy.mode must be manual, one service at most (or leave deploy out)',
         });
     }
-    const d = c.deploy;
-    if (d?.mode === 'hooks' && replicaWorstCaseSecs(d) > REPLICA_BUDGET_SECS)
+    services.forEach(({ deploy: d }, i) => {
+      if (d.mode === 'hooks' && replicaWorstCaseSecs(d) > REPLICA_BUDGET_SECS)
+        ctx.addIssue({
+          code: 'custom',
+          path: c.services ? ['services', i, 'deploy'] : ['deploy'],
+          message:
+            `one replica could take ${Math.ceil(replicaWorstCaseSecs(d))} s, more than ${REPLICA_BUDGET_SECS} s: ` +
+            'lower replica_timeout_secs, stabilize_secs, request_timeout_secs or retries ' +
+            '(4 × request_timeout_secs × (retries + 1) + replica_timeout_secs + stabilize_secs)',
+        });
+    });
+    const worst = componentsWorstCaseSecs(contracts, services) + (c.bake ? bakeWorstCaseSecs(c) : 0);
+    if (worst > L.components_budget_secs)
       ctx.addIssue({
         code: 'custom',
-        path: ['deploy'],
+        path: c.services ? ['services'] : c.contracts ? ['contracts'] : [],
         message:
-          `one replica could take ${Math.ceil(replicaWorstCaseSecs(d))} s, more than ${REPLICA_BUDGET_SECS} s: ` +
-          'lower replica_timeout_secs, stabilize_secs, request_timeout_secs or retries ' +
-          '(4 × request_timeout_secs × (retries + 1) + replica_timeout_secs + stabilize_secs)',
+          `the components could take ${Math.ceil(worst / 3600)} h together (governance and deploy waits, rollouts` +
+          `${c.bake ? ', the bake and its rollback drain' : ''}), more than ${L.components_budget_secs / 3600} h: ` +
+          'lower the timeouts or split the upgrade',
       });
   });
+
+type Parsed = {
+  contract?: NamedContractSpec;
+  contracts?: NamedContractSpec[];
+  deploy?: ServiceSpec['deploy'];
+  services?: ServiceSpec[];
+};
+
+/** A request's contracts and services, the shorthands (`contract`, `deploy`) as one-entry lists. */
+function componentsOf(c: Parsed): { contracts: NamedContractSpec[]; services: ServiceSpec[] } {
+  return {
+    contracts: c.contracts ?? (c.contract ? [c.contract] : []),
+    services: c.services ?? (c.deploy ? [{ name: SHORTHAND_SERVICE, deploy: c.deploy }] : []),
+  };
+}
+
+/** A bake and the rollback drain after it, at their longest. */
+const bakeWorstCaseSecs = (c: { bake?: BakeSpec; drain_timeout_secs: number }): number =>
+  (c.bake?.duration_secs ?? 0) + c.drain_timeout_secs;
 
 /** An upgrade request as a caller may write it (every defaulted field may be absent). */
 export type UpgradeRequest = z.input<typeof UpgradeRequestSchema>;
@@ -127,7 +196,15 @@ type Requested = z.output<typeof UpgradeRequestSchema>;
 export type UpgradeConfig = Readonly<
   Omit<
     Requested,
-    'target_version' | 'migrations' | 'override_min_interval_reason' | 'contract' | 'deploy' | 'bake'
+    | 'target_version'
+    | 'migrations'
+    | 'override_min_interval_reason'
+    | 'contract'
+    | 'contracts'
+    | 'deploy'
+    | 'services'
+    | 'order'
+    | 'bake'
   > & {
     /** Null for a maintenance upgrade until it is registered: then the running version (see RunConfig). */
     target_version: string | null;
@@ -136,13 +213,14 @@ export type UpgradeConfig = Readonly<
     poll_interval_secs: number;
     migrations: readonly string[] | null;
     override_min_interval_reason: string | null;
-    contract: ContractSpec | null;
-    /** Derived from `contract`: none, direct (this control plane migrates) or governance (a proposal does). */
-    contract_mode: 'none' | 'direct' | 'governance';
-    /** Governance mode: how long to wait for the confirmation (0 otherwise). */
-    contract_governance_timeout_secs: number;
-    /** Mode none: deploying is not part of this upgrade. */
-    deploy: DeploySpec;
+    /** The contracts this upgrade migrates (the `contract` shorthand is one of them). */
+    contracts: readonly NamedContractSpec[];
+    /** The services it deploys (the `deploy` shorthand is one, named `backend`; a maintenance's wait is one). */
+    services: readonly ServiceSpec[];
+    /** Contracts and services in the order the workflow changes them (its iterator reads this). */
+    components: readonly Component[];
+    /** How many components (the workflow's iterator stops there). */
+    component_count: number;
     bake: BakeSpec | null;
     /** Derived from `bake` (the workflow's Choice reads a boolean). */
     bake_enabled: boolean;
@@ -159,12 +237,15 @@ export const runConfig = (config: UpgradeConfig, runningVersion: string): RunCon
 });
 
 /** What a maintenance upgrade waits for when its request has no deploy section: the operator, for up to an hour. */
-export const MAINTENANCE_DEPLOY: DeploySpec = {
+export const MAINTENANCE_DEPLOY: ServiceSpec['deploy'] = {
   mode: 'manual',
   deploy_timeout_secs: 3600,
   instructions:
     'maintenance: the system is drained and checkpointed; do the work, then POST /admin/drain/resume (with {"version": …} if you deployed a new protocol version)',
 };
+
+/** The name of a maintenance upgrade's wait for its operator, as a component. */
+export const MAINTENANCE_SERVICE = 'maintenance';
 
 export const DEFAULT_MIN_UPGRADE_INTERVAL_SECS = 86_400;
 
@@ -178,8 +259,15 @@ export function withDefaults(request: UpgradeRequest, pollIntervalSecs: number):
     const problems = parsed.error.issues.map((i) => `${i.path.map(String).join('.')} ${i.message}`.trim());
     throw new ValidationError(problems.join('; '), { limits: UPGRADE_LIMITS });
   }
-  const r = parsed.data;
+  const { contract: _c, contracts: _cs, deploy: _d, services: _ss, order, ...r } = parsed.data;
   const maintenance = r.target_version === undefined;
+  const listed = componentsOf(parsed.data);
+  const contracts = listed.contracts;
+  const services =
+    maintenance && listed.services.length === 0
+      ? [{ name: MAINTENANCE_SERVICE, deploy: MAINTENANCE_DEPLOY }]
+      : listed.services;
+  const components = planComponents(contracts, services, order ?? null);
   return {
     ...r,
     target_version: r.target_version ?? null,
@@ -187,10 +275,10 @@ export function withDefaults(request: UpgradeRequest, pollIntervalSecs: number):
     poll_interval_secs: r.poll_interval_secs ?? pollIntervalSecs,
     migrations: r.migrations ?? null,
     override_min_interval_reason: r.override_min_interval_reason ?? null,
-    contract: r.contract ?? null,
-    contract_mode: r.contract ? (r.contract.governance ? 'governance' : 'direct') : 'none',
-    contract_governance_timeout_secs: r.contract?.governance?.timeout_secs ?? 0,
-    deploy: r.deploy ?? (maintenance ? MAINTENANCE_DEPLOY : NO_DEPLOY),
+    contracts,
+    services,
+    components,
+    component_count: components.length,
     bake: r.bake ?? null,
     bake_enabled: !!r.bake,
   };

@@ -1,5 +1,6 @@
 import type { DrainStatus } from '../domain/drain-status.ts';
 import { NotFoundError } from '../domain/errors.ts';
+import { type ComponentProgress, componentProgress } from './components/component-progress.ts';
 import { phaseOf } from './upgrade-phase.ts';
 import type { StepRecord, UpgradeRecord } from './upgrade-record.ts';
 import type { UpgradeServices } from './upgrade-services.ts';
@@ -43,6 +44,8 @@ export interface UpgradeStatus {
     readonly readings: readonly { trigger: string; fired: boolean; detail: string }[];
     readonly trigger: string | null;
   } | null;
+  /** Each contract and service of the upgrade, in its declared order: pending, current, done or rolled back. */
+  readonly components: readonly ComponentProgress[];
 }
 
 /** The instructions a wait for the operator recorded (shared/upgrade/steps/deploy.ts, the governance wait). */
@@ -126,6 +129,7 @@ export class UpgradeReads {
             trigger: record.bake.trigger,
           }
         : null,
+      components: componentProgress(record),
     };
   }
 
@@ -192,10 +196,10 @@ export class UpgradeReads {
       requested_by: r.requested_by,
       deployment: r.deployment
         ? {
-            mode: r.deployment.mode,
             requested_by: r.deployment.requested_by,
             continued_by: r.deployment.continued_by,
             replicas: r.deployment.replicas.map((x) => ({
+              service: x.service ?? null,
               name: x.name,
               from: x.from,
               to: x.to,

@@ -1,4 +1,4 @@
-import type { ContractBefore, GovernanceWait } from './contract/contract-spec.ts';
+import type { ContractBefore, ContractMigration, GovernanceWait } from './contract/contract-spec.ts';
 import type { DeploymentRecord } from './deploy-spec.ts';
 import type { RunConfig } from './upgrade-config.ts';
 
@@ -51,16 +51,10 @@ export interface UpgradeRecord {
   readonly result: Record<string, unknown> | null;
   /** What was deployed where, by whom, with durations (absent before the deploy step). */
   readonly deployment?: DeploymentRecord | null;
-  /** The contract as it was before this upgrade changed it (code id, version, inflight settlements). */
-  readonly contract_before?: ContractBefore | null;
-  /** True while the contract runs the new code (set after migrate, cleared by the contract rollback). */
-  readonly contract_migrated?: boolean;
-  /** Recorded before the migrate transaction (the intent), cleared once the contract is rolled back. */
-  readonly contract_migration?: {
-    readonly from_code_id: number;
-    readonly to_code_id: number;
-    readonly started_at: string;
-  } | null;
+  /** Each contract as it was before this upgrade changed it (code id, version, config, inflight entries). */
+  readonly contracts_before?: readonly ContractBefore[] | null;
+  /** Each contract migration, in the order done: recorded before its transaction, then migrated, then rolled back. */
+  readonly contract_migrations?: readonly ContractMigration[] | null;
   /** Governance mode: the wait for the operator's confirmation of the on-chain migration. */
   readonly governance?: GovernanceWait | null;
   /** The schedule that started this upgrade (absent when started through the API). */

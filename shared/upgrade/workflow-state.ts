@@ -29,6 +29,11 @@ export interface WorkflowState {
   readonly drain?: DrainStatus & { readonly abort_requested: boolean; readonly force_requested?: boolean };
   readonly checkpoint?: { readonly id: string; readonly record_counts: Record<string, number> };
   readonly migration?: MigrationReport;
+  /** The component being changed: its place in config.components, and the entry (the workflow's iterator sets it). */
+  readonly cursor?: {
+    readonly index: number;
+    readonly component?: import('./components/component-plan.ts').Component;
+  };
   /** A manual deploy's (or maintenance's) go-ahead: who, and the version to resume on when the operator chose one. */
   readonly deployment?: {
     readonly continued_by: string;

@@ -107,7 +107,7 @@ describe('the contract upgrade under AWS rules (chain Task bundles over CometBFT
     expect(run.upgrade.state, JSON.stringify(run.upgrade.error)).toBe('rolled_back');
     expect(String(run.upgrade.error)).toContain('ContractVerificationFailed');
     expect((await sim.contractInfo(address)).codeId).toBe(v1);
-    expect(run.steps.find((s) => s.name === 'Roll back contract')?.detail).toMatchObject({
+    expect(run.steps.find((s) => s.name === 'Roll back changed components')?.detail).toMatchObject({
       code_id: v1,
       preserved: 2,
     });
@@ -148,11 +148,13 @@ describe('the contract upgrade under AWS rules (chain Task bundles over CometBFT
     });
     await governance.disconnect();
     expect(run.execution.status, JSON.stringify(run.upgrade)).toBe('SUCCEEDED');
-    expect(run.steps.find((s) => s.name === 'Verify governance migration')?.detail).toMatchObject({
-      code_id: v2,
-      preserved: 2,
-    });
-    expect(run.steps.map((s) => s.name)).not.toContain('Migrate contracts');
+    expect(run.steps.find((s) => s.name === 'Verify governance migration: settlement')?.detail).toMatchObject(
+      {
+        code_id: v2,
+        preserved: 2,
+      },
+    );
+    expect(run.steps.map((s) => s.name)).not.toContain('Migrate contract: settlement');
     expect(denials()).toEqual([]);
   }, 120_000);
 
@@ -166,7 +168,7 @@ describe('the contract upgrade under AWS rules (chain Task bundles over CometBFT
       current_version: '2.0.0',
       preserved_inflight_count: 3,
     });
-    expect(run.steps.find((s) => s.name === 'Migrate contracts')?.detail).toMatchObject({
+    expect(run.steps.find((s) => s.name === 'Migrate contract: settlement')?.detail).toMatchObject({
       code_id: v2,
       preserved: 3,
     });

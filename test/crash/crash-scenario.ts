@@ -136,7 +136,7 @@ async function afterRestart(s: StackProcess, crashAt: number) {
 
 async function readChain(dataDir: string, address: string) {
   const { SimulatedChain } = await import('../../shared/adapters/chain/simulated-chain.ts');
-  const { contractVersion } = await import('../../shared/upgrade/contract/settlement-queries.ts');
+  const { contractVersion } = await import('../../shared/upgrade/contract/contract-queries.ts');
   const chain = await SimulatedChain.load(readFileSync(join(dataDir, 'chain.json'), 'utf8'));
   return {
     codeId: (await chain.contractInfo(address)).codeId,

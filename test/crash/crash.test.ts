@@ -39,7 +39,7 @@ const PHASES: CrashPhase[] = [
   },
   {
     name: 'while rolling out replicas',
-    at: 'Roll out backend replicas:during',
+    at: 'Roll out service replicas:during',
     duringMs: 700,
     deploy: 'hooks',
     expect: 'succeeded',
@@ -85,7 +85,7 @@ const LOST: CrashPhase[] = [
   },
   {
     name: 'rolling out replicas, execution lost',
-    at: 'Roll out backend replicas:during',
+    at: 'Roll out service replicas:during',
     duringMs: 700,
     deploy: 'hooks',
     lose: true,

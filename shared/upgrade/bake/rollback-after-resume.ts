@@ -4,13 +4,13 @@ import { migrationChain, stepCaller } from '../steps/common.ts';
 import { drainWaitSecs } from '../steps/drain.ts';
 import { reusableCheckpoint } from '../steps/migrate.ts';
 import type { UpgradeServices } from '../upgrade-services.ts';
-import { StepFailure, type WorkflowState } from '../workflow-state.ts';
+import { causeOf, StepFailure, type WorkflowState } from '../workflow-state.ts';
 
 /** The rollback drain looks less often once old: its checks must fit the history next to the first drain's. */
 export const ROLLBACK_DRAIN_CHECKS = 300;
 
 const rollbackReason = (s: WorkflowState) =>
-  `upgrade ${s.upgrade_id}: rolling back after resume (${s.bake?.trigger ?? 'the bake could not be checked'})`;
+  `upgrade ${s.upgrade_id}: rolling back after resume (${s.bake?.trigger ?? (s.error ? causeOf(s.error) : 'the bake could not be checked')})`;
 
 /**
  * "Drain again for rollback": the same fence and timeout rules as the upgrade's own drain, from Active on the new

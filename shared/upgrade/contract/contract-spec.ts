@@ -35,8 +35,15 @@ const StuckAction = z.union([
   }),
 ]);
 
-/** The `contract` section of an upgrade request: which contract moves to which code, and how. */
-export const ContractSchema = z.strictObject({
+/** A component's name (a contract or a service), as the status, the CLI and the console show it. */
+export const ComponentName = z
+  .string()
+  .regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 letters, digits, . _ - (a name for this component)');
+
+/** One entry of `contracts`: which contract moves to which code, and how. */
+export const NamedContractSchema = z.strictObject({
+  /** The component's name in the status and in `order` (the `contract` shorthand defaults it to `settlement`). */
+  name: ComponentName,
   address: z.string().regex(/^[a-z0-9]{1,20}1[02-9ac-hj-np-z]{6,90}$/, 'must be a bech32 contract address'),
   new_code_id: z.number().int().min(1),
   /** Hex SHA-256 of the new code, as published with the release: the upgrade stops before draining if it differs. */
@@ -47,6 +54,8 @@ export const ContractSchema = z.strictObject({
       .strictObject({
         preserve_inflight: z.boolean().optional(),
         stuck_settlement_action: StuckAction.optional(),
+        /** The escrow contract's stuck action (`refund` returns the user's funds). */
+        stuck_escrow_action: z.union([z.enum(['preserve', 'refund']), StuckAction.options[1]]).optional(),
         extend_timeout_secs: z
           .number()
           .int()
@@ -68,25 +77,53 @@ export const ContractSchema = z.strictObject({
     .optional(),
 });
 
-/** The contract section as the workflow runs it. */
-export type ContractSpec = z.output<typeof ContractSchema>;
+/** The `contract` shorthand: one entry of `contracts`, named `settlement` unless it says otherwise. */
+export const ContractSchema = NamedContractSchema.extend({ name: ComponentName.default('settlement') });
 
-/** The governance wait of an upgrade, as its record shows it. */
+/** One contract as the workflow runs it. */
+export type NamedContractSpec = z.output<typeof NamedContractSchema>;
+
+/** The governance wait of an upgrade, as its record shows it (one contract at a time). */
 export interface GovernanceWait {
+  /** The contract (component name) the wait is for. */
+  readonly contract?: string;
   readonly task_token: string;
   readonly waiting_since: string;
   readonly tx_hash: string | null;
   readonly confirmed_by: string | null;
 }
 
-/** What the control plane recorded of the contract before changing it (the rollback target). */
+/** What the control plane recorded of a contract before changing it (the rollback target). */
 export interface ContractBefore {
+  /** The component's name. */
+  readonly name: string;
   readonly address: string;
+  /** What its `config {}` says it is: the escrow contract names itself, the settlement contract does not. */
+  readonly kind: 'settlement' | 'escrow';
   readonly code_id: number;
   readonly version: string;
+  /** Its inflight settlements, or its locked escrows, at the checkpoint. */
   readonly inflight_ids: readonly string[];
+  /** Its `config {}` answer at the checkpoint. */
+  readonly config: Record<string, unknown> | null;
 }
 
-/** Whether a stuck-settlement action refunds (the guide's refund_and_fail is the contract's refund_and_cancel). */
-export const refunds = (action: unknown): boolean =>
-  action === 'refund_and_cancel' || action === 'refund_and_fail';
+/** One contract migration of an upgrade: recorded before its transaction (the intent), then as it goes. */
+export interface ContractMigration {
+  readonly name: string;
+  readonly address: string;
+  readonly from_code_id: number;
+  readonly to_code_id: number;
+  readonly started_at: string;
+  /** True once the contract runs the new code (set after migrate, cleared by its rollback). */
+  readonly migrated: boolean;
+  /** Set once the rollback has put it back on from_code_id (or found the migrate never took effect). */
+  readonly rolled_back: boolean;
+}
+
+/** Whether a migration's stuck action refunds (the guide's refund_and_fail is the contract's refund_and_cancel). */
+export function refunds(spec: NamedContractSpec): boolean {
+  const config = spec.migrate_msg.config;
+  const action = config?.stuck_settlement_action ?? config?.stuck_escrow_action;
+  return action === 'refund_and_cancel' || action === 'refund_and_fail' || action === 'refund';
+}

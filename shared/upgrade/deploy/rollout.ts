@@ -1,7 +1,7 @@
-import type { DeploySpec, ReplicaRecord, ReplicaTarget } from '../deploy-spec.ts';
+import type { ReplicaRecord, ReplicaTarget, ServiceSpec } from '../deploy-spec.ts';
 import type { ReplicaClient } from './replica-client.ts';
 
-type HooksSpec = Extract<DeploySpec, { mode: 'hooks' }>;
+type HooksSpec = Extract<ServiceSpec['deploy'], { mode: 'hooks' }>;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -78,11 +78,13 @@ export const nextTargets = (spec: HooksSpec, replicas: readonly ReplicaRecord[])
 
 /** A replica as recorded before its deploy hook is called: if the record still says so later, it was cut off. */
 export const startedRecord = (
+  service: string,
   name: string,
   from: string | null,
   to: string,
   outcome: 'deploying' | 'rolling_back',
 ): ReplicaRecord => ({
+  service,
   name,
   from,
   to,
@@ -119,7 +121,7 @@ export function replicasNotBack(rollback: readonly ReplicaRecord[]): string[] {
     .filter((r) => r.outcome === 'rollback_failed' || r.outcome === 'rolling_back')
     .map(
       (r) =>
-        `${r.name} may still run ${r.from ?? 'the new version'} (its rollback to ${r.to} ${r.outcome === 'rolling_back' ? 'was cut off' : `failed: ${r.cause ?? 'no cause recorded'}`})`,
+        `${r.service ? `${r.service} ` : ''}${r.name} may still run ${r.from ?? 'the new version'} (its rollback to ${r.to} ${r.outcome === 'rolling_back' ? 'was cut off' : `failed: ${r.cause ?? 'no cause recorded'}`})`,
     );
 }
 
@@ -138,5 +140,9 @@ export async function rollBackReplica(
   // old version, and is verified there without a hook call.
   const now = await client.version(target).catch(() => null);
   const back = await deployReplica(client, target, r.from, spec, r.to, 250, now === r.from);
-  return { ...back, outcome: back.outcome === 'deployed' ? 'rolled_back' : 'rollback_failed' };
+  return {
+    ...back,
+    service: r.service,
+    outcome: back.outcome === 'deployed' ? 'rolled_back' : 'rollback_failed',
+  };
 }

@@ -1,6 +1,6 @@
 import { DomainError } from '../../domain/errors.ts';
 import { type HealthResult, runChecks } from '../../health/health.ts';
-import { preCheckContract } from '../contract/contract-steps.ts';
+import { preCheckContracts } from '../contract/contract-snapshot.ts';
 import type { UpgradeServices } from '../upgrade-services.ts';
 import { causeOf, StepFailure, type WorkflowState } from '../workflow-state.ts';
 import { blocking, describeChecks, finishUpgrade, migrationChain } from './common.ts';
@@ -18,13 +18,13 @@ export async function runPreChecks(svc: UpgradeServices, s: WorkflowState) {
     results = await runChecks(svc.checksFor(s.config.pre_checks), s.config.check_timeout_secs);
     const bad = blocking(results, s.config.allow_degraded, s.config.pre_checks);
     if (bad.length) throw new StepFailure('PreChecksFailed', `pre-checks failed: ${describeChecks(bad)}`);
-    const contract = s.config.contract ? await preCheckContract(svc, s) : null;
+    const contracts = await preCheckContracts(svc, s);
     const path = chain.map((m) => `${m.from}->${m.to}`);
-    return { passed: true, reason: null, results, migration_path: path, contract };
+    return { passed: true, reason: null, results, migration_path: path, contracts };
   } catch (err) {
     const e = err as Error;
     if (!(e instanceof DomainError || (e instanceof StepFailure && e.name === 'PreChecksFailed'))) throw err;
-    return { passed: false, reason: `${e.name}: ${e.message}`, results, migration_path: [], contract: null };
+    return { passed: false, reason: `${e.name}: ${e.message}`, results, migration_path: [], contracts: [] };
   }
 }
 

@@ -1,57 +1,54 @@
-import { httpReplicaClient } from '../deploy/replica-client.ts';
+import { currentService } from '../components/current-component.ts';
 import {
-  deployReplica,
-  nextTargets,
-  nextToRollBack,
-  rollBackReplica,
-  startedRecord,
-} from '../deploy/rollout.ts';
-import type { DeploymentRecord, DeploySpec, ReplicaRecord } from '../deploy-spec.ts';
+  clientFor,
+  deploymentOf,
+  type Hooks,
+  replicasOf,
+  saveDeployment,
+  withReplica,
+} from '../deploy/deployment-record.ts';
+import { recheckReplicas } from '../deploy/replica-recheck.ts';
+import { deployReplica, nextTargets, startedRecord } from '../deploy/rollout.ts';
+import type { ReplicaRecord, ServiceSpec } from '../deploy-spec.ts';
 import { recordPatch, writeRecord } from '../record-patch.ts';
+import { MAINTENANCE_SERVICE } from '../upgrade-config.ts';
 import type { UpgradeServices } from '../upgrade-services.ts';
 import { StepFailure, type WorkflowState } from '../workflow-state.ts';
 
-type Hooks = Extract<DeploySpec, { mode: 'hooks' }>;
-
-const emptyRecord = (s: WorkflowState, requestedBy: string): DeploymentRecord => ({
-  mode: s.config.deploy.mode,
-  requested_by: requestedBy,
-  replicas: [],
-  rollback: [],
-  continued_by: null,
-  waiting_since: null,
-  task_token: null,
-  smoke_test: null,
+const summary = (r: ReplicaRecord) => ({
+  service: r.service,
+  name: r.name,
+  from: r.from,
+  to: r.to,
+  duration_ms: r.duration_ms,
 });
 
-async function deployment(svc: UpgradeServices, s: WorkflowState): Promise<DeploymentRecord> {
-  const record = await svc.upgrades.get(s.upgrade_id);
-  return (
-    (record?.deployment as DeploymentRecord | null | undefined) ??
-    emptyRecord(s, record?.requested_by ?? 'unknown')
-  );
-}
-
-const client = (spec: Hooks) =>
-  httpReplicaClient({ requestTimeoutSecs: spec.request_timeout_secs, retries: spec.retries });
-
-const withReplica = (list: readonly ReplicaRecord[], r: ReplicaRecord): ReplicaRecord[] =>
-  list.some((x) => x.name === r.name) ? list.map((x) => (x.name === r.name ? r : x)) : [...list, r];
-
 /**
- * Hooks mode, one Task per batch of `max_parallel` replicas (the workflow loops until `done`): each replica is
- * recorded as deploying before its hook is called and with its outcome after, so a replica whose Task was cut
- * off is known and rolled back. A failure (or a replica found cut off) fails the step: the rollback undoes every
- * replica touched, the failed one too.
+ * Hooks mode, one Task per batch of `max_parallel` replicas of the service the workflow is at (it loops until
+ * `done`): each replica is recorded as deploying before its hook is called and with its outcome after, so a replica
+ * whose Task was cut off is known and rolled back. Replicas recorded as deployed by an earlier Task are asked again
+ * first (version and health): after a crash or a restart the record is not the truth. A failure fails the step: the
+ * rollback undoes every replica touched, the failed one too.
  */
 export async function rollOutReplicas(svc: UpgradeServices, s: WorkflowState) {
-  const spec = s.config.deploy as Hooks;
-  const save = (d: DeploymentRecord) =>
-    writeRecord(svc.upgrades, s.upgrade_id, recordPatch('deployment', { deployment: d }));
-  let dep = await deployment(svc, s);
-  const c = client(spec);
+  const service = currentService(s);
+  const spec = service.deploy as Hooks;
+  let dep = await deploymentOf(svc, s);
+  const c = clientFor(spec);
   const version = s.config.target_version;
-  const cut = dep.replicas.find((r) => r.outcome === 'deploying');
+  const fail = (name: string, cause: string | null) =>
+    new StepFailure(
+      'DeployFailed',
+      `${service.name} replica ${name} failed: ${cause}; rolling the replicas back`,
+    );
+  const mine = () => replicasOf(dep.replicas, service.name);
+  const lapsed = await recheckReplicas(c, spec, mine(), version);
+  if (lapsed) {
+    dep = { ...dep, replicas: withReplica(dep.replicas, lapsed) };
+    await saveDeployment(svc, s, dep);
+    throw fail(lapsed.name, lapsed.cause);
+  }
+  const cut = mine().find((r) => r.outcome === 'deploying');
   if (cut) {
     // A re-run after the Task was cut off mid-deploy: ask the replica where it stands. On the target already, it is
     // verified without a second hook call; otherwise its hook (which sets a version, so repeating it is harmless) is
@@ -61,93 +58,76 @@ export async function rollOutReplicas(svc: UpgradeServices, s: WorkflowState) {
     const result = target
       ? await deployReplica(c, target, version, spec, cut.from, 250, now === version)
       : { ...cut, outcome: 'failed' as const, cause: 'no such target in the deploy section' };
-    const resumed = { ...result, cause: result.cause ?? 'resumed after its deploy was cut off' };
+    const resumed = {
+      ...result,
+      service: service.name,
+      cause: result.cause ?? 'resumed after its deploy was cut off',
+    };
     dep = { ...dep, replicas: withReplica(dep.replicas, resumed) };
-    await save(dep);
-    if (resumed.outcome === 'failed')
-      throw new StepFailure(
-        'DeployFailed',
-        `replica ${cut.name} failed: ${resumed.cause}; rolling the replicas back`,
-      );
+    await saveDeployment(svc, s, dep);
+    if (resumed.outcome === 'failed') throw fail(cut.name, resumed.cause);
     return {
-      done: dep.replicas.length >= spec.targets.length,
-      replicas: [
-        { name: resumed.name, from: resumed.from, to: resumed.to, duration_ms: resumed.duration_ms },
-      ],
+      service: service.name,
+      done: mine().length >= spec.targets.length,
+      replicas: [summary(resumed)],
     };
   }
-  const batch = nextTargets(spec, dep.replicas);
+  const batch = nextTargets(spec, mine());
   const started = await Promise.all(
     batch.map(async (t) => ({ t, from: await c.version(t).catch(() => null) })),
   );
   for (const { t, from } of started)
-    dep = { ...dep, replicas: withReplica(dep.replicas, startedRecord(t.name, from, version, 'deploying')) };
-  if (batch.length) await save(dep);
-  const results = await Promise.all(started.map(({ t, from }) => deployReplica(c, t, version, spec, from)));
+    dep = {
+      ...dep,
+      replicas: withReplica(dep.replicas, startedRecord(service.name, t.name, from, version, 'deploying')),
+    };
+  if (batch.length) await saveDeployment(svc, s, dep);
+  const results = (
+    await Promise.all(started.map(({ t, from }) => deployReplica(c, t, version, spec, from)))
+  ).map((r): ReplicaRecord => ({ ...r, service: service.name }));
   for (const r of results) dep = { ...dep, replicas: withReplica(dep.replicas, r) };
-  if (batch.length) await save(dep);
+  if (batch.length) await saveDeployment(svc, s, dep);
   const failed = results.find((r) => r.outcome === 'failed');
-  if (failed)
-    throw new StepFailure(
-      'DeployFailed',
-      `replica ${failed.name} failed: ${failed.cause}; rolling the replicas back`,
-    );
+  if (failed) throw fail(failed.name, failed.cause);
   return {
-    done: dep.replicas.length >= spec.targets.length,
-    replicas: results.map((r) => ({ name: r.name, from: r.from, to: r.to, duration_ms: r.duration_ms })),
+    service: service.name,
+    done: mine().length >= spec.targets.length,
+    replicas: results.map(summary),
   };
 }
 
 /** Manual mode: record the task token and tell the operator what to do; the workflow waits for /continue. */
 export async function waitForDeploy(svc: UpgradeServices, s: WorkflowState, taskToken: string) {
-  const base = await deployment(svc, s);
-  const spec = s.config.deploy as Extract<DeploySpec, { mode: 'manual' }>;
+  const base = await deploymentOf(svc, s);
+  const service = currentService(s);
+  const spec = service.deploy as Extract<ServiceSpec['deploy'], { mode: 'manual' }>;
+  const which = service.name === MAINTENANCE_SERVICE ? 'backend' : service.name;
   const message = s.config.maintenance
     ? `maintenance on ${s.config.target_version}: the system is drained and checkpointed. Do the work, then ` +
       `POST /admin/drain/resume (with {"version": "…"} if you deployed a new protocol version), or ` +
       `POST /admin/upgrade/${s.upgrade_id}/continue; POST /admin/upgrade/abort restores the checkpoint. ` +
       `Rolls back by itself after ${spec.deploy_timeout_secs} s.`
-    : `deploy backend version ${s.config.target_version} now${spec.instructions ? ` (${spec.instructions})` : ''}, then ` +
+    : `deploy ${which} version ${s.config.target_version} now${spec.instructions ? ` (${spec.instructions})` : ''}, then ` +
       `POST /admin/upgrade/${s.upgrade_id}/continue (or POST /admin/drain/resume); or POST /admin/upgrade/abort. ` +
       `Rolls back by itself after ${spec.deploy_timeout_secs} s.`;
   await writeRecord(
     svc.upgrades,
     s.upgrade_id,
     recordPatch('deployment', {
-      deployment: { ...base, task_token: taskToken, waiting_since: new Date(svc.clock.now()).toISOString() },
+      deployment: {
+        ...base,
+        waiting_for: service.name,
+        manual_started: [...(base.manual_started ?? []).filter((n) => n !== service.name), service.name],
+        continued_by: null,
+        task_token: taskToken,
+        waiting_since: new Date(svc.clock.now()).toISOString(),
+      },
       current_step: s.config.maintenance ? 'Waiting for the operator (maintenance)' : 'Waiting for deploy',
       error: null,
       result: { waiting_for: 'deploy', message },
     }),
   );
   return { waiting: true, message };
-}
-
-/**
- * First step of every rollback after the checkpoint, one replica per Task (the workflow loops until `done`): the
- * newest replica touched and not yet rolled back goes back on the version it ran, recorded as rolling back
- * before its hook is called and with its outcome after.
- */
-export async function rollBackDeployedReplicas(svc: UpgradeServices, s: WorkflowState) {
-  const spec = s.config.deploy;
-  let dep = await deployment(svc, s);
-  if (spec.mode === 'manual' && (dep.continued_by || dep.waiting_since)) {
-    return {
-      done: true,
-      note: `manual deploy: redeploy backend version ${s.from_version} yourself; the data is being rolled back`,
-    };
-  }
-  if (spec.mode !== 'hooks') return { done: true, skipped: true };
-  const { next, left } = nextToRollBack(dep.replicas, dep.rollback);
-  if (!next) return { done: true, rolled_back: 0 };
-  const save = (d: DeploymentRecord) =>
-    writeRecord(svc.upgrades, s.upgrade_id, recordPatch('deployment', { deployment: d }));
-  const back = startedRecord(next.name, next.to, next.from ?? 'unknown', 'rolling_back');
-  dep = { ...dep, rollback: withReplica(dep.rollback, back) };
-  await save(dep);
-  const result = await rollBackReplica(client(spec), spec, next);
-  await save({ ...dep, rollback: withReplica(dep.rollback, result) });
-  return { done: left <= 1, replica: next.name, outcome: result.outcome, cause: result.cause };
 }
 
 /**
@@ -170,7 +150,7 @@ export async function smokeTest(svc: UpgradeServices, s: WorkflowState) {
   } catch (err) {
     error = (err as Error).message;
   }
-  const base = await deployment(svc, s);
+  const base = await deploymentOf(svc, s);
   const smoke = { ok: error === null, intent_id: id, error, at };
   await writeRecord(
     svc.upgrades,

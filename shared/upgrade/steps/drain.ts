@@ -1,5 +1,5 @@
 import { hasLockedFunds } from '../../domain/inflight.ts';
-import { extendContractTimeouts } from '../contract/contract-steps.ts';
+import { extendContractTimeouts } from '../contract/contract-snapshot.ts';
 import { recordPatch, withPatches } from '../record-patch.ts';
 import type { UpgradeServices } from '../upgrade-services.ts';
 import { nextDrainWaitSecs } from '../workflow/drain-backoff.ts';
@@ -105,6 +105,6 @@ export async function extendTimeouts(svc: UpgradeServices, s: WorkflowState) {
       if ((await svc.records.putIfPresent(next)) === 'restored') extended++;
     }
   }
-  const onChain = s.config.contract ? await extendContractTimeouts(svc, s) : 0;
+  const onChain = await extendContractTimeouts(svc, s);
   return { extended, on_chain: onChain, until: new Date(until).toISOString() };
 }

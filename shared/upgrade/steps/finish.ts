@@ -71,7 +71,7 @@ export async function resumeOnPrevious(svc: UpgradeServices, s: WorkflowState) {
   const aborted =
     record?.abort_requested === true && (s.error?.Error === 'AbortRequested' || s.bake?.aborted === true);
   const how = baked
-    ? `the bake tripped (${s.bake?.trigger ?? causeOf(s.error)}); drained, checkpointed (${s.bake_checkpoint?.id ?? '-'}), migrations reversed, and resumed on ${s.from_version}`
+    ? `${s.bake?.verdict === 'tripped' ? 'the bake tripped' : 'after resume'} (${s.bake?.trigger ?? causeOf(s.error)}); drained, checkpointed (${s.bake_checkpoint?.id ?? '-'}), migrations reversed, and resumed on ${s.from_version}`
     : `${causeOf(s.error)}; rolled back to checkpoint ${s.checkpoint?.id ?? '-'} and resumed on ${s.from_version}`;
   await finishUpgrade(svc, s, aborted ? 'aborted' : 'rolled_back', how);
   return { version: s.from_version, outcome: aborted ? 'aborted' : 'rolled_back' };

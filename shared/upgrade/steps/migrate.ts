@@ -1,6 +1,6 @@
 import { runChecks } from '../../health/health.ts';
 import { migrateRecords } from '../../migration/migrator.ts';
-import { migrateContract, snapshotContract } from '../contract/contract-steps.ts';
+import { snapshotContracts } from '../contract/contract-snapshot.ts';
 import { recordPatch, withPatches, writeRecord } from '../record-patch.ts';
 import type { RunConfig } from '../upgrade-config.ts';
 import type { UpgradeServices } from '../upgrade-services.ts';
@@ -16,15 +16,19 @@ export async function checkpointState(svc: UpgradeServices, s: WorkflowState) {
   const written = await reusableCheckpoint(svc, record?.checkpoint_id);
   if (written) return written;
   const mode = await svc.fence.readMode();
-  const contract = s.config.contract ? await snapshotContract(svc, s) : null;
+  const contracts = await snapshotContracts(svc, s);
   const manifest = await svc.checkpoints.create({
     upgradeId: s.upgrade_id,
     protocolVersion: s.from_version,
     config: { upgrade: s.config, mode },
-    extraSources: contract
+    // Seed 001's list: contract configs, inflight settlements, escrow states, solver bond states (each tagged with
+    // its contract), beside the stored intents and order-book entries the checkpoint service writes itself.
+    extraSources: contracts.before.length
       ? [
-          { name: 'contract', records: () => listOf([contract.before]) },
-          { name: 'contract_inflight_settlements', records: () => listOf(contract.settlements) },
+          { name: 'contract_configs', records: () => listOf(contracts.before) },
+          { name: 'inflight_settlements', records: () => listOf(contracts.settlements) },
+          { name: 'escrow_states', records: () => listOf(contracts.escrows) },
+          { name: 'solver_bond_states', records: () => listOf(contracts.bonds) },
         ]
       : [],
   });
@@ -96,13 +100,6 @@ export async function migrateToOperatorVersion(svc: UpgradeServices, s: Workflow
   await writeRecord(svc.upgrades, s.upgrade_id, recordPatch('target', { to_version: version, config }));
   await migrateStoredRecords(svc, { ...s, config });
   return config;
-}
-
-/** Step 6c: migrate the contract and verify it (when the request has a contract section). */
-export async function migrateContracts(svc: UpgradeServices, s: WorkflowState) {
-  if (s.config.contract === null)
-    return { skipped: true, reason: 'no contract section in the upgrade request' };
-  return migrateContract(svc, s);
 }
 
 async function* listOf<T>(items: readonly T[]): AsyncIterable<T> {

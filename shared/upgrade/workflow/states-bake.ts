@@ -6,13 +6,14 @@ const NEEDS_OPERATOR = { next: 'Record failure needing an operator', resultPath:
  * The bake after resume (an upgrade with a `bake` section): its triggers are watched for `duration_secs` before
  * the upgrade counts as succeeded. When one fires (or an operator aborts), the upgrade is undone the full way
  * back: drained again, checkpointed, its migrations reversed on every record (those admitted during the bake
- * too), replicas and contract rolled back, and the previous version resumed.
+ * too), services and contracts rolled back newest first, and the previous version resumed. The same way back is
+ * taken when, before success, a replica is found off the target version.
  */
 export const BAKE_STATES: Record<string, StateEntry> = {
   'Bake on target version?': {
     Type: 'Choice',
     Choices: [{ Variable: '$.config.bake_enabled', BooleanEquals: true, Next: 'Bake on target version' }],
-    Default: 'Record upgrade in history',
+    Default: 'Verify every replica before success',
   },
   'Bake on target version': {
     Type: 'Task',
@@ -34,7 +35,7 @@ export const BAKE_STATES: Record<string, StateEntry> = {
     Type: 'Choice',
     Choices: [
       { Variable: '$.bake.verdict', StringEquals: 'tripped', Next: 'Drain again for rollback' },
-      { Variable: '$.bake.verdict', StringEquals: 'passed', Next: 'Record upgrade in history' },
+      { Variable: '$.bake.verdict', StringEquals: 'passed', Next: 'Verify every replica before success' },
     ],
     Default: 'Wait during bake',
   },
@@ -142,39 +143,41 @@ export const BAKE_STATES: Record<string, StateEntry> = {
       'Every record on the target version back to the previous format, intents admitted during the bake included. An irreversible step: needs an operator, fence held.',
     resultPath: '$.reversed',
     catch: NEEDS_OPERATOR,
-    next: 'Roll back replicas after bake',
+    next: 'Roll back components after bake',
   },
-  'Roll back replicas after bake': {
+  'Roll back components after bake': {
     Type: 'Task',
     phase: 'rolling_back',
-    fn: 'RollBackReplicas', // the failure path's function: the same step
-    handler: 'roll-back-replicas',
-    timeoutSecs: 900,
-    memoryMb: 256,
-    access: CONTROL_ONLY,
-    idempotent: false,
-    resultPath: '$.replica_rollback',
-    catch: NEEDS_OPERATOR,
-    next: 'More replicas to roll back after bake?',
-  },
-  'More replicas to roll back after bake?': {
-    Type: 'Choice',
-    Choices: [
-      { Variable: '$.replica_rollback.done', BooleanEquals: true, Next: 'Roll back contract after bake' },
-    ],
-    Default: 'Roll back replicas after bake',
-  },
-  'Roll back contract after bake': {
-    Type: 'Task',
-    phase: 'rolling_back',
-    fn: 'RollBackContract', // the failure path's function: the same step
-    handler: 'roll-back-contract',
-    timeoutSecs: 900,
+    fn: 'RollBackComponents', // the failure path's function: the same step
+    handler: 'roll-back-components',
+    timeoutSecs: 900, // one replica (see replicaWorstCaseSecs) or one contract
     memoryMb: 256,
     access: { ...CONTROL_ONLY, chain: true, signer: true },
     idempotent: false,
-    resultPath: '$.contract_rollback',
+    resultPath: '$.component_rollback',
     catch: NEEDS_OPERATOR,
-    next: 'Resume on previous version',
+    next: 'More components to roll back after bake?',
+  },
+  'More components to roll back after bake?': {
+    Type: 'Choice',
+    Choices: [
+      { Variable: '$.component_rollback.done', BooleanEquals: true, Next: 'Resume on previous version' },
+    ],
+    Default: 'Roll back components after bake',
+  },
+  'Verify every replica before success': {
+    Type: 'Task',
+    phase: 'resumed',
+    fn: 'VerifyServices',
+    handler: 'verify-services',
+    timeoutSecs: 300, // every replica's version and health, in parallel per service
+    memoryMb: 256,
+    access: CONTROL_ONLY,
+    idempotent: true, // reads the replicas
+    comment:
+      'Every replica of every service read once more (version and health), after the bake if any: one not on the target rolls the upgrade back the full way, as a tripped bake does.',
+    resultPath: '$.services_verified',
+    catch: { next: 'Drain again for rollback', resultPath: '$.error' },
+    next: 'Record upgrade in history',
   },
 };

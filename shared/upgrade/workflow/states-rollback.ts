@@ -3,47 +3,34 @@ import { CONTROL_ONLY, type StateEntry } from './types.ts';
 const NEEDS_OPERATOR = { next: 'Record failure needing an operator', resultPath: '$.error' } as const;
 
 /**
- * Undoing a failed upgrade after the checkpoint: replicas (one per Task), the contract, the stored records from
- * the checkpoint (retried max_rollback_attempts times), then resume on the previous version.
+ * Undoing a failed upgrade after the checkpoint: the changed components newest first (one replica or contract per
+ * Task), the stored records from the checkpoint (retried max_rollback_attempts times), then resume on the previous version.
  *
  * Ends: a rollback after a real failure IS a failure (Fail "Upgrade rolled back"), as is a rollback that failed
  * (Fail "Upgrade needs an operator"); a rollback an operator asked for (abort) is a planned outcome (Succeed).
  */
 export const ROLLBACK_STATES: Record<string, StateEntry> = {
-  'Roll back backend replicas': {
+  'Roll back changed components': {
     Type: 'Task',
     phase: 'rolling_back',
-    fn: 'RollBackReplicas',
-    handler: 'roll-back-replicas',
-    timeoutSecs: 900, // one replica: see replicaWorstCaseSecs
-    memoryMb: 256,
-    access: CONTROL_ONLY,
-    idempotent: false,
-    comment:
-      'First undo of a failed upgrade (hooks mode): the newest replica not yet rolled back (deployed, failed or interrupted while deploying) back on the version it ran, verified. One replica per Task.',
-    resultPath: '$.replica_rollback',
-    catch: { next: 'Roll back contract', resultPath: '$.replica_rollback_error' },
-    next: 'More replicas to roll back?',
-  },
-  'More replicas to roll back?': {
-    Type: 'Choice',
-    Choices: [{ Variable: '$.replica_rollback.done', BooleanEquals: true, Next: 'Roll back contract' }],
-    Default: 'Roll back backend replicas',
-  },
-  'Roll back contract': {
-    Type: 'Task',
-    phase: 'rolling_back',
-    fn: 'RollBackContract',
-    handler: 'roll-back-contract',
-    timeoutSecs: 900,
+    fn: 'RollBackComponents',
+    handler: 'roll-back-components',
+    timeoutSecs: 900, // one replica (see replicaWorstCaseSecs) or one contract
     memoryMb: 256,
     access: { ...CONTROL_ONLY, chain: true, signer: true },
-    idempotent: false, // an attempt cut off may have sent its migrate transaction
+    idempotent: false, // an attempt cut off may have called a hook or sent a migrate transaction
     comment:
-      'Migrates the contract back to the code id recorded before the upgrade, with the rollback message, and verifies every settlement.',
-    resultPath: '$.contract_rollback',
+      'First undo of a failed upgrade, newest change first: the replicas of the last service touched, then the services before it, then the contracts in reverse order (each migrated back to its old code id and verified). One replica or one contract per Task.',
+    resultPath: '$.component_rollback',
     catch: { next: 'Count rollback attempt', resultPath: '$.rollback_error' },
-    next: 'Roll back to checkpoint',
+    next: 'More components to roll back?',
+  },
+  'More components to roll back?': {
+    Type: 'Choice',
+    Choices: [
+      { Variable: '$.component_rollback.done', BooleanEquals: true, Next: 'Roll back to checkpoint' },
+    ],
+    Default: 'Roll back changed components',
   },
   'Roll back to checkpoint': {
     Type: 'Task',
@@ -79,7 +66,7 @@ export const ROLLBACK_STATES: Record<string, StateEntry> = {
   'Wait before retrying rollback': {
     Type: 'Wait',
     SecondsPath: '$.config.rollback_retry_delay_secs',
-    Next: 'Roll back contract',
+    Next: 'Roll back changed components',
   },
   'Resume on previous version': {
     Type: 'Task',

@@ -7,14 +7,16 @@ const callbackPayload = {
   'from_version.$': '$.from_version',
   'config.$': '$.config',
   'rollback_attempts.$': '$.rollback_attempts',
+  'cursor.$': '$.cursor',
   'task_token.$': '$$.Task.Token',
 };
 
-const ROLLBACK = { next: 'Roll back backend replicas', resultPath: '$.error' } as const;
+const ROLLBACK = { next: 'Roll back changed components', resultPath: '$.error' } as const;
 
 /**
- * From the checkpoint to the end of a successful upgrade: mark Upgrading, migrate records and the contract (or
- * wait for governance), deploy the backend, post-checks, resume, smoke test, record. Any failure after the
+ * From the checkpoint to the end of a successful upgrade: mark Upgrading, migrate records, then each component in its
+ * declared order (a contract migrated or confirmed by governance, a service rolled out or deployed by an operator),
+ * post-checks, resume, smoke test, record. Any failure after the
  * checkpoint goes to the rollback (states-rollback.ts).
  */
 export const UPGRADE_STATES: Record<string, StateEntry> = {
@@ -56,20 +58,70 @@ export const UPGRADE_STATES: Record<string, StateEntry> = {
     idempotent: true, // each record's write is conditional on its version: a re-run goes on where it stopped
     resultPath: '$.migration',
     catch: ROLLBACK,
-    next: 'Contract migrated by governance?',
+    next: 'Start with the first component',
   },
-  'Contract migrated by governance?': {
-    Type: 'Choice',
+  'Start with the first component': {
+    Type: 'Pass',
     Comment:
-      'Governance mode: a proposal migrates the contract; the control plane waits for the confirmation and verifies.',
+      'The components (contracts and services) in their declared order: config.components, one at a time.',
+    Result: { index: 0 },
+    ResultPath: '$.cursor',
+    Next: 'Any component left?',
+  },
+  'Any component left?': {
+    Type: 'Choice',
     Choices: [
       {
-        Variable: '$.config.contract_mode',
+        Variable: '$.cursor.index',
+        NumericLessThanPath: '$.config.component_count',
+        Next: 'Select component',
+      },
+    ],
+    Default: 'Run post-checks',
+  },
+  'Select component': {
+    Type: 'Pass',
+    Parameters: {
+      'index.$': '$.cursor.index',
+      'component.$': 'States.ArrayGetItem($.config.components, $.cursor.index)',
+    },
+    ResultPath: '$.cursor',
+    Next: 'Change which component?',
+  },
+  'Change which component?': {
+    Type: 'Choice',
+    Comment:
+      'A contract is migrated here or by governance; a service is rolled out through its hooks or deployed by an operator.',
+    Choices: [
+      { Variable: '$.cursor.component.step', StringEquals: 'migrate_contract', Next: 'Migrate contract' },
+      {
+        Variable: '$.cursor.component.step',
         StringEquals: 'governance',
         Next: 'Wait for governance migration',
       },
+      { Variable: '$.cursor.component.step', StringEquals: 'roll_out', Next: 'Roll out service replicas' },
+      {
+        Variable: '$.cursor.component.step',
+        StringEquals: 'manual_deploy',
+        Next: 'Wait for operator deploy',
+      },
     ],
-    Default: 'Migrate contracts',
+    Default: 'Next component',
+  },
+  'Migrate contract': {
+    Type: 'Task',
+    phase: 'changing',
+    fn: 'MigrateContracts',
+    handler: 'migrate-contracts',
+    timeoutSecs: 900,
+    memoryMb: 256,
+    access: { ...CONTROL_ONLY, chain: true, signer: true },
+    idempotent: false, // a second attempt could send the migrate transaction twice
+    comment:
+      'Migrate, then verify: code id, migration_info, every checkpointed settlement or escrow, new_config.',
+    resultPath: '$.contract',
+    catch: ROLLBACK,
+    next: 'Next component',
   },
   'Wait for governance migration': {
     Type: 'Task',
@@ -80,9 +132,9 @@ export const UPGRADE_STATES: Record<string, StateEntry> = {
     memoryMb: 256,
     access: CONTROL_ONLY,
     idempotent: false,
-    callback: { timeoutSecondsPath: '$.config.contract_governance_timeout_secs' },
+    callback: { timeoutSecondsPath: '$.cursor.component.timeout_secs' },
     comment:
-      'Waits for POST /admin/upgrade/{id}/confirm-migration {tx_hash} (SendTaskSuccess) or abort; rolls back after the governance timeout.',
+      "Waits for POST /admin/upgrade/{id}/confirm-migration {tx_hash} (SendTaskSuccess) or abort; rolls back after the contract's governance timeout.",
     parameters: callbackPayload,
     resultPath: '$.governance',
     catch: ROLLBACK,
@@ -97,35 +149,13 @@ export const UPGRADE_STATES: Record<string, StateEntry> = {
     memoryMb: 256,
     access: { ...CONTROL_ONLY, chain: true },
     idempotent: true, // reads the chain
-    comment: 'Code id, migration_info and every checkpointed settlement, as for a migration of our own.',
+    comment:
+      'Code id, migration_info, every checkpointed entry and new_config, as for a migration of our own.',
     resultPath: '$.contract',
     catch: ROLLBACK,
-    next: 'Deploy backend?',
+    next: 'Next component',
   },
-  'Migrate contracts': {
-    Type: 'Task',
-    phase: 'changing',
-    fn: 'MigrateContracts',
-    handler: 'migrate-contracts',
-    timeoutSecs: 900,
-    memoryMb: 256,
-    access: { ...CONTROL_ONLY, chain: true, signer: true },
-    idempotent: false, // a second attempt could send the migrate transaction twice
-    resultPath: '$.contract',
-    catch: ROLLBACK,
-    next: 'Deploy backend?',
-  },
-  'Deploy backend?': {
-    Type: 'Choice',
-    Comment:
-      'The deploy section of the request: hooks (rolled by the control plane), manual (an operator deploys), or none.',
-    Choices: [
-      { Variable: '$.config.deploy.mode', StringEquals: 'hooks', Next: 'Roll out backend replicas' },
-      { Variable: '$.config.deploy.mode', StringEquals: 'manual', Next: 'Wait for operator deploy' },
-    ],
-    Default: 'Run post-checks',
-  },
-  'Roll out backend replicas': {
+  'Roll out service replicas': {
     Type: 'Task',
     phase: 'changing',
     fn: 'RollOutReplicas',
@@ -135,15 +165,15 @@ export const UPGRADE_STATES: Record<string, StateEntry> = {
     access: CONTROL_ONLY,
     idempotent: false, // a replica recorded as deploying is never deployed twice: it is rolled back
     comment:
-      'The next replica (or max_parallel of them): recorded as deploying, deploy hook, healthy and on the target version, stabilized, recorded. A failure goes to the rollback, which also undoes the failed one.',
+      'The next replicas of the service (max_parallel of them), after asking again those already deployed: recorded as deploying, deploy hook, healthy and on the target version, stabilized, recorded. A failure goes to the rollback, which also undoes the failed one.',
     resultPath: '$.rollout',
     catch: ROLLBACK,
     next: 'More replicas to roll out?',
   },
   'More replicas to roll out?': {
     Type: 'Choice',
-    Choices: [{ Variable: '$.rollout.done', BooleanEquals: true, Next: 'Run post-checks' }],
-    Default: 'Roll out backend replicas',
+    Choices: [{ Variable: '$.rollout.done', BooleanEquals: true, Next: 'Next component' }],
+    Default: 'Roll out service replicas',
   },
   'Wait for operator deploy': {
     Type: 'Task',
@@ -154,9 +184,9 @@ export const UPGRADE_STATES: Record<string, StateEntry> = {
     memoryMb: 256,
     access: CONTROL_ONLY,
     idempotent: false,
-    callback: { timeoutSecondsPath: '$.config.deploy.deploy_timeout_secs' },
+    callback: { timeoutSecondsPath: '$.cursor.component.timeout_secs' },
     comment:
-      'Waits for POST /admin/upgrade/{id}/continue (SendTaskSuccess) or abort; rolls back after deploy_timeout_secs.',
+      "Waits for POST /admin/upgrade/{id}/continue (SendTaskSuccess) or abort; rolls back after the service's deploy_timeout_secs.",
     parameters: callbackPayload,
     resultPath: '$.deployment',
     catch: ROLLBACK,
@@ -173,7 +203,7 @@ export const UPGRADE_STATES: Record<string, StateEntry> = {
         Next: "Migrate records to the operator's version",
       },
     ],
-    Default: 'Run post-checks',
+    Default: 'Next component',
   },
   "Migrate records to the operator's version": {
     Type: 'Task',
@@ -188,7 +218,13 @@ export const UPGRADE_STATES: Record<string, StateEntry> = {
       'The upgrade now targets the version the operator resumed on (recorded first); its stored records are migrated along the registered path.',
     resultPath: '$.config',
     catch: ROLLBACK,
-    next: 'Run post-checks',
+    next: 'Next component',
+  },
+  'Next component': {
+    Type: 'Pass',
+    Parameters: { 'index.$': 'States.MathAdd($.cursor.index, 1)' },
+    ResultPath: '$.cursor',
+    Next: 'Any component left?',
   },
   'Run post-checks': {
     Type: 'Task',
