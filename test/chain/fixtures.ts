@@ -4,6 +4,11 @@ import { dirname, join } from 'node:path';
 import { type ChainError, isChainError } from '../../shared/chain/chain-error.ts';
 import type { Settlement } from '../../shared/chain/settlement-types.ts';
 
+/** The committed builds of the AssemblyScript escrow contract. */
+export function escrowWasm(version: 1 | 2): Uint8Array {
+  return readFileSync(new URL(`../../contracts/escrow/build/escrow-v${version}.wasm`, import.meta.url));
+}
+
 /** The committed builds of the AssemblyScript settlement contract. */
 export function settlementWasm(version: 1 | 2): Uint8Array {
   return readFileSync(

@@ -1,13 +1,26 @@
 // The settlement contract's behaviour. Every handler takes the JSON the host passed in and
 // returns a JSON ContractResult: `{"ok": ...}` or `{"error": "..."}`. Expected failures are
 // returned as errors (never traps), so the host reports them as clean messages.
-import { buildVersion, CONTRACT_NAME, hasV2Features } from './build-info';
-import { addr_validate } from './env';
-import { addOverflows, Fields, isU64, parseU64 } from './fields';
+
+import { addOverflows, Fields } from '../../common/assembly/fields';
 // biome-ignore lint/style/useImportType: AssemblyScript has no type-only imports
-import { JsonKind, JsonValue, parseJson, quote } from './json';
-import { readRegionString, stringToRegion } from './region';
-import { compareSemver, parseSemver } from './semver';
+import { JsonKind, JsonValue, parseJson, quote } from '../../common/assembly/json';
+// biome-ignore lint/style/useImportType: AssemblyScript has no type-only imports
+import {
+  BlockEnv,
+  checkAddress,
+  checkId,
+  errorResult,
+  QueryOutcome,
+  queryError,
+  queryOk,
+  ResponseBuilder,
+  readEnv,
+  readSender,
+  readVariant,
+} from '../../common/assembly/message';
+import { migrationVersionProblem } from '../../common/assembly/semver';
+import { buildVersion, CONTRACT_NAME, hasV2Features } from './build-info';
 import {
   Config,
   insertId,
@@ -30,109 +43,7 @@ import {
 
 const DEFAULT_LIMIT: u64 = 30;
 const MAX_LIMIT: u64 = 100;
-const MAX_ID_LENGTH: i32 = 128;
 const MAX_BPS: u64 = 10000;
-const NANOS_PER_SECOND: u64 = 1_000_000_000;
-
-/** What an entry point needs from `env`: block height and time (seconds). */
-class BlockEnv {
-  height: u64 = 0;
-  time: u64 = 0;
-  error: string = '';
-}
-
-function memberOf(value: JsonValue | null, key: string): JsonValue | null {
-  return value === null ? null : value.get(key);
-}
-
-function readEnv(json: string): BlockEnv {
-  const env = new BlockEnv();
-  const parsed = parseJson(json);
-  const block = memberOf(parsed.value, 'block');
-  const time = memberOf(block, 'time');
-  const height = memberOf(block, 'height');
-  if (time === null || !isU64(time.text) || height === null || !isU64(height.text)) {
-    env.error = 'Invalid env: expected block.time (nanoseconds) and block.height';
-    return env;
-  }
-  env.time = parseU64(time.text) / NANOS_PER_SECOND;
-  env.height = parseU64(height.text);
-  return env;
-}
-
-function readSender(json: string): string | null {
-  const sender = memberOf(parseJson(json).value, 'sender');
-  if (sender === null || sender.kind !== JsonKind.String) return null;
-  return sender.text;
-}
-
-export function errorResult(message: string): string {
-  return `{"error":${quote(message)}}`;
-}
-
-/** A successful `Response` with attributes and no messages, events or data. */
-class ResponseBuilder {
-  attributes: string[] = [];
-
-  add(key: string, value: string): ResponseBuilder {
-    this.attributes.push(`{"key":${quote(key)},"value":${quote(value)}}`);
-    return this;
-  }
-
-  result(): string {
-    return `{"ok":{"messages":[],"attributes":[${this.attributes.join(',')}],"events":[],"data":null}}`;
-  }
-}
-
-/** A message of the form `{"<name>": <body>}` (or `"<name>"`). */
-class Variant {
-  name: string = '';
-  body: JsonValue | null = null;
-  error: string = '';
-}
-
-function readVariant(json: string, what: string): Variant {
-  const variant = new Variant();
-  const parsed = parseJson(json);
-  const root = parsed.value;
-  if (root === null) {
-    variant.error = `Invalid ${what}: ${parsed.error}`;
-  } else if (root.kind === JsonKind.String) {
-    variant.name = root.text;
-  } else if (root.kind === JsonKind.Object && root.keys.length === 1) {
-    variant.name = root.keys[0];
-    variant.body = root.items[0];
-  } else {
-    variant.error = `Invalid ${what}: expected an object with exactly one key naming the message`;
-  }
-  return variant;
-}
-
-/** Settlement ids: 1-128 characters from A-Z a-z 0-9 - _ . : */
-function checkId(id: string): string {
-  if (id.length === 0 || id.length > MAX_ID_LENGTH) {
-    return `Invalid settlement id: must be 1 to ${MAX_ID_LENGTH.toString()} characters long`;
-  }
-  for (let i = 0; i < id.length; i++) {
-    const c = id.charCodeAt(i);
-    const ok =
-      (c >= 48 && c <= 57) ||
-      (c >= 65 && c <= 90) ||
-      (c >= 97 && c <= 122) ||
-      c === 45 ||
-      c === 95 ||
-      c === 46 ||
-      c === 58;
-    if (!ok) return `Invalid settlement id '${id}': only letters, digits and - _ . : are allowed`;
-  }
-  return '';
-}
-
-function checkAddress(field: string, address: string): string {
-  const failure = addr_validate(stringToRegion(address));
-  if (failure === 0) return '';
-  return `Invalid ${field} address '${address}': ${readRegionString(failure)}`;
-}
 
 /** Optional config values, from `instantiate` or the migrate message's `new_config`. */
 class ConfigUpdate {
@@ -240,7 +151,7 @@ function createSettlement(env: BlockEnv, sender: string, body: JsonValue | null)
   const timeoutSeconds = fields.requiredU64('timeout_seconds');
   const amount = fields.optionalUint128('amount');
   if (!fields.finish()) return errorResult(fields.error);
-  const idFailure = checkId(id);
+  const idFailure = checkId(id, 'settlement');
   if (idFailure.length > 0) return errorResult(idFailure);
   if (loadSettlement(id) !== null) return errorResult(`Settlement already exists: ${id}`);
   if (addOverflows(env.time, timeoutSeconds))
@@ -313,24 +224,6 @@ function extendTimeout(sender: string, config: Config, body: JsonValue | null): 
 
 // ---------------------------------------------------------------------------------------
 // query
-
-/** A query's JSON answer, or an error. */
-export class QueryOutcome {
-  json: string = '';
-  error: string = '';
-}
-
-function queryError(message: string): QueryOutcome {
-  const outcome = new QueryOutcome();
-  outcome.error = message;
-  return outcome;
-}
-
-function queryOk(json: string): QueryOutcome {
-  const outcome = new QueryOutcome();
-  outcome.json = json;
-  return outcome;
-}
 
 export function query(envJson: string, msgJson: string): QueryOutcome {
   const env = readEnv(envJson);
@@ -498,33 +391,14 @@ export function migrate(envJson: string, msgJson: string): string {
   const rollback = fields.optionalBool('rollback', false);
   const configValue = fields.member('config');
   if (!fields.finish()) return errorResult(fields.error);
-  const newVersion = parseSemver(newVersionText);
-  if (newVersion === null) {
-    return errorResult(`Invalid migrate message: new_version '${newVersionText}' is not MAJOR.MINOR.PATCH`);
-  }
   const options = readMigrationOptions(configValue);
   if (options.error.length > 0) return errorResult(options.error);
 
   const config = loadConfig();
   if (config === null) return errorResult('Contract is not instantiated: no config found');
   const previousVersion = config.version;
-  const current = parseSemver(previousVersion);
-  if (current === null) return errorResult(`Stored version '${previousVersion}' is not MAJOR.MINOR.PATCH`);
-  const order = compareSemver(newVersion, current);
-  if (!rollback && order <= 0) {
-    return errorResult(
-      'Version ' +
-        newVersionText +
-        ' is not newer than the current version ' +
-        previousVersion +
-        ' (a rollback migration must set "rollback": true)',
-    );
-  }
-  if (rollback && order > 0) {
-    return errorResult(
-      `Rollback to version ${newVersionText} refused: it is newer than the current version ${previousVersion}`,
-    );
-  }
+  const versionProblem = migrationVersionProblem(newVersionText, previousVersion, rollback);
+  if (versionProblem.length > 0) return errorResult(versionProblem);
 
   const ids = loadInflightIds();
   if (ids.length > 0 && !options.preserveInflight) {

@@ -28,3 +28,20 @@ export function compareSemver(a: Semver, b: Semver): i32 {
   if (a.patch !== b.patch) return a.patch < b.patch ? -1 : 1;
   return 0;
 }
+
+/**
+ * Whether a migration may move the stored version to `next`: newer unless it is a rollback, not newer when it is.
+ * Returns the error message, or '' when allowed.
+ */
+export function migrationVersionProblem(next: string, stored: string, rollback: bool): string {
+  const newVersion = parseSemver(next);
+  if (newVersion === null) return `Invalid migrate message: new_version '${next}' is not MAJOR.MINOR.PATCH`;
+  const current = parseSemver(stored);
+  if (current === null) return `Stored version '${stored}' is not MAJOR.MINOR.PATCH`;
+  const order = compareSemver(newVersion, current);
+  if (!rollback && order <= 0)
+    return `Version ${next} is not newer than the current version ${stored} (a rollback migration must set "rollback": true)`;
+  if (rollback && order > 0)
+    return `Rollback to version ${next} refused: it is newer than the current version ${stored}`;
+  return '';
+}

@@ -1,36 +1,36 @@
 #!/usr/bin/env node
-// Builds the settlement contract (AssemblyScript -> CosmWasm wasm) in its two versions.
+// Builds the contracts (AssemblyScript -> CosmWasm wasm), each in its two versions: the
+// settlement contract and the escrow contract, which share contracts/common/assembly.
 //
-//   node contracts/settlement/build.mjs          build build/settlement-v{1,2}.wasm and build/SHA256SUMS
-//   node contracts/settlement/build.mjs --check  rebuild in a temp dir; exit 1 unless the bytes equal the committed files
+//   node contracts/build.mjs          build <name>/build/<name>-v{1,2}.wasm and <name>/build/SHA256SUMS
+//   node contracts/build.mjs --check  rebuild in a temp dir; exit 1 unless the bytes equal the committed files
 //
 // The compiler is pinned (assemblyscript 0.28.20) and so are its flags, so a build is
 // byte-for-byte reproducible. Each output is also checked against the CosmWasm VM's static
 // rules (see checkWasm): supported imports only, the required exports, exactly one memory
 // without a maximum, at most one bounded table, and no floating-point instructions.
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import asc from 'assemblyscript/asc';
 
-const CONTRACT_DIR = dirname(fileURLToPath(import.meta.url));
-const BUILD_DIR = join(CONTRACT_DIR, 'build');
+const CONTRACTS_DIR = dirname(fileURLToPath(import.meta.url));
 const ASC_VERSION = '0.28.20';
 
-/** The two builds: one source, told its major version by a compile-time constant. */
-const VERSIONS = [
-  { file: 'settlement-v1.wasm', major: 1 },
-  { file: 'settlement-v2.wasm', major: 2 },
-];
+/** The contracts, each built in two versions from one source, told its major version by a compile-time constant. */
+const CONTRACTS = ['settlement', 'escrow'];
+const MAJORS = [1, 2];
+const buildDir = (name) => join(CONTRACTS_DIR, name, 'build');
+const fileOf = (name, major) => `${name}-v${major}.wasm`;
 
-/** Pinned compiler flags (paths are relative to CONTRACT_DIR). */
-function ascFlags(major) {
+/** Pinned compiler flags (paths are relative to CONTRACTS_DIR). */
+function ascFlags(name, major) {
   return [
-    'assembly/index.ts',
+    `${name}/assembly/index.ts`,
     '--baseDir',
-    CONTRACT_DIR,
+    CONTRACTS_DIR,
     '--outFile',
     'out.wasm',
     '--textFile',
@@ -41,9 +41,9 @@ function ascFlags(major) {
     '--disable',
     'sign-extension,nontrapping-f2i,bulk-memory,mutable-globals',
     '--use',
-    'abort=assembly/region/contractAbort',
+    'abort=common/assembly/region/contractAbort',
     '--use',
-    `SETTLEMENT_MAJOR=${major}`,
+    `CONTRACT_MAJOR=${major}`,
     '--noColors',
   ];
 }
@@ -74,10 +74,10 @@ const REQUIRED_EXPORTS = [
   'migrate',
 ];
 
-async function compile(major) {
+async function compile(name, major) {
   const outputs = new Map();
   const stderr = [];
-  const { error } = await asc.main(ascFlags(major), {
+  const { error } = await asc.main(ascFlags(name, major), {
     writeFile: (name, contents) => {
       outputs.set(name, contents);
     },
@@ -89,13 +89,13 @@ async function compile(major) {
       },
     },
   });
-  if (error) throw new Error(`asc failed for v${major}: ${error.message}\n${stderr.join('')}`);
+  if (error) throw new Error(`asc failed for ${name} v${major}: ${error.message}\n${stderr.join('')}`);
   const wasm = outputs.get('out.wasm');
   const wat = outputs.get('out.wat');
   if (!(wasm instanceof Uint8Array) || typeof wat !== 'string') {
-    throw new Error(`asc produced no output for v${major}`);
+    throw new Error(`asc produced no output for ${name} v${major}`);
   }
-  checkWasm(`v${major}`, wasm, wat);
+  checkWasm(`${name} v${major}`, wasm, wat);
   return wasm;
 }
 
@@ -128,10 +128,11 @@ function checkWasm(name, wasm, wat) {
 
 const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
 
-async function buildAll(outDir) {
+async function buildAll(name, outDir) {
   const lines = [];
-  for (const { file, major } of VERSIONS) {
-    const wasm = await compile(major);
+  for (const major of MAJORS) {
+    const file = fileOf(name, major);
+    const wasm = await compile(name, major);
     await writeFile(join(outDir, file), wasm);
     lines.push(`${sha256(wasm)}  ${file}`);
     console.log(`${file}  ${wasm.byteLength} bytes  sha256 ${sha256(wasm)}`);
@@ -149,27 +150,33 @@ async function readOrNull(path) {
 
 async function main() {
   const installed = JSON.parse(
-    await readFile(join(CONTRACT_DIR, '../../node_modules/assemblyscript/package.json'), 'utf8'),
+    await readFile(join(CONTRACTS_DIR, '../node_modules/assemblyscript/package.json'), 'utf8'),
   ).version;
   if (installed !== ASC_VERSION) {
     throw new Error(`assemblyscript ${ASC_VERSION} is pinned, found ${installed}: outputs would differ`);
   }
   if (!process.argv.includes('--check')) {
-    await buildAll(BUILD_DIR);
+    for (const name of CONTRACTS) {
+      await mkdir(buildDir(name), { recursive: true });
+      await buildAll(name, buildDir(name));
+    }
     return 0;
   }
-  const temp = await mkdtemp(join(tmpdir(), 'settlement-build-'));
+  const temp = await mkdtemp(join(tmpdir(), 'contracts-build-'));
   try {
-    await buildAll(temp);
     let differ = 0;
-    for (const file of [...VERSIONS.map((v) => v.file), 'SHA256SUMS']) {
-      const committed = await readOrNull(join(BUILD_DIR, file));
-      const rebuilt = await readFile(join(temp, file));
-      if (committed === null || !committed.equals(rebuilt)) {
-        differ++;
-        console.error(
-          `MISMATCH ${file}: the committed file differs from a fresh build (run build.mjs and commit)`,
-        );
+    for (const name of CONTRACTS) {
+      await mkdir(join(temp, name), { recursive: true });
+      await buildAll(name, join(temp, name));
+      for (const file of [...MAJORS.map((m) => fileOf(name, m)), 'SHA256SUMS']) {
+        const committed = await readOrNull(join(buildDir(name), file));
+        const rebuilt = await readFile(join(temp, name, file));
+        if (committed === null || !committed.equals(rebuilt)) {
+          differ++;
+          console.error(
+            `MISMATCH ${name}/build/${file}: the committed file differs from a fresh build (run contracts/build.mjs and commit)`,
+          );
+        }
       }
     }
     if (differ > 0) return 1;

@@ -1,0 +1,470 @@
+// The escrow contract's behaviour: each intent's locked user funds and solver bond, released
+// to the solver or refunded to the user, paged queries of what is locked and of each solver's
+// bond, and a migrate that preserves, refunds or extends stuck escrows. Expected failures are
+// returned as errors (never traps), as in the settlement contract.
+import { addOverflows, Fields } from '../../common/assembly/fields';
+// biome-ignore lint/style/useImportType: AssemblyScript has no type-only imports
+import { JsonKind, JsonValue, parseJson, quote } from '../../common/assembly/json';
+// biome-ignore lint/style/useImportType: AssemblyScript has no type-only imports
+import {
+  BlockEnv,
+  checkAddress,
+  checkId,
+  errorResult,
+  QueryOutcome,
+  queryError,
+  queryOk,
+  ResponseBuilder,
+  readEnv,
+  readSender,
+  readVariant,
+} from '../../common/assembly/message';
+import { migrationVersionProblem } from '../../common/assembly/semver';
+import { buildVersion, CONTRACT_NAME, hasV2Features } from './build-info';
+import { addDecimal } from './decimal';
+import {
+  Config,
+  Escrow,
+  insertId,
+  loadConfig,
+  loadEscrow,
+  loadLockedIds,
+  loadMigrationInfo,
+  MigrationInfo,
+  removeId,
+  STATUS_LOCKED,
+  STATUS_REFUNDED,
+  STATUS_RELEASED,
+  saveConfig,
+  saveEscrow,
+  saveLockedIds,
+  saveMigrationInfo,
+  searchIds,
+} from './state';
+
+const DEFAULT_LIMIT: u64 = 30;
+const MAX_LIMIT: u64 = 100;
+
+/** Optional config values, from `instantiate` or the migrate message's `new_config`. */
+class ConfigUpdate {
+  admin: string | null = null;
+  settlement_contract: string | null = null;
+  denom: string | null = null;
+}
+
+function readConfigUpdate(fields: Fields): ConfigUpdate {
+  const update = new ConfigUpdate();
+  update.admin = fields.optionalString('admin');
+  update.settlement_contract = fields.optionalString('settlement_contract');
+  update.denom = fields.optionalString('denom');
+  return update;
+}
+
+function checkConfigUpdate(update: ConfigUpdate): string {
+  const admin = update.admin;
+  if (admin !== null) {
+    const failure = checkAddress('admin', admin);
+    if (failure.length > 0) return failure;
+  }
+  const settlement = update.settlement_contract;
+  if (settlement !== null) {
+    const failure = checkAddress('settlement_contract', settlement);
+    if (failure.length > 0) return failure;
+  }
+  const denom = update.denom;
+  if (denom !== null && (denom.length < 3 || denom.length > 128))
+    return 'Invalid denom: must be 3 to 128 characters';
+  return '';
+}
+
+function applyConfigUpdate(config: Config, update: ConfigUpdate): void {
+  const admin = update.admin;
+  if (admin !== null) config.admin = admin;
+  const settlement = update.settlement_contract;
+  if (settlement !== null) config.settlement_contract = settlement;
+  const denom = update.denom;
+  if (denom !== null) config.denom = denom;
+}
+
+// ---------------------------------------------------------------------------------------
+// instantiate and execute
+
+export function instantiate(envJson: string, infoJson: string, msgJson: string): string {
+  const env = readEnv(envJson);
+  if (env.error.length > 0) return errorResult(env.error);
+  const sender = readSender(infoJson);
+  if (sender === null) return errorResult('Invalid info: expected a sender');
+  const parsed = parseJson(msgJson);
+  if (parsed.value === null) return errorResult(`Invalid instantiate message: ${parsed.error}`);
+  const fields = new Fields(parsed.value, 'instantiate message');
+  const update = readConfigUpdate(fields);
+  if (!fields.finish()) return errorResult(fields.error);
+  const failure = checkConfigUpdate(update);
+  if (failure.length > 0) return errorResult(failure);
+  const config = new Config();
+  config.admin = sender;
+  config.version = buildVersion();
+  applyConfigUpdate(config, update);
+  saveConfig(config, CONTRACT_NAME);
+  saveLockedIds([] as string[]);
+  return new ResponseBuilder()
+    .add('action', 'instantiate')
+    .add('admin', config.admin)
+    .add('version', config.version)
+    .result();
+}
+
+export function execute(envJson: string, infoJson: string, msgJson: string): string {
+  const env = readEnv(envJson);
+  if (env.error.length > 0) return errorResult(env.error);
+  const sender = readSender(infoJson);
+  if (sender === null) return errorResult('Invalid info: expected a sender');
+  const config = loadConfig();
+  if (config === null) return errorResult('Contract is not instantiated: no config found');
+  const message = readVariant(msgJson, 'execute message');
+  if (message.error.length > 0) return errorResult(message.error);
+  if (message.name === 'lock') return lock(env, sender, message.body);
+  if (message.name === 'release') return close(sender, config, message.body, 'release', STATUS_RELEASED);
+  if (message.name === 'refund') return close(sender, config, message.body, 'refund', STATUS_REFUNDED);
+  if (message.name === 'extend_timeout') return extendTimeout(sender, config, message.body);
+  return errorResult(
+    `Unknown execute message '${message.name}': expected one of lock, release, refund, extend_timeout`,
+  );
+}
+
+function lock(env: BlockEnv, sender: string, body: JsonValue | null): string {
+  const fields = new Fields(body, 'lock');
+  const id = fields.requiredString('id');
+  const user = fields.requiredString('user');
+  const solver = fields.requiredString('solver');
+  const userAmount = fields.optionalUint128('user_amount');
+  const solverBond = fields.optionalUint128('solver_bond');
+  const timeoutSeconds = fields.requiredU64('timeout_seconds');
+  if (!fields.finish()) return errorResult(fields.error);
+  if (userAmount === null) return errorResult("Invalid lock: missing field 'user_amount'");
+  if (solverBond === null) return errorResult("Invalid lock: missing field 'solver_bond'");
+  const idFailure = checkId(id, 'escrow');
+  if (idFailure.length > 0) return errorResult(idFailure);
+  const userFailure = checkAddress('user', user);
+  if (userFailure.length > 0) return errorResult(userFailure);
+  const solverFailure = checkAddress('solver', solver);
+  if (solverFailure.length > 0) return errorResult(solverFailure);
+  if (loadEscrow(id) !== null) return errorResult(`Escrow already exists: ${id}`);
+  if (addOverflows(env.time, timeoutSeconds)) return errorResult('Invalid lock: timeout_seconds too large');
+  const escrow = new Escrow();
+  escrow.id = id;
+  escrow.creator = sender;
+  escrow.user = user;
+  escrow.solver = solver;
+  escrow.user_amount = userAmount;
+  escrow.solver_bond = solverBond;
+  escrow.status = STATUS_LOCKED;
+  escrow.created_at = env.time;
+  escrow.timeout_at = env.time + timeoutSeconds;
+  saveEscrow(escrow);
+  const ids = loadLockedIds();
+  insertId(ids, id);
+  saveLockedIds(ids);
+  return new ResponseBuilder()
+    .add('action', 'lock')
+    .add('id', id)
+    .add('timeout_at', escrow.timeout_at.toString())
+    .result();
+}
+
+/** `release` (the funds go to the solver) or `refund` (back to the user): the creator or the admin, once. */
+function close(
+  sender: string,
+  config: Config,
+  body: JsonValue | null,
+  action: string,
+  status: string,
+): string {
+  const fields = new Fields(body, action);
+  const id = fields.requiredString('id');
+  if (!fields.finish()) return errorResult(fields.error);
+  const escrow = loadEscrow(id);
+  if (escrow === null) return errorResult(`Escrow not found: ${id}`);
+  if (escrow.status !== STATUS_LOCKED)
+    return errorResult(`Escrow ${id} is not locked (status: ${escrow.status})`);
+  if (sender !== escrow.creator && sender !== config.admin)
+    return errorResult(`Unauthorized: only the creator or the admin can ${action} escrow ${id}`);
+  escrow.status = status;
+  saveEscrow(escrow);
+  const ids = loadLockedIds();
+  removeId(ids, id);
+  saveLockedIds(ids);
+  return new ResponseBuilder()
+    .add('action', action)
+    .add('id', id)
+    .add('to', status === STATUS_RELEASED ? escrow.solver : escrow.user)
+    .result();
+}
+
+function extendTimeout(sender: string, config: Config, body: JsonValue | null): string {
+  const fields = new Fields(body, 'extend_timeout');
+  const id = fields.requiredString('id');
+  const additional = fields.requiredU64('additional_seconds');
+  if (!fields.finish()) return errorResult(fields.error);
+  if (sender !== config.admin) return errorResult('Unauthorized: only the admin can extend timeouts');
+  if (additional === 0)
+    return errorResult('Invalid extend_timeout: additional_seconds must be greater than zero');
+  const escrow = loadEscrow(id);
+  if (escrow === null) return errorResult(`Escrow not found: ${id}`);
+  if (escrow.status !== STATUS_LOCKED)
+    return errorResult(`Escrow ${id} is not locked (status: ${escrow.status})`);
+  if (addOverflows(escrow.timeout_at, additional))
+    return errorResult('Invalid extend_timeout: additional_seconds too large');
+  escrow.timeout_at += additional;
+  saveEscrow(escrow);
+  return new ResponseBuilder()
+    .add('action', 'extend_timeout')
+    .add('id', id)
+    .add('timeout_at', escrow.timeout_at.toString())
+    .result();
+}
+
+// ---------------------------------------------------------------------------------------
+// query
+
+export function query(envJson: string, msgJson: string): QueryOutcome {
+  const env = readEnv(envJson);
+  if (env.error.length > 0) return queryError(env.error);
+  const message = readVariant(msgJson, 'query message');
+  if (message.error.length > 0) return queryError(message.error);
+  const config = loadConfig();
+  if (config === null) return queryError('Contract is not instantiated: no config found');
+  if (message.name === 'config') return queryConfig(config, message.body);
+  if (message.name === 'escrow') return queryEscrow(message.body);
+  if (message.name === 'locked_escrows') return queryLocked(message.body, env, false);
+  if (message.name === 'solver_bonds') return querySolverBonds(message.body);
+  if (message.name === 'migration_info') return queryMigrationInfo(config, message.body);
+  if (hasV2Features() && message.name === 'stuck_escrows') return queryLocked(message.body, env, true);
+  const known = hasV2Features()
+    ? 'config, escrow, locked_escrows, solver_bonds, migration_info, stuck_escrows'
+    : 'config, escrow, locked_escrows, solver_bonds, migration_info';
+  return queryError(`Unknown query '${message.name}': expected one of ${known}`);
+}
+
+function queryConfig(config: Config, body: JsonValue | null): QueryOutcome {
+  const fields = new Fields(body, 'config query');
+  if (!fields.finish()) return queryError(fields.error);
+  const writer = config.writer(CONTRACT_NAME);
+  if (hasV2Features()) writer.raw('features', '["stuck_escrows_query"]');
+  return queryOk(writer.toString());
+}
+
+function queryEscrow(body: JsonValue | null): QueryOutcome {
+  const fields = new Fields(body, 'escrow query');
+  const id = fields.requiredString('id');
+  if (!fields.finish()) return queryError(fields.error);
+  const escrow = loadEscrow(id);
+  if (escrow === null) return queryError(`Escrow not found: ${id}`);
+  return queryOk(escrow.toJson());
+}
+
+function mustLoad(id: string): Escrow {
+  const escrow = loadEscrow(id);
+  if (escrow === null) throw new Error(`locked index names a missing escrow: ${id}`);
+  return escrow;
+}
+
+/** `locked_escrows` (and, in v2, `stuck_escrows`): a page ordered by id after `start_after`, and the total count. */
+function queryLocked(body: JsonValue | null, env: BlockEnv, stuckOnly: bool): QueryOutcome {
+  const fields = new Fields(body, stuckOnly ? 'stuck_escrows query' : 'locked_escrows query');
+  const startAfter = fields.optionalString('start_after');
+  let limit = fields.optionalU64('limit', DEFAULT_LIMIT);
+  if (!fields.finish()) return queryError(fields.error);
+  if (limit > MAX_LIMIT) limit = MAX_LIMIT;
+  const ids = loadLockedIds();
+  const page: string[] = [];
+  let count: u64 = 0;
+  for (let i = 0; i < ids.length; i++) {
+    const escrow = mustLoad(ids[i]);
+    if (stuckOnly && escrow.timeout_at > env.time) continue;
+    count++;
+    if (startAfter !== null && escrow.id <= startAfter) continue;
+    if (<u64>page.length < limit) page.push(escrow.toJson());
+  }
+  return queryOk(`{"escrows":[${page.join(',')}],"count":${count.toString()}}`);
+}
+
+/** Each solver's bond over its locked escrows (sum and count), ordered by solver address, paged after `start_after`. */
+function querySolverBonds(body: JsonValue | null): QueryOutcome {
+  const fields = new Fields(body, 'solver_bonds query');
+  const startAfter = fields.optionalString('start_after');
+  let limit = fields.optionalU64('limit', DEFAULT_LIMIT);
+  if (!fields.finish()) return queryError(fields.error);
+  if (limit > MAX_LIMIT) limit = MAX_LIMIT;
+  const solvers: string[] = [];
+  const amounts = new Map<string, string>();
+  const counts = new Map<string, u64>();
+  const ids = loadLockedIds();
+  for (let i = 0; i < ids.length; i++) {
+    const escrow = mustLoad(ids[i]);
+    const solver = escrow.solver;
+    if (!amounts.has(solver)) {
+      insertId(solvers, solver);
+      amounts.set(solver, '0');
+      counts.set(solver, 0);
+    }
+    amounts.set(solver, addDecimal(amounts.get(solver), escrow.solver_bond));
+    counts.set(solver, counts.get(solver) + 1);
+  }
+  const page: string[] = [];
+  let at = startAfter === null ? 0 : searchIds(solvers, startAfter, false);
+  while (at < solvers.length && <u64>page.length < limit) {
+    const solver = solvers[at];
+    page.push(
+      `{"solver":${quote(solver)},"amount":${quote(amounts.get(solver))},"escrows":${counts.get(solver).toString()}}`,
+    );
+    at++;
+  }
+  return queryOk(`{"bonds":[${page.join(',')}],"count":${solvers.length.toString()}}`);
+}
+
+/** Before the first migration: current_version is the config's version, the rest null. */
+function queryMigrationInfo(config: Config, body: JsonValue | null): QueryOutcome {
+  const fields = new Fields(body, 'migration_info query');
+  if (!fields.finish()) return queryError(fields.error);
+  const info = loadMigrationInfo();
+  if (info !== null) return queryOk(info.toJson());
+  return queryOk(
+    `{"previous_version":null,"current_version":${quote(config.version)},"migrated_at":null,"preserved_inflight_count":null}`,
+  );
+}
+
+// ---------------------------------------------------------------------------------------
+// migrate
+
+const STUCK_PRESERVE: i32 = 0;
+const STUCK_REFUND: i32 = 1;
+const STUCK_EXTEND_TIMEOUT: i32 = 2;
+
+class MigrationOptions {
+  preserveInflight: bool = true;
+  stuckAction: i32 = STUCK_PRESERVE;
+  stuckExtendSeconds: u64 = 0;
+  extendAllSeconds: u64 = 0;
+  update: ConfigUpdate = new ConfigUpdate();
+  error: string = '';
+}
+
+function readStuckAction(options: MigrationOptions, action: JsonValue): void {
+  if (action.kind === JsonKind.String && action.text === 'preserve') {
+    options.stuckAction = STUCK_PRESERVE;
+  } else if (action.kind === JsonKind.String && action.text === 'refund') {
+    options.stuckAction = STUCK_REFUND;
+  } else if (
+    action.kind === JsonKind.Object &&
+    action.keys.length === 1 &&
+    action.keys[0] === 'extend_timeout'
+  ) {
+    const extend = new Fields(action.items[0], 'stuck_escrow_action extend_timeout');
+    options.stuckAction = STUCK_EXTEND_TIMEOUT;
+    options.stuckExtendSeconds = extend.requiredU64('additional_seconds');
+    if (!extend.finish()) options.error = extend.error;
+  } else {
+    options.error =
+      'Invalid stuck_escrow_action: expected "preserve", "refund" or {"extend_timeout": {"additional_seconds": <seconds>}}';
+  }
+}
+
+function readMigrationOptions(value: JsonValue | null): MigrationOptions {
+  const options = new MigrationOptions();
+  if (value === null) return options;
+  const fields = new Fields(value, 'migrate message config');
+  options.preserveInflight = fields.optionalBool('preserve_inflight', true);
+  const action = fields.member('stuck_escrow_action');
+  options.extendAllSeconds = fields.optionalU64('extend_timeout_secs', 0);
+  const newConfig = fields.member('new_config');
+  if (!fields.finish()) {
+    options.error = fields.error;
+    return options;
+  }
+  if (action !== null) readStuckAction(options, action);
+  if (options.error.length === 0 && newConfig !== null) {
+    const updateFields = new Fields(newConfig, 'new_config');
+    options.update = readConfigUpdate(updateFields);
+    if (!updateFields.finish()) options.error = updateFields.error;
+    else options.error = checkConfigUpdate(options.update);
+  }
+  return options;
+}
+
+export function migrate(envJson: string, msgJson: string): string {
+  const env = readEnv(envJson);
+  if (env.error.length > 0) return errorResult(env.error);
+  const parsed = parseJson(msgJson);
+  if (parsed.value === null) return errorResult(`Invalid migrate message: ${parsed.error}`);
+  const fields = new Fields(parsed.value, 'migrate message');
+  const newVersionText = fields.requiredString('new_version');
+  const rollback = fields.optionalBool('rollback', false);
+  const configValue = fields.member('config');
+  if (!fields.finish()) return errorResult(fields.error);
+  const options = readMigrationOptions(configValue);
+  if (options.error.length > 0) return errorResult(options.error);
+  const config = loadConfig();
+  if (config === null) return errorResult('Contract is not instantiated: no config found');
+  const previousVersion = config.version;
+  const versionProblem = migrationVersionProblem(newVersionText, previousVersion, rollback);
+  if (versionProblem.length > 0) return errorResult(versionProblem);
+  const ids = loadLockedIds();
+  if (ids.length > 0 && !options.preserveInflight)
+    return errorResult(
+      `Locked escrows exist: ${ids.length.toString()} escrows must be released or refunded before migration`,
+    );
+
+  // Work out every change first, so that an overflow fails before anything is written.
+  const changed: Escrow[] = [];
+  const stillLocked: string[] = [];
+  let stuck = 0;
+  let refunded = 0;
+  for (let i = 0; i < ids.length; i++) {
+    const escrow = mustLoad(ids[i]);
+    let isChanged = false;
+    if (escrow.timeout_at <= env.time) {
+      stuck++;
+      if (options.stuckAction === STUCK_REFUND) {
+        escrow.status = STATUS_REFUNDED;
+        refunded++;
+        changed.push(escrow);
+        continue;
+      }
+      if (options.stuckAction === STUCK_EXTEND_TIMEOUT) {
+        if (addOverflows(escrow.timeout_at, options.stuckExtendSeconds))
+          return errorResult(`Cannot extend the timeout of escrow ${escrow.id}: overflow`);
+        escrow.timeout_at += options.stuckExtendSeconds;
+        isChanged = options.stuckExtendSeconds > 0;
+      }
+    }
+    if (options.extendAllSeconds > 0) {
+      if (addOverflows(escrow.timeout_at, options.extendAllSeconds))
+        return errorResult(`Cannot extend the timeout of escrow ${escrow.id}: overflow`);
+      escrow.timeout_at += options.extendAllSeconds;
+      isChanged = true;
+    }
+    if (isChanged) changed.push(escrow);
+    stillLocked.push(escrow.id);
+  }
+  for (let i = 0; i < changed.length; i++) saveEscrow(changed[i]);
+  if (refunded > 0) saveLockedIds(stillLocked);
+  applyConfigUpdate(config, options.update);
+  config.version = newVersionText;
+  saveConfig(config, CONTRACT_NAME);
+  const info = new MigrationInfo();
+  info.previous_version = previousVersion;
+  info.current_version = newVersionText;
+  info.migrated_at = env.time;
+  info.preserved_inflight_count = <u64>stillLocked.length;
+  saveMigrationInfo(info);
+  return new ResponseBuilder()
+    .add('action', 'migrate')
+    .add('from_version', previousVersion)
+    .add('to_version', newVersionText)
+    .add('rollback', rollback ? 'true' : 'false')
+    .add('preserved_inflight', stillLocked.length.toString())
+    .add('stuck', stuck.toString())
+    .add('refunded', refunded.toString())
+    .result();
+}
