@@ -18,16 +18,17 @@ afterEach(async () => {
   sys = undefined;
 });
 
-const allOn = (version: string, code: (s: WholeSystem) => number) => (s: WholeSystem) => ({
-  contracts: {
-    settlement: { code: code(s), version, inflight: s.inflight.settlement },
-    escrow: { code: code(s), version, inflight: s.inflight.escrow },
-  },
-  replicas: {
-    orchestrator: { 'replica-1': version, 'replica-2': version },
-    relayer: { 'replica-1': version, 'replica-2': version },
-  },
-});
+const allOn =
+  (version: string, code: (c: WholeSystem['contracts']['escrow']) => number) => (s: WholeSystem) => ({
+    contracts: {
+      settlement: { code: code(s.contracts.settlement), version, inflight: s.inflight.settlement },
+      escrow: { code: code(s.contracts.escrow), version, inflight: s.inflight.escrow },
+    },
+    replicas: {
+      orchestrator: { 'replica-1': version, 'replica-2': version },
+      relayer: { 'replica-1': version, 'replica-2': version },
+    },
+  });
 
 /** What each "Roll back changed components" step undid, in order. */
 const undone = (steps: { name: string; detail: Record<string, unknown> | null }[]) =>
@@ -44,7 +45,7 @@ describe('one upgrade of the whole system', () => {
     api = await startTestApi({}, undefined, { overrides: { chain: () => chain } });
     const run = await runUpgrade(api, wholeSystemRequest(sys));
     expect(run.upgrade.state, String(run.upgrade.error)).toBe('succeeded');
-    expect(await whereItStands(sys)).toEqual(allOn('2.0.0', (s) => s.contracts.settlement.v2)(sys));
+    expect(await whereItStands(sys)).toEqual(allOn('2.0.0', (c) => c.v2)(sys));
     const names = run.steps.map((s) => s.name);
     const at = (n: string) => names.indexOf(n);
     for (const n of [
@@ -74,7 +75,12 @@ describe('one upgrade of the whole system', () => {
     ]);
     const checkpoint = (await api.admin('GET', `/admin/checkpoints/${run.upgrade.checkpoint_id as string}`))
       .body;
-    expect(checkpoint.record_counts).toMatchObject({ contract_configs: 2, inflight_settlements: 5 });
+    expect(checkpoint.record_counts).toMatchObject({
+      contract_configs: 2,
+      inflight_settlements: 3,
+      escrow_states: 2,
+      solver_bond_states: 1,
+    });
   });
 
   type Failure = {
@@ -131,7 +137,7 @@ describe('one upgrade of the whole system', () => {
     const run = await runUpgrade(api, f.request(sys));
     expect(run.upgrade.state, String(run.upgrade.error)).toBe('rolled_back');
     expect(undone(run.steps as never)).toEqual(f.undone);
-    expect(await whereItStands(sys)).toEqual(allOn('1.0.0', (s) => s.contracts.settlement.v1)(sys));
+    expect(await whereItStands(sys)).toEqual(allOn('1.0.0', (c) => c.v1)(sys));
     const status = (await api.admin('GET', '/admin/upgrade/status')).body;
     const changed = new Set(f.undone.map((u) => u.replace(/^contract /, '').split(' ')[0]));
     for (const c of status.components as { name: string; state: string }[])

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { startSampleBackend } from '../../local/sample-backend.ts';
 import { SimulatedChain } from '../../shared/adapters/chain/simulated-chain.ts';
-import { settlementWasm } from '../chain/fixtures.ts';
+import { escrowWasm, OTHER, settlementWasm } from '../chain/fixtures.ts';
 
 /**
  * The intent-settlement system of seed 000 on a simulated chain (cw-simulate) and local replicas: the settlement
- * contract with inflight settlements, a second contract beside it, and two backend services. What one upgrade that
+ * contract with inflight settlements, the escrow contract with locked escrows, and two backend services. What one upgrade that
  * moves all of them needs: its request, and a read of where every part stands.
  */
 export interface WholeSystem {
@@ -28,26 +28,45 @@ export async function startWholeSystem(
 ): Promise<WholeSystem> {
   const chain = SimulatedChain.create();
   const admin = await chain.signerAddress();
-  const v1 = (await chain.upload(settlementWasm(1))).codeId;
-  const v2 = (await chain.upload(settlementWasm(2))).codeId;
   const inflight = { settlement: ['s-1', 's-2', 's-3'], escrow: ['e-1', 'e-2'] };
-  const instantiate = async (label: string, ids: string[]) => {
-    const { address } = await chain.instantiate(v1, {}, label, { admin });
-    for (const id of ids)
-      await chain.execute(address, {
-        create_settlement: {
-          id,
-          user_funds_locked: true,
-          solver_funds_locked: true,
-          timeout_seconds: 3600,
-          amount: '1000',
-        },
-      });
-    return { address, v1, v2, checksum: sha(settlementWasm(2)) };
-  };
+  const code = async (wasm: (v: 1 | 2) => Uint8Array) => ({
+    v1: (await chain.upload(wasm(1))).codeId,
+    v2: (await chain.upload(wasm(2))).codeId,
+    checksum: sha(wasm(2)),
+  });
+  const settlementCode = await code(settlementWasm);
+  const escrowCode = await code(escrowWasm);
+  const settlement = await chain.instantiate(settlementCode.v1, {}, 'settlement', { admin });
+  for (const id of inflight.settlement)
+    await chain.execute(settlement.address, {
+      create_settlement: {
+        id,
+        user_funds_locked: true,
+        solver_funds_locked: true,
+        timeout_seconds: 3600,
+        amount: '1000',
+      },
+    });
+  const escrow = await chain.instantiate(
+    escrowCode.v1,
+    { settlement_contract: settlement.address },
+    'escrow',
+    { admin },
+  );
+  for (const id of inflight.escrow)
+    await chain.execute(escrow.address, {
+      lock: {
+        id,
+        user: admin,
+        solver: OTHER.solver,
+        user_amount: '1000',
+        solver_bond: '250',
+        timeout_seconds: 3600,
+      },
+    });
   const contracts = {
-    settlement: await instantiate('settlement', inflight.settlement),
-    escrow: await instantiate('escrow', inflight.escrow),
+    settlement: { address: settlement.address, ...settlementCode },
+    escrow: { address: escrow.address, ...escrowCode },
   };
   const services = {
     orchestrator: await startSampleBackend({
@@ -111,14 +130,12 @@ export async function whereItStands(sys: WholeSystem) {
   for (const [name, c] of Object.entries(sys.contracts)) {
     const info = await sys.chain.contractInfo(c.address);
     const config = await sys.chain.query<{ version: string }>(c.address, { config: {} });
-    const page = await sys.chain.query<{ settlements: { id: string }[] }>(c.address, {
-      inflight_settlements: { limit: 100 },
-    });
-    contracts[name] = {
-      code: info.codeId,
-      version: config.version,
-      inflight: page.settlements.map((s) => s.id),
-    };
+    const page = await sys.chain.query<{ settlements?: { id: string }[]; escrows?: { id: string }[] }>(
+      c.address,
+      name === 'escrow' ? { locked_escrows: { limit: 100 } } : { inflight_settlements: { limit: 100 } },
+    );
+    const entries = page.settlements ?? page.escrows ?? [];
+    contracts[name] = { code: info.codeId, version: config.version, inflight: entries.map((x) => x.id) };
   }
   const replicas = Object.fromEntries(Object.entries(sys.services).map(([name, s]) => [name, s.versions()]));
   return { contracts, replicas };
