@@ -68,19 +68,34 @@ say(
 );
 
 const c = stack.contracts;
-const contract = JSON.stringify({
-  address: c.settlement,
-  new_code_id: c.v2CodeId,
-  expected_checksum: c.v2Checksum,
-  migrate_msg: {
-    new_version: '2.0.0',
-    config: { preserve_inflight: true, stuck_settlement_action: 'preserve' },
+const contracts = JSON.stringify([
+  {
+    name: 'escrow',
+    address: c.escrow,
+    new_code_id: c.escrowV2CodeId,
+    expected_checksum: c.escrowV2Checksum,
+    migrate_msg: {
+      new_version: '2.0.0',
+      config: { preserve_inflight: true, stuck_escrow_action: 'preserve' },
+    },
   },
-});
-say('contract upgrade (settlement v1 -> v2, inflight settlements preserved and verified):');
+  {
+    name: 'settlement',
+    address: c.settlement,
+    new_code_id: c.v2CodeId,
+    expected_checksum: c.v2Checksum,
+    migrate_msg: {
+      new_version: '2.0.0',
+      config: { preserve_inflight: true, stuck_settlement_action: 'preserve' },
+    },
+  },
+]);
+say(
+  'contract upgrade (escrow, then settlement, v1 -> v2; locked escrows and inflight settlements preserved and verified):',
+);
 say(
   `curl -s -XPOST ${stack.url}/admin/upgrade/start -H "Authorization: Bearer ${stack.tokens.admin}" ` +
-    `-H 'Content-Type: application/json' -d '{"target_version":"2.0.0","reason":"settlement v2","contract":${contract}}'`,
+    `-H 'Content-Type: application/json' -d '{"target_version":"2.0.0","reason":"contracts v2","contracts":${contracts}}'`,
 );
 
 // SAMPLE_BACKEND=3 runs three replicas of a sample backend (SAMPLE_BACKEND_FAIL=replica-2 makes one fail its health
@@ -104,5 +119,10 @@ if (backend) {
   say(
     `curl -s -XPOST ${stack.url}/admin/upgrade/start -H "Authorization: Bearer ${stack.tokens.admin}" ` +
       `-H 'Content-Type: application/json' -d '{"target_version":"2.0.0","reason":"rolling deploy","deploy":${deploy}}'`,
+  );
+  say('the whole system (both contracts, then the backend) in one upgrade:');
+  say(
+    `curl -s -XPOST ${stack.url}/admin/upgrade/start -H "Authorization: Bearer ${stack.tokens.admin}" ` +
+      `-H 'Content-Type: application/json' -d '{"target_version":"2.0.0","reason":"whole system","contracts":${contracts},"services":[{"name":"backend","deploy":${deploy}}]}'`,
   );
 }

@@ -5,8 +5,9 @@ import { SimulatedChain } from '../../shared/adapters/chain/simulated-chain.ts';
 import type { ChainPort } from '../../shared/chain/chain-port.ts';
 import { crashPoint } from '../workflow/crash-hook.ts';
 
-const wasm = (version: 1 | 2) =>
-  readFileSync(join(import.meta.dirname, `../../contracts/settlement/build/settlement-v${version}.wasm`));
+const wasm = (version: 1 | 2, name: 'settlement' | 'escrow' = 'settlement') =>
+  readFileSync(join(import.meta.dirname, `../../contracts/${name}/build/${name}-v${version}.wasm`));
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 /** What the embedded runtime deployed on its simulated chain, for the operator's first contract upgrade. */
 export interface LocalContracts {
@@ -14,12 +15,51 @@ export interface LocalContracts {
   readonly v1CodeId: number;
   readonly v2CodeId: number;
   readonly v2Checksum: string;
+  /** The escrow contract beside it (absent in data folders made before it existed: added at the next start). */
+  readonly escrow?: string;
+  readonly escrowV1CodeId?: number;
+  readonly escrowV2CodeId?: number;
+  readonly escrowV2Checksum?: string;
+}
+
+type Sim = Awaited<ReturnType<typeof SimulatedChain.create>>;
+
+/** Escrow v1 with three locked escrows (two solvers), and v2 uploaded, ready to migrate. */
+async function addEscrow(sim: Sim, settlement: string) {
+  const admin = await sim.signerAddress();
+  const v1 = await sim.upload(wasm(1, 'escrow'));
+  const v2 = await sim.upload(wasm(2, 'escrow'));
+  const { address } = await sim.instantiate(v1.codeId, { settlement_contract: settlement }, 'escrow', {
+    admin,
+  });
+  const solvers = [
+    'wasm1qgpqyqszqgpqyqszqgpqyqszqgpqyqszftkw0p',
+    'wasm1qvpsxqcrqvpsxqcrqvpsxqcrqvpsxqcrgmh09q',
+  ];
+  for (const [i, id] of ['demo-escrow-1', 'demo-escrow-2', 'demo-escrow-3'].entries())
+    await sim.execute(address, {
+      lock: {
+        id,
+        user: admin,
+        solver: solvers[i % 2],
+        user_amount: '1000',
+        solver_bond: '250',
+        timeout_seconds: 86_400,
+      },
+    });
+  return {
+    escrow: address,
+    escrowV1CodeId: v1.codeId,
+    escrowV2CodeId: v2.codeId,
+    escrowV2Checksum: sha256(wasm(2, 'escrow')),
+  };
 }
 
 /**
  * The embedded runtime's chain: the CosmWasm VM of cw-simulate, saved as JSON in the data folder after every
  * change (so a restart keeps contracts and settlements). A new data folder gets the settlement contract v1 with
- * three inflight settlements, and v2 uploaded, ready to migrate.
+ * three inflight settlements and the escrow contract v1 with three locked escrows, each with v2 uploaded, ready to
+ * migrate.
  */
 export async function startLocalChain(
   dataDir: string,
@@ -57,8 +97,11 @@ export async function startLocalChain(
       settlement: address,
       v1CodeId: v1.codeId,
       v2CodeId: v2.codeId,
-      v2Checksum: createHash('sha256').update(wasm(2)).digest('hex'),
+      v2Checksum: sha256(wasm(2)),
     };
+  }
+  if (!contracts.escrow) {
+    contracts = { ...contracts, ...(await addEscrow(sim, contracts.settlement)) };
     await persist();
     writeFileSync(metaFile, `${JSON.stringify(contracts, null, 2)}\n`);
   }
