@@ -22,6 +22,10 @@ export interface CrashPhase {
   readonly bake?: 'ok' | 'trips';
   /** A maintenance upgrade (no target_version, no contract): it waits for the operator on the running version. */
   readonly maintenance?: boolean;
+  /** The whole system: the escrow and settlement contracts, then two services (orchestrator: 2 replicas, relayer: 1). */
+  readonly whole?: boolean;
+  /** While the stack is down, the first replica is put back on 1.0.0 (restarted on the old image, say). */
+  readonly replicaBack?: boolean;
 }
 
 const APPROVAL_ENV = {
@@ -73,6 +77,8 @@ export interface CrashOutcome {
   readonly expectedIds: string[];
   readonly updatesLost: string[];
   readonly contract: { codeId: number; version: string; expectedCodeId: number };
+  /** The escrow contract, when the upgrade moved it too. */
+  readonly escrow: { codeId: number; version: string; expectedCodeId: number } | null;
   readonly replicaVersions: string[];
   /** From the crash to the first 201 on POST /intents. */
   readonly refusedMs: number;
@@ -134,6 +140,46 @@ async function afterRestart(s: StackProcess, crashAt: number) {
   return { status, refusedMs, first: first ?? status };
 }
 
+/** The whole-system sections: both contracts (escrow first), then the backend's replicas as two services. */
+function wholeSystem(contracts: LocalContracts, targets: readonly unknown[]) {
+  const migrate_msg = { new_version: '2.0.0', config: { preserve_inflight: true } };
+  return {
+    contract: undefined,
+    contracts: [
+      {
+        name: 'escrow',
+        address: contracts.escrow,
+        new_code_id: contracts.escrowV2CodeId,
+        expected_checksum: contracts.escrowV2Checksum,
+        migrate_msg,
+      },
+      {
+        name: 'settlement',
+        address: contracts.settlement,
+        new_code_id: contracts.v2CodeId,
+        expected_checksum: contracts.v2Checksum,
+        migrate_msg,
+      },
+    ],
+    services: [
+      { name: 'orchestrator', deploy: { mode: 'hooks', targets: targets.slice(0, 2), max_parallel: 2 } },
+      { name: 'relayer', deploy: { mode: 'hooks', targets: targets.slice(2) } },
+    ],
+  };
+}
+
+/** A replica restarted on the old version while the control plane was down (its deploy hook, called by hand). */
+async function putBack(target: unknown): Promise<void> {
+  const t = target as { deploy_url: string; version_url: string };
+  await fetch(t.deploy_url, { method: 'POST', body: JSON.stringify({ version: '1.0.0' }) });
+  for (let i = 0; i < 50; i++) {
+    const { version } = (await (await fetch(t.version_url)).json()) as { version: string };
+    if (version === '1.0.0') return;
+    await sleep(100);
+  }
+  throw new Error('the replica did not go back to 1.0.0');
+}
+
 async function readChain(dataDir: string, address: string) {
   const { SimulatedChain } = await import('../../shared/adapters/chain/simulated-chain.ts');
   const { contractVersion } = await import('../../shared/upgrade/contract/contract-queries.ts');
@@ -173,7 +219,7 @@ const release = () => {
 
 async function crashOnce(phase: CrashPhase, signal: 'SIGKILL' | 'SIGTERM'): Promise<CrashOutcome> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ucp-crash-'));
-  const backend = phase.deploy === 'hooks' ? await startBackend() : null;
+  const backend = phase.deploy === 'hooks' || phase.whole ? await startBackend() : null;
   let stack: StackProcess | null = null;
   try {
     const policy = phase.approved ? APPROVAL_ENV : {};
@@ -219,6 +265,7 @@ async function crashOnce(phase: CrashPhase, signal: 'SIGKILL' | 'SIGTERM'): Prom
             },
           },
           ...(deploy ? { deploy } : {}),
+          ...(phase.whole ? wholeSystem(contracts, backend?.targets ?? []) : {}),
           ...(phase.bake
             ? {
                 bake: {
@@ -245,6 +292,7 @@ async function crashOnce(phase: CrashPhase, signal: 'SIGKILL' | 'SIGTERM'): Prom
     let log = stack.output();
     if (!exit) stack.kill();
     if (phase.lose) rmSync(join(dataDir, 'executions'), { recursive: true, force: true });
+    if (phase.replicaBack) await putBack(backend?.targets[0]);
     // The default version cache (10 s): the stamp must come from the fence gate, not from the cache.
     stack = await startStack(dataDir, policy);
     const { status, refusedMs, first } = await afterRestart(stack, crashAt);
@@ -266,6 +314,7 @@ async function crashOnce(phase: CrashPhase, signal: 'SIGKILL' | 'SIGTERM'): Prom
     await ended;
     stack = null;
     const contract = await readChain(dataDir, contracts.settlement);
+    const escrow = phase.whole && contracts.escrow ? await readChain(dataDir, contracts.escrow) : null;
     const version = String(drain.version);
     return {
       crashed,
@@ -285,6 +334,10 @@ async function crashOnce(phase: CrashPhase, signal: 'SIGKILL' | 'SIGTERM'): Prom
       contract: {
         ...contract,
         expectedCodeId: version === '2.0.0' ? contracts.v2CodeId : contracts.v1CodeId,
+      },
+      escrow: escrow && {
+        ...escrow,
+        expectedCodeId: (version === '2.0.0' ? contracts.escrowV2CodeId : contracts.escrowV1CodeId) ?? -1,
       },
       replicaVersions,
       refusedMs,

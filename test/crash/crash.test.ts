@@ -65,6 +65,28 @@ const PHASES: CrashPhase[] = [
     expect: 'succeeded',
   },
   {
+    name: "between the two contracts' migrations (whole system)",
+    at: 'Migrate contract:after',
+    whole: true,
+    expect: 'succeeded',
+  },
+  {
+    name: 'between two services (whole system)',
+    at: 'Roll out service replicas:after',
+    whole: true,
+    killOnly: true, // SIGTERM stops at the same state boundary
+    expect: 'succeeded',
+  },
+  {
+    name: 'during the bake after a rollout, a replica restarted on the old version meanwhile',
+    at: 'Bake on target version:after',
+    whole: true,
+    bake: 'ok',
+    replicaBack: true,
+    killOnly: true,
+    expect: 'rolled_back',
+  },
+  {
     name: 'reversing migrations after a bake tripped',
     at: 'Reverse migrations:during',
     duringMs: 20,
@@ -130,6 +152,7 @@ describe.concurrent('a crash of the local stack', () => {
       expect(r.intentVersions, context).toEqual([version]);
       expect(r.updatesLost, context).toEqual([]);
       expect(r.contract, context).toMatchObject({ codeId: r.contract.expectedCodeId, version });
+      if (r.escrow) expect(r.escrow, context).toMatchObject({ codeId: r.escrow.expectedCodeId, version });
       for (const v of r.replicaVersions) expect(v, context).toBe(version);
       expect(r.refusedMs, context).toBeGreaterThan(0);
       // Never a stale "running": a running upgrade after a restart says it was resumed (or is recovering).
