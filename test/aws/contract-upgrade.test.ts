@@ -3,7 +3,7 @@ import { type ChainRpc, startChainRpc } from '../../local/engines/chain-rpc/rpc-
 import { CosmjsChain } from '../../shared/adapters/chain/cosmjs-chain.ts';
 import { SimulatedChain, sha256Hex } from '../../shared/adapters/chain/simulated-chain.ts';
 import type { Settlement } from '../../shared/chain/settlement-types.ts';
-import { PRESERVING_MIGRATE, settlementWasm } from '../chain/fixtures.ts';
+import { escrowWasm, OTHER, PRESERVING_MIGRATE, settlementWasm } from '../chain/fixtures.ts';
 import { AwsHarness, cloudAssembly } from './harness.ts';
 import { readApp } from './template.ts';
 
@@ -23,6 +23,8 @@ let sim: SimulatedChain;
 let admin: string;
 let v1: number;
 let v2: number;
+let escrowV1: number;
+let escrowV2: number;
 
 beforeAll(async () => {
   sim = SimulatedChain.create({ chainId: CHAIN_ID });
@@ -33,6 +35,8 @@ beforeAll(async () => {
   ).signerAddress();
   v1 = (await sim.upload(settlementWasm(1))).codeId;
   v2 = (await sim.upload(settlementWasm(2))).codeId;
+  escrowV1 = (await sim.upload(escrowWasm(1))).codeId;
+  escrowV2 = (await sim.upload(escrowWasm(2))).codeId;
   const secretArn = readApp(cloudAssembly()).data.secretArn;
   aws = await AwsHarness.start(
     inject('dynamoEndpoint'),
@@ -67,11 +71,37 @@ async function settlementContract(ids: string[]): Promise<string> {
   return address;
 }
 
+/** The escrow contract on code v1 (admin: the Tasks' signer), holding locked escrows. */
+async function escrowContract(ids: string[]): Promise<string> {
+  const { address } = await sim.instantiate(escrowV1, {}, 'escrow', { admin });
+  for (const id of ids)
+    await sim.execute(address, {
+      lock: {
+        id,
+        user: admin,
+        solver: OTHER.solver,
+        user_amount: '10',
+        solver_bond: '5',
+        timeout_seconds: 3600,
+      },
+    });
+  return address;
+}
+
+const settlementSection = (address: string, extra: Record<string, unknown> = {}) => ({
+  address,
+  new_code_id: v2,
+  expected_checksum: sha256Hex(settlementWasm(2)),
+  migrate_msg: PRESERVING_MIGRATE,
+  ...extra,
+});
+
 async function upgrade(
   target: string,
   address: string,
   extra: Record<string, unknown> = {},
   during?: (id: string) => Promise<void>,
+  sections: Record<string, unknown> = { contract: settlementSection(address, extra) },
 ) {
   const started = await api('POST', '/admin/upgrade/start', {
     target_version: target,
@@ -79,13 +109,7 @@ async function upgrade(
     poll_interval_secs: 1,
     rollback_retry_delay_secs: 0,
     override_min_interval_reason: 'harness',
-    contract: {
-      address,
-      new_code_id: v2,
-      expected_checksum: sha256Hex(settlementWasm(2)),
-      migrate_msg: PRESERVING_MIGRATE,
-      ...extra,
-    },
+    ...sections,
   });
   expect(started.status, JSON.stringify(started.body)).toBe(202);
   await during?.(started.body.upgrade_id as string);
@@ -97,7 +121,47 @@ async function upgrade(
   return { execution, ...detail };
 }
 
+/** Both contracts, escrow first: what the whole-system upgrade migrates. */
+const bothContracts = (
+  escrow: string,
+  settlement: string,
+  settlementExtra: Record<string, unknown> = {},
+) => ({
+  contracts: [
+    {
+      name: 'escrow',
+      address: escrow,
+      new_code_id: escrowV2,
+      expected_checksum: sha256Hex(escrowWasm(2)),
+      migrate_msg: { new_version: '2.0.0', config: { preserve_inflight: true } },
+    },
+    { name: 'settlement', ...settlementSection(settlement, settlementExtra) },
+  ],
+});
+
 describe('the contract upgrade under AWS rules (chain Task bundles over CometBFT RPC)', () => {
+  it('two contracts: a failure at the second rolls back both, newest first, through the Task bundles', async () => {
+    const escrow = await escrowContract(['e-1', 'e-2']);
+    const address = await settlementContract(['w-1']);
+    const run = await upgrade(
+      '2.0.0',
+      address,
+      {},
+      undefined,
+      bothContracts(escrow, address, { expected_version: '2.0.9' }),
+    );
+    expect(run.upgrade.state, JSON.stringify(run.upgrade.error)).toBe('rolled_back');
+    expect((await sim.contractInfo(escrow)).codeId).toBe(escrowV1);
+    expect((await sim.contractInfo(address)).codeId).toBe(v1);
+    expect(
+      run.steps
+        .filter((s) => s.name === 'Roll back changed components' && s.detail?.done === false)
+        .map((s) => s.detail?.contract),
+    ).toEqual(['settlement', 'escrow']);
+    expect(await sim.query(escrow, { locked_escrows: {} })).toMatchObject({ count: 2 });
+    expect(denials()).toEqual([]);
+  }, 120_000);
+
   it('a failed verification after the migrate rolls the contract back to v1 through the Task bundles', async () => {
     const address = await settlementContract(['r-1', 'r-2']);
     const before = await Promise.all(
@@ -158,12 +222,14 @@ describe('the contract upgrade under AWS rules (chain Task bundles over CometBFT
     expect(denials()).toEqual([]);
   }, 120_000);
 
-  it('migrates the settlement contract with its inflight settlements preserved, signed by the secret key', async () => {
+  it('migrates the escrow and the settlement contract in one upgrade, each verified, signed by the secret key', async () => {
+    const escrow = await escrowContract(['e-3']);
     const address = await settlementContract(['s-1', 's-2', 's-3']);
-    const run = await upgrade('2.0.0', address);
+    const run = await upgrade('2.0.0', address, {}, undefined, bothContracts(escrow, address));
     expect(run.execution.status, JSON.stringify(run.upgrade)).toBe('SUCCEEDED');
     expect(run.upgrade.state).toBe('succeeded');
     expect((await sim.contractInfo(address)).codeId).toBe(v2);
+    expect((await sim.contractInfo(escrow)).codeId).toBe(escrowV2);
     expect(await sim.query(address, { migration_info: {} })).toMatchObject({
       current_version: '2.0.0',
       preserved_inflight_count: 3,
@@ -172,7 +238,11 @@ describe('the contract upgrade under AWS rules (chain Task bundles over CometBFT
       code_id: v2,
       preserved: 3,
     });
-    // The migrate went through the node as a signed transaction from the admin's account.
+    expect(run.steps.find((s) => s.name === 'Migrate contract: escrow')?.detail).toMatchObject({
+      code_id: escrowV2,
+      preserved: 1,
+    });
+    // The migrates went through the node as signed transactions from the admin's account.
     expect(rpc.node.ledger.account(admin).sequence).toBeGreaterThan(0n);
     expect(denials()).toEqual([]);
   }, 120_000);
