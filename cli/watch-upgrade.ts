@@ -27,6 +27,21 @@ const WAITING_FOR_YOU: Record<string, (id: string, to: string) => string> = {
     `when the governance proposal has migrated the contract: ucp upgrade confirm-migration ${id} --tx-hash <hash>`,
 };
 
+const COMPONENT_MARK: Record<string, [string, Parameters<typeof paint>[1]]> = {
+  pending: ['·', 'dim'],
+  current: ['▶', 'yellow'],
+  done: ['✓', 'green'],
+  rolling_back: ['↩', 'yellow'],
+  rolled_back: ['↩', 'yellow'],
+  rollback_failed: ['✗', 'red'],
+};
+
+/** One contract or service of the upgrade: where it stands, in the status's words. */
+function componentLine(m: OutputMode, c: Body): string {
+  const [mark, colour] = COMPONENT_MARK[String(c.state)] ?? ['·', 'dim'];
+  return ` ${paint(m, colour, mark)} ${String(c.kind)} ${paint(m, 'bold', String(c.name))}  ${paint(m, 'dim', `${String(c.state)}: ${String(c.detail)}`)}`;
+}
+
 /** The steps taken so far with ✓ / ▶ / ✗ and durations (rollback steps included when taken), the current one bold. */
 export function upgradeFrame(m: OutputMode, detail: Body, status: Body | null, note = ''): string {
   const u = (detail.upgrade ?? {}) as Body;
@@ -49,6 +64,8 @@ export function upgradeFrame(m: OutputMode, detail: Body, status: Body | null, n
       ` ${mark} ${name}  ${paint(m, 'dim', took)}${s.cause ? `  ${paint(m, 'red', String(s.cause).slice(0, 100))}` : ''}`,
     );
   });
+  const components = (status?.components ?? []) as Body[];
+  if (components.length) lines.push('', ...components.map((c) => componentLine(m, c)));
   const drain = status?.drain_status as Body | undefined;
   if (drain && drain.mode === 'Draining') lines.push('', drainFrame(m, drain));
   const bake = status?.bake as Body | null | undefined;

@@ -44,11 +44,47 @@ export function renderUpgradeStatus(answer, execution) {
     ? `bake ${bake.state}${bake.state === 'baking' ? `, ${formatSecs(bake.seconds_left)} left` : ''}` +
       (bake.trigger ? ` (tripped by ${bake.trigger})` : '')
     : '';
+  renderComponents(s?.components ?? []);
   const live = LIVE.has(state);
   $('abort').dataset.ready = String(live && !s?.abort_requested);
   const waiting = execution?.status === 'RUNNING' && execution.current === 'Wait for operator deploy';
   $('continue').dataset.ready = String(live && waiting);
   refreshActions();
+}
+
+const COMPONENT_MARK = {
+  pending: '·',
+  current: '▶',
+  done: '✓',
+  rolling_back: '↩',
+  rolled_back: '↩',
+  rollback_failed: '✗',
+};
+
+/**
+ * The contracts and services the upgrade changes, in its order, above the workflow's graph: the graph's iterator
+ * states run once per component, and this strip says which one (done, current, pending, rolled back).
+ */
+function renderComponents(components) {
+  if (!changed('components', components)) return;
+  fill(
+    $('components'),
+    components.map((c) =>
+      h(
+        'li',
+        {
+          class: 'component-chip',
+          'data-component': c.name,
+          'data-kind': c.kind,
+          'data-state': c.state,
+          title: c.detail,
+        },
+        h('span', { class: 'chip-mark' }, COMPONENT_MARK[c.state] ?? '·'),
+        h('strong', {}, c.name),
+        h('span', { class: 'sub' }, ` ${c.kind}: ${c.detail}`),
+      ),
+    ),
+  );
 }
 
 /** The steps of the upgrade with when each started (from the upgrade's start) and how long it took. */

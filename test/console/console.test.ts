@@ -175,12 +175,19 @@ describe('the local console page, in Chromium', () => {
       target_version: '1.0.0',
       reason: 'manual deploy from the console',
       migrations: [],
-      deploy: { mode: 'manual', deploy_timeout_secs: 120, instructions: 'deploy the backend, then continue' },
+      services: [
+        {
+          name: 'relayer',
+          deploy: { mode: 'manual', deploy_timeout_secs: 120, instructions: 'deploy the relayer, then continue' },
+        },
+      ],
     });
     expect(await page.isDisabled('#continue')).toBe(true);
     await page.waitForSelector('g.state[data-state="Wait for operator deploy"][data-current="true"]', {
       timeout: 30_000,
     });
+    // The strip above the graph says which component the iterator is at.
+    await page.waitForSelector('#components li[data-component="relayer"][data-kind="service"][data-state="current"]');
     await page.waitForSelector('#continue:enabled');
     await page.click('#continue');
     await waitForText(page, '#confirm-text', new RegExp(`Continue upgrade ${up.id}`));
@@ -191,6 +198,7 @@ describe('the local console page, in Chromium', () => {
     await waitForText(page, '#upgrade-state', /^succeeded$/);
     expect(await page.isDisabled('#continue')).toBe(true);
     expect(await statusOf('Wait for operator deploy')).toBe('done');
+    await page.waitForSelector('#components li[data-component="relayer"][data-state="done"]');
   });
 
   it('pages the inflight list 50 at a time', async () => {
