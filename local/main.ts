@@ -98,31 +98,46 @@ say(
     `-H 'Content-Type: application/json' -d '{"target_version":"2.0.0","reason":"contracts v2","contracts":${contracts}}'`,
 );
 
-// SAMPLE_BACKEND=3 runs three replicas of a sample backend (SAMPLE_BACKEND_FAIL=replica-2 makes one fail its health
-// check after a deploy), so an upgrade with a "deploy" section shows a rolling deploy and, if wanted, its rollback.
+// SAMPLE_BACKEND=2 runs the seeds' three backend services (orchestrator, relayer, settlement-service), two replicas
+// each, as a process of their own with fixed ports (from SAMPLE_SERVICES_PORT, default 7400) and their state in the
+// data folder: like real services they outlive this process (a restart after kill -9 adopts them) and keep their
+// versions. SAMPLE_BACKEND_FAIL=relayer/relayer-2 makes one replica fail its health check after a deploy.
 const replicas = Number(process.env.SAMPLE_BACKEND ?? 0);
-const { startSampleBackend } = await import('./sample-backend.ts');
-const backend =
-  replicas > 0
-    ? await startSampleBackend({
-        replicas,
-        version: process.env.INITIAL_VERSION ?? '1.0.0',
-        faults: process.env.SAMPLE_BACKEND_FAIL
-          ? { [process.env.SAMPLE_BACKEND_FAIL]: 'unhealthy_after_deploy' }
-          : {},
-      })
-    : null;
-if (backend) {
-  stopBackend = backend.stop;
-  const deploy = JSON.stringify({ mode: 'hooks', targets: backend.targets });
-  say(`sample backend: ${replicas} replicas; a rolling upgrade:`);
+if (replicas > 0) {
+  const { startSampleServices } = await import('./sample-services/sample-services.ts');
+  const services = await startSampleServices({
+    dir: resolve(dataDir, 'services'),
+    basePort: Number(process.env.SAMPLE_SERVICES_PORT ?? 7400),
+    services: ['orchestrator', 'relayer', 'settlement-service'].map((n) => `${n}:${replicas}`).join(','),
+    version: process.env.INITIAL_VERSION ?? '1.0.0',
+  });
+  if (process.env.SAMPLE_BACKEND_FAIL)
+    await services.setFault(process.env.SAMPLE_BACKEND_FAIL, 'unhealthy_after_deploy');
+  // Stopped with this process only if this process started them: adopted ones keep running, as they were.
+  if (!services.adopted) stopBackend = services.stop;
+  else
+    stopBackend = async () =>
+      say(
+        `sample services left running (adopted): curl -XPOST http://127.0.0.1:${process.env.SAMPLE_SERVICES_PORT ?? 7400}/stop ends them`,
+      );
   say(
-    `curl -s -XPOST ${stack.url}/admin/upgrade/start -H "Authorization: Bearer ${stack.tokens.admin}" ` +
-      `-H 'Content-Type: application/json' -d '{"target_version":"2.0.0","reason":"rolling deploy","deploy":${deploy}}'`,
+    `sample services (${services.adopted ? 'adopted, already running' : `started, pid ${services.pid}`}): ` +
+      Object.entries(services.targets)
+        .map(([name, targets]) => `${name} ×${targets.length}`)
+        .join(', '),
   );
-  say('the whole system (both contracts, then the backend) in one upgrade:');
+  const section = Object.entries(services.targets).map(([name, targets]) => ({
+    name,
+    deploy: { mode: 'hooks', targets },
+  }));
+  say('a rolling upgrade of the relayer alone:');
   say(
     `curl -s -XPOST ${stack.url}/admin/upgrade/start -H "Authorization: Bearer ${stack.tokens.admin}" ` +
-      `-H 'Content-Type: application/json' -d '{"target_version":"2.0.0","reason":"whole system","contracts":${contracts},"services":[{"name":"backend","deploy":${deploy}}]}'`,
+      `-H 'Content-Type: application/json' -d '{"target_version":"2.0.0","reason":"relayer","services":${JSON.stringify(section.filter((x) => x.name === 'relayer'))}}'`,
+  );
+  say('the whole system (both contracts, then the three services) in one upgrade:');
+  say(
+    `curl -s -XPOST ${stack.url}/admin/upgrade/start -H "Authorization: Bearer ${stack.tokens.admin}" ` +
+      `-H 'Content-Type: application/json' -d '{"target_version":"2.0.0","reason":"whole system","contracts":${contracts},"services":${JSON.stringify(section)}}'`,
   );
 }
