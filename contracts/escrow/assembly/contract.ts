@@ -19,6 +19,13 @@ import {
   readSender,
   readVariant,
 } from '../../common/assembly/message';
+import {
+  planMigration,
+  queryMigrationInfo,
+  readMigrateMessage,
+  readStuckAction,
+  StuckAction,
+} from '../../common/assembly/migration';
 import { migrationVersionProblem } from '../../common/assembly/semver';
 import { buildVersion, CONTRACT_NAME, hasV2Features } from './build-info';
 import { addDecimal } from './decimal';
@@ -238,7 +245,7 @@ export function query(envJson: string, msgJson: string): QueryOutcome {
   if (message.name === 'escrow') return queryEscrow(message.body);
   if (message.name === 'locked_escrows') return queryLocked(message.body, env, false);
   if (message.name === 'solver_bonds') return querySolverBonds(message.body);
-  if (message.name === 'migration_info') return queryMigrationInfo(config, message.body);
+  if (message.name === 'migration_info') return queryMigrationInfo(config.version, message.body);
   if (hasV2Features() && message.name === 'stuck_escrows') return queryLocked(message.body, env, true);
   const known = hasV2Features()
     ? 'config, escrow, locked_escrows, solver_bonds, migration_info, stuck_escrows'
@@ -323,51 +330,15 @@ function querySolverBonds(body: JsonValue | null): QueryOutcome {
   return queryOk(`{"bonds":[${page.join(',')}],"count":${solvers.length.toString()}}`);
 }
 
-/** Before the first migration: current_version is the config's version, the rest null. */
-function queryMigrationInfo(config: Config, body: JsonValue | null): QueryOutcome {
-  const fields = new Fields(body, 'migration_info query');
-  if (!fields.finish()) return queryError(fields.error);
-  const info = loadMigrationInfo();
-  if (info !== null) return queryOk(info.toJson());
-  return queryOk(
-    `{"previous_version":null,"current_version":${quote(config.version)},"migrated_at":null,"preserved_inflight_count":null}`,
-  );
-}
-
 // ---------------------------------------------------------------------------------------
-// migrate
-
-const STUCK_PRESERVE: i32 = 0;
-const STUCK_REFUND: i32 = 1;
-const STUCK_EXTEND_TIMEOUT: i32 = 2;
+// migrate (the envelope, the stuck action and the plan: common/assembly/migration.ts)
 
 class MigrationOptions {
   preserveInflight: bool = true;
-  stuckAction: i32 = STUCK_PRESERVE;
-  stuckExtendSeconds: u64 = 0;
+  stuck: StuckAction = new StuckAction();
   extendAllSeconds: u64 = 0;
   update: ConfigUpdate = new ConfigUpdate();
   error: string = '';
-}
-
-function readStuckAction(options: MigrationOptions, action: JsonValue): void {
-  if (action.kind === JsonKind.String && action.text === 'preserve') {
-    options.stuckAction = STUCK_PRESERVE;
-  } else if (action.kind === JsonKind.String && action.text === 'refund') {
-    options.stuckAction = STUCK_REFUND;
-  } else if (
-    action.kind === JsonKind.Object &&
-    action.keys.length === 1 &&
-    action.keys[0] === 'extend_timeout'
-  ) {
-    const extend = new Fields(action.items[0], 'stuck_escrow_action extend_timeout');
-    options.stuckAction = STUCK_EXTEND_TIMEOUT;
-    options.stuckExtendSeconds = extend.requiredU64('additional_seconds');
-    if (!extend.finish()) options.error = extend.error;
-  } else {
-    options.error =
-      'Invalid stuck_escrow_action: expected "preserve", "refund" or {"extend_timeout": {"additional_seconds": <seconds>}}';
-  }
 }
 
 function readMigrationOptions(value: JsonValue | null): MigrationOptions {
@@ -382,89 +353,61 @@ function readMigrationOptions(value: JsonValue | null): MigrationOptions {
     options.error = fields.error;
     return options;
   }
-  if (action !== null) readStuckAction(options, action);
+  options.stuck = readStuckAction(action, 'stuck_escrow_action', ['refund']);
+  options.error = options.stuck.error;
   if (options.error.length === 0 && newConfig !== null) {
     const updateFields = new Fields(newConfig, 'new_config');
     options.update = readConfigUpdate(updateFields);
-    if (!updateFields.finish()) options.error = updateFields.error;
-    else options.error = checkConfigUpdate(options.update);
+    options.error = updateFields.finish() ? checkConfigUpdate(options.update) : updateFields.error;
   }
   return options;
 }
 
 export function migrate(envJson: string, msgJson: string): string {
-  const env = readEnv(envJson);
-  if (env.error.length > 0) return errorResult(env.error);
-  const parsed = parseJson(msgJson);
-  if (parsed.value === null) return errorResult(`Invalid migrate message: ${parsed.error}`);
-  const fields = new Fields(parsed.value, 'migrate message');
-  const newVersionText = fields.requiredString('new_version');
-  const rollback = fields.optionalBool('rollback', false);
-  const configValue = fields.member('config');
-  if (!fields.finish()) return errorResult(fields.error);
-  const options = readMigrationOptions(configValue);
+  const message = readMigrateMessage(envJson, msgJson);
+  if (message.error.length > 0) return errorResult(message.error);
+  const options = readMigrationOptions(message.config);
   if (options.error.length > 0) return errorResult(options.error);
   const config = loadConfig();
   if (config === null) return errorResult('Contract is not instantiated: no config found');
   const previousVersion = config.version;
-  const versionProblem = migrationVersionProblem(newVersionText, previousVersion, rollback);
+  const versionProblem = migrationVersionProblem(message.newVersion, previousVersion, message.rollback);
   if (versionProblem.length > 0) return errorResult(versionProblem);
   const ids = loadLockedIds();
   if (ids.length > 0 && !options.preserveInflight)
     return errorResult(
       `Locked escrows exist: ${ids.length.toString()} escrows must be released or refunded before migration`,
     );
+  const entries: Escrow[] = [];
+  for (let i = 0; i < ids.length; i++) entries.push(mustLoad(ids[i]));
+  const plan = planMigration<Escrow>(
+    entries,
+    message.env.time,
+    options.stuck,
+    options.extendAllSeconds,
+    STATUS_REFUNDED,
+    'escrow',
+  );
+  if (plan.error.length > 0) return errorResult(plan.error);
 
-  // Work out every change first, so that an overflow fails before anything is written.
-  const changed: Escrow[] = [];
-  const stillLocked: string[] = [];
-  let stuck = 0;
-  let refunded = 0;
-  for (let i = 0; i < ids.length; i++) {
-    const escrow = mustLoad(ids[i]);
-    let isChanged = false;
-    if (escrow.timeout_at <= env.time) {
-      stuck++;
-      if (options.stuckAction === STUCK_REFUND) {
-        escrow.status = STATUS_REFUNDED;
-        refunded++;
-        changed.push(escrow);
-        continue;
-      }
-      if (options.stuckAction === STUCK_EXTEND_TIMEOUT) {
-        if (addOverflows(escrow.timeout_at, options.stuckExtendSeconds))
-          return errorResult(`Cannot extend the timeout of escrow ${escrow.id}: overflow`);
-        escrow.timeout_at += options.stuckExtendSeconds;
-        isChanged = options.stuckExtendSeconds > 0;
-      }
-    }
-    if (options.extendAllSeconds > 0) {
-      if (addOverflows(escrow.timeout_at, options.extendAllSeconds))
-        return errorResult(`Cannot extend the timeout of escrow ${escrow.id}: overflow`);
-      escrow.timeout_at += options.extendAllSeconds;
-      isChanged = true;
-    }
-    if (isChanged) changed.push(escrow);
-    stillLocked.push(escrow.id);
-  }
-  for (let i = 0; i < changed.length; i++) saveEscrow(changed[i]);
-  if (refunded > 0) saveLockedIds(stillLocked);
+  for (let i = 0; i < plan.changed.length; i++) saveEscrow(plan.changed[i]);
+  if (plan.refunded > 0) saveLockedIds(plan.stillInflight);
   applyConfigUpdate(config, options.update);
-  config.version = newVersionText;
+  config.version = message.newVersion;
   saveConfig(config, CONTRACT_NAME);
   const info = new MigrationInfo();
   info.previous_version = previousVersion;
-  info.current_version = newVersionText;
-  info.migrated_at = env.time;
-  info.preserved_inflight_count = <u64>stillLocked.length;
+  info.current_version = message.newVersion;
+  info.migrated_at = message.env.time;
+  info.preserved_inflight_count = <u64>plan.stillInflight.length;
   saveMigrationInfo(info);
   return new ResponseBuilder()
     .add('action', 'migrate')
     .add('from_version', previousVersion)
-    .add('to_version', newVersionText)
-    .add('rollback', rollback ? 'true' : 'false')
-    .add('preserved_inflight', stillLocked.length.toString())
-    .add('stuck', stuck.toString())
-    .add('refunded', refunded.toString())
+    .add('to_version', message.newVersion)
+    .add('rollback', message.rollback ? 'true' : 'false')
+    .add('preserved_inflight', plan.stillInflight.length.toString())
+    .add('stuck', plan.stuck.toString())
+    .add('refunded', plan.refunded.toString())
     .result();
 }

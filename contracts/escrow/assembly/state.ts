@@ -1,6 +1,7 @@
 // The escrow contract's state: config, escrows keyed by id and the sorted index of locked
 // ids; the migration record and the index helpers are common/assembly/records.ts.
 import { ObjectWriter } from '../../common/assembly/json';
+import { TimedEntry } from '../../common/assembly/migration';
 import { checkStored, loadIds, saveContractInfo, saveIds, storedFields } from '../../common/assembly/records';
 import { readString, writeString } from '../../common/assembly/storage';
 
@@ -39,18 +40,14 @@ export class Config {
 }
 
 /** One intent's locked funds: the user's amount and the solver's bond, until released or refunded. */
-export class Escrow {
-  id: string = '';
+export class Escrow extends TimedEntry {
   creator: string = '';
   user: string = '';
   solver: string = '';
   user_amount: string = '0';
   solver_bond: string = '0';
-  status: string = STATUS_LOCKED;
   /** Block time, seconds. */
   created_at: u64 = 0;
-  /** Seconds; the escrow is stuck once block time reaches it while still locked. */
-  timeout_at: u64 = 0;
 
   toJson(): string {
     return new ObjectWriter()

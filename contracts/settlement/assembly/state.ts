@@ -1,6 +1,7 @@
 // The contract's state: config, settlements keyed by id, the sorted index of inflight
 // ids, and (common/assembly/records.ts) the record of the last migration.
 import { ObjectWriter } from '../../common/assembly/json';
+import { TimedEntry } from '../../common/assembly/migration';
 import { checkStored, loadIds, saveContractInfo, saveIds, storedFields } from '../../common/assembly/records';
 import { readString, writeString } from '../../common/assembly/storage';
 
@@ -39,17 +40,13 @@ export class Config {
   }
 }
 
-export class Settlement {
-  id: string = '';
+export class Settlement extends TimedEntry {
   creator: string = '';
   user_funds_locked: bool = false;
   solver_funds_locked: bool = false;
   amount: string | null = null;
-  status: string = STATUS_INFLIGHT;
   /** Block time, seconds. */
   created_at: u64 = 0;
-  /** Seconds; the settlement is stuck once block time reaches it while still inflight. */
-  timeout_at: u64 = 0;
 
   toJson(): string {
     return new ObjectWriter()
