@@ -1,5 +1,5 @@
 import { rollBackNextComponent } from './components/roll-back-components.ts';
-import { clientFor, replicasOf, withReplica } from './deploy/deployment-record.ts';
+import { clientFor, emptyDeployment, replicasOf, withReplica } from './deploy/deployment-record.ts';
 import { startedRecord } from './deploy/rollout.ts';
 import type { ReplicaRecord } from './deploy-spec.ts';
 import { recordPatch, writeRecord } from './record-patch.ts';
@@ -59,15 +59,7 @@ async function recordReplicasFoundOnTarget(svc: UpgradeServices, record: Upgrade
         cause: 'found on the target version by recovery',
       };
       dep = {
-        ...(dep ?? {
-          requested_by: record.requested_by,
-          replicas: [],
-          rollback: [],
-          continued_by: null,
-          waiting_since: null,
-          task_token: null,
-          smoke_test: null,
-        }),
+        ...(dep ?? emptyDeployment(record.requested_by)),
         replicas: withReplica(dep?.replicas ?? [], r),
       };
     }

@@ -12,7 +12,8 @@ import { httpReplicaClient } from './replica-client.ts';
 /** Hooks mode of a service's deploy section. */
 export type Hooks = Extract<ServiceSpec['deploy'], { mode: 'hooks' }>;
 
-const emptyRecord = (requestedBy: string): DeploymentRecord => ({
+/** The deployment record before anything was deployed. */
+export const emptyDeployment = (requestedBy: string): DeploymentRecord => ({
   requested_by: requestedBy,
   replicas: [],
   rollback: [],
@@ -27,7 +28,7 @@ export async function deploymentOf(svc: UpgradeServices, s: WorkflowState): Prom
   const record = await svc.upgrades.get(s.upgrade_id);
   return (
     (record?.deployment as DeploymentRecord | null | undefined) ??
-    emptyRecord(record?.requested_by ?? 'unknown')
+    emptyDeployment(record?.requested_by ?? 'unknown')
   );
 }
 
