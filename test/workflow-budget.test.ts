@@ -121,6 +121,9 @@ describe('workflow budgets, worst case the inputs allow', () => {
       L.max_rollback_attempts * (taskSecs(task('Roll back to checkpoint')) + L.rollback_retry_delay_secs);
     expect(total).toBeLessThan(WORKFLOW.executionTimeoutSecs);
     expect(WORKFLOW.executionTimeoutSecs).toBeLessThanOrEqual(365 * 86_400);
+    console.log(
+      `worst-case duration: ${(total / 86_400).toFixed(2)} days of ${WORKFLOW.executionTimeoutSecs / 86_400} (components ${COMPONENTS}, replicas ${L.replica_targets})`,
+    );
   });
 
   it('the components budget is held by the schema: one second more is refused', () => {

@@ -178,7 +178,11 @@ describe('the local console page, in Chromium', () => {
       services: [
         {
           name: 'relayer',
-          deploy: { mode: 'manual', deploy_timeout_secs: 120, instructions: 'deploy the relayer, then continue' },
+          deploy: {
+            mode: 'manual',
+            deploy_timeout_secs: 120,
+            instructions: 'deploy the relayer, then continue',
+          },
         },
       ],
     });
@@ -187,7 +191,9 @@ describe('the local console page, in Chromium', () => {
       timeout: 30_000,
     });
     // The strip above the graph says which component the iterator is at.
-    await page.waitForSelector('#components li[data-component="relayer"][data-kind="service"][data-state="current"]');
+    await page.waitForSelector(
+      '#components li[data-component="relayer"][data-kind="service"][data-state="current"]',
+    );
     await page.waitForSelector('#continue:enabled');
     await page.click('#continue');
     await waitForText(page, '#confirm-text', new RegExp(`Continue upgrade ${up.id}`));
