@@ -134,8 +134,23 @@ describe('one upgrade of the whole system', () => {
     sys = await startWholeSystem(f.faults);
     const chain = sys.chain;
     api = await startTestApi({}, undefined, { overrides: { chain: () => chain } });
-    const run = await runUpgrade(api, f.request(sys));
+    // Two intents inflight through the upgrade (forced through the drain): their records are migrated, then restored.
+    for (const id of ['held-1', 'held-2'])
+      expect((await api.intent('POST', '/intents', { id, phase: 'Pending' })).status).toBe(201);
+    const run = await runUpgrade(api, {
+      ...f.request(sys),
+      drain_timeout_secs: 1,
+      force_after_timeout: true,
+    });
     expect(run.upgrade.state, String(run.upgrade.error)).toBe('rolled_back');
+    const inflight = (await api.admin('GET', '/admin/inflight')).body.intents as {
+      id: string;
+      protocol_version: string;
+    }[];
+    expect(inflight.map((i) => [i.id, i.protocol_version]).sort()).toEqual([
+      ['held-1', '1.0.0'],
+      ['held-2', '1.0.0'],
+    ]);
     expect(undone(run.steps as never)).toEqual(f.undone);
     expect(await whereItStands(sys)).toEqual(allOn('1.0.0', (c) => c.v1)(sys));
     const status = (await api.admin('GET', '/admin/upgrade/status')).body;
