@@ -40,7 +40,9 @@ export function targetsOf(layout: ServicesLayout): Record<string, ReplicaTarget[
   const out: Record<string, ReplicaTarget[]> = {};
   for (const r of layout.replicas) {
     const url = `http://127.0.0.1:${r.port}`;
-    (out[r.service] ??= []).push({
+    const list = out[r.service] ?? [];
+    out[r.service] = list;
+    list.push({
       name: r.name,
       deploy_url: `${url}/deploy`,
       health_url: `${url}/health`,

@@ -4,7 +4,7 @@
 // returned as errors (never traps), as in the settlement contract.
 import { addOverflows, Fields } from '../../common/assembly/fields';
 // biome-ignore lint/style/useImportType: AssemblyScript has no type-only imports
-import { JsonKind, JsonValue, parseJson, quote } from '../../common/assembly/json';
+import { JsonValue, parseJson, quote } from '../../common/assembly/json';
 // biome-ignore lint/style/useImportType: AssemblyScript has no type-only imports
 import {
   BlockEnv,
@@ -36,7 +36,6 @@ import {
   loadConfig,
   loadEscrow,
   loadLockedIds,
-  loadMigrationInfo,
   MigrationInfo,
   removeId,
   STATUS_LOCKED,

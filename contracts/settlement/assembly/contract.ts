@@ -4,7 +4,7 @@
 
 import { addOverflows, Fields } from '../../common/assembly/fields';
 // biome-ignore lint/style/useImportType: AssemblyScript has no type-only imports
-import { JsonKind, JsonValue, parseJson, quote } from '../../common/assembly/json';
+import { JsonValue, parseJson } from '../../common/assembly/json';
 // biome-ignore lint/style/useImportType: AssemblyScript has no type-only imports
 import {
   BlockEnv,
@@ -33,7 +33,6 @@ import {
   insertId,
   loadConfig,
   loadInflightIds,
-  loadMigrationInfo,
   loadSettlement,
   MigrationInfo,
   removeId,
