@@ -27,7 +27,10 @@ export function drainView(m: OutputMode, d: Body): string {
     ['inflight', d.inflight_count],
     ['oldest', d.oldest_inflight_age_secs === null ? null : duration(num(d.oldest_inflight_age_secs))],
     ['locked funds', d.inflight_with_locked_funds],
-    ['pending IBC', d.pending_ibc_packets],
+    [
+      'pending IBC',
+      `${str(d.pending_ibc_packets)} packets${typeof d.nearest_ibc_timeout_secs === 'number' ? `, nearest timeout in ${duration(Math.max(0, d.nearest_ibc_timeout_secs))} (ucp ibc pending)` : ''}`,
+    ],
     ['reason', d.reason],
     [
       'deadline',
@@ -118,6 +121,24 @@ export function inflightView(m: OutputMode, b: Body): string {
   ]);
   const more = b.next_cursor ? `\nmore: --cursor ${str(b.next_cursor)}` : '';
   return table(m, ['intent', 'phase', 'funds', 'age', 'version'], rows) + more;
+}
+
+/** Pending IBC packets: where each is, its intent, and the time left to its timeout (red when under a minute). */
+export function ibcPendingView(m: OutputMode, b: Body): string {
+  const rows = ((b.packets ?? []) as Body[]).map((p) => {
+    const left = typeof p.time_left_secs === 'number' ? p.time_left_secs : null;
+    return [
+      `${str(p.source_port)}/${str(p.source_channel)}`,
+      str(p.sequence),
+      str(p.intent_id),
+      duration(Number(p.age_secs)),
+      left === null
+        ? 'by height'
+        : paint(m, left < 60 ? 'red' : 'green', left < 0 ? 'timed out' : duration(left)),
+    ];
+  });
+  const more = b.next_cursor ? `\nmore: --cursor ${str(b.next_cursor)}` : '';
+  return table(m, ['port/channel', 'sequence', 'intent', 'age', 'timeout in'], rows) + more;
 }
 
 const counts = (c: unknown) =>

@@ -9,6 +9,8 @@ const status: DrainStatus = {
   oldest_inflight_age_secs: 12,
   completed_since_drain: 3,
   pending_ibc_packets: 1,
+  nearest_ibc_timeout: null,
+  nearest_ibc_timeout_secs: null,
   inflight_with_locked_funds: 2,
   reason: 'v2',
   started_at: '2026-11-23T00:00:00.000Z',

@@ -3,6 +3,7 @@ import { apiCommand, type CommandSpec, idArg } from '../command-table.ts';
 import {
   checkpointsView,
   drainView,
+  ibcPendingView,
   inflightView,
   messageView,
   schedulesView,
@@ -24,6 +25,27 @@ export const MISC_COMMANDS: readonly CommandSpec[] = [
       return { body: { drain, upgrade: current }, text };
     },
   },
+  apiCommand({
+    path: ['ibc', 'pending'],
+    summary:
+      'pending IBC packets of the inflight intents, nearest timeout first (--channel, --limit, --cursor)',
+    options: [
+      ['--channel <id>', 'only packets on this channel (channel-0)'],
+      ['--limit <n>', 'intents per page (default 50)'],
+      ['--cursor <c>', 'the next page (from the previous answer)'],
+    ],
+    call: ({ opts }) =>
+      requestOf(
+        'ibc-pending',
+        {},
+        {
+          channel: opts.channel as string | undefined,
+          limit: (opts.limit as string | undefined) ?? 50,
+          cursor: opts.cursor as string | undefined,
+        },
+      ),
+    view: ibcPendingView,
+  }),
   apiCommand({
     path: ['inflight'],
     summary: 'inflight intents, a page at a time (--phase, --locked, --limit, --cursor)',

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { MAX_DRAIN_TIMEOUT_SECS } from '../../shared/domain/drain-mode.ts';
 import { CLEAN_TEXT_MESSAGE, isCleanText } from '../../shared/domain/free-text.ts';
+import { MAX_PACKETS_PER_INTENT } from '../../shared/domain/ibc-packet.ts';
 import { OUTCOMES } from '../../shared/domain/outcomes.ts';
 
 /**
@@ -20,12 +21,31 @@ export const DrainResumeBody = z.strictObject({ version: z.optional(text(64)) })
 export const DrainForceBody = z.strictObject({ acknowledge_locked_funds: flag });
 export const EmptyBody = z.strictObject({});
 
+/** One IBC packet of an intent (shared/domain/ibc-packet.ts). */
+const IbcPacketBody = z.strictObject({
+  source_port: z.string().check(z.regex(/^[A-Za-z0-9._+#[\]<>-]{2,128}$/, 'must be an IBC port id')),
+  source_channel: z.string().check(z.regex(/^channel-[0-9]{1,19}$/, 'must be a channel id like channel-0')),
+  sequence: z.number().check(z.int(), z.gte(1), z.lte(Number.MAX_SAFE_INTEGER)),
+  destination_chain: z.optional(text(64)),
+  timeout_timestamp: z.optional(
+    z.string().check(z.regex(/^[0-9]{1,20}$/, 'must be nanoseconds since the epoch, as a decimal string')),
+  ),
+  timeout_height: z.optional(
+    z.strictObject({
+      revision_number: z.number().check(z.int(), z.gte(0)),
+      revision_height: z.number().check(z.int(), z.gte(1)),
+    }),
+  ),
+});
+const packets = z.optional(z.array(IbcPacketBody).check(z.maxLength(MAX_PACKETS_PER_INTENT)));
+
 export const RegisterIntentBody = z.strictObject({
   id: text(128),
   phase: z.optional(text(64)),
   user_funds_locked: flag,
   solver_funds_locked: flag,
   ibc_in_flight: flag,
+  ibc_packets: packets,
   protocol_version: z.optional(text(64)),
 });
 
@@ -37,6 +57,7 @@ export const PatchIntentBody = z.strictObject({
   user_funds_locked: flag,
   solver_funds_locked: flag,
   ibc_in_flight: flag,
+  ibc_packets: packets,
 });
 
 const boolString = z.pipe(
@@ -51,6 +72,15 @@ const limit = z.pipe(
 export const InflightQuery = z.strictObject({
   phase: z.optional(text(64)),
   locked: z.optional(boolString),
+  limit: z.optional(limit),
+  cursor: z.optional(text(2048)),
+});
+
+/** GET /admin/ibc/pending: paged like /admin/inflight (a page is `limit` intents' packets), by channel. */
+export const IbcPendingQuery = z.strictObject({
+  channel: z.optional(
+    z.string().check(z.regex(/^channel-[0-9]{1,19}$/, 'must be a channel id like channel-0')),
+  ),
   limit: z.optional(limit),
   cursor: z.optional(text(2048)),
 });

@@ -8,6 +8,9 @@ export interface DrainStatus {
   readonly oldest_inflight_age_secs: number | null;
   readonly completed_since_drain: number;
   readonly pending_ibc_packets: number;
+  /** The earliest timeout of a pending packet (GET /admin/ibc/pending lists them), and the seconds left to it. */
+  readonly nearest_ibc_timeout: string | null;
+  readonly nearest_ibc_timeout_secs: number | null;
   readonly inflight_with_locked_funds: number;
   readonly reason: string | null;
   readonly started_at: string | null;
@@ -72,6 +75,9 @@ export function toDrainStatus(
     oldest_inflight_age_secs: oldest === null ? null : Math.max(0, Math.floor((now - oldest) / 1000)),
     completed_since_drain: admitsIntents(m.mode) ? 0 : completedSinceClose(snap, census),
     pending_ibc_packets: census.pendingIbc,
+    nearest_ibc_timeout: iso(census.nearestIbcTimeout),
+    nearest_ibc_timeout_secs:
+      census.nearestIbcTimeout === null ? null : Math.floor((census.nearestIbcTimeout - now) / 1000),
     inflight_with_locked_funds: census.lockedFunds,
     reason: m.reason,
     started_at: iso(m.startedAt),

@@ -8,6 +8,7 @@ import {
   UpgradeRequiredError,
   ValidationError,
 } from './errors.ts';
+import { duplicatePacket, type IbcPacket } from './ibc-packet.ts';
 import {
   DEFAULT_PHASE,
   INTENT_ID_PATTERN,
@@ -73,12 +74,14 @@ export class InflightService {
     const versions = await this.versions();
     if (req.protocol_version !== undefined) this.checkAccepted(req.protocol_version, versions);
     const now = this.d.clock.now();
+    const packets = checkPackets(req.ibc_packets);
     const intent: InflightIntent = {
       id: req.id,
       phase: req.phase ?? DEFAULT_PHASE,
       user_funds_locked: req.user_funds_locked ?? false,
       solver_funds_locked: req.solver_funds_locked ?? false,
-      ibc_in_flight: req.ibc_in_flight ?? false,
+      ibc_in_flight: req.ibc_in_flight ?? (packets?.length ?? 0) > 0,
+      ...(packets?.length ? { ibc_packets: packets } : {}),
       protocol_version: req.protocol_version ?? versions.running,
       created_at: now,
       updated_at: now,
@@ -126,11 +129,15 @@ export class InflightService {
     checkId(id);
     if (Object.values(patch).every((v) => v === undefined)) {
       throw new ValidationError(
-        'nothing to change: give phase, user_funds_locked, solver_funds_locked or ibc_in_flight',
+        'nothing to change: give phase, user_funds_locked, solver_funds_locked, ibc_in_flight or ibc_packets',
       );
     }
     if (patch.phase !== undefined) checkPhase(patch.phase);
-    const updated = await this.d.intents.update(id, patch, this.d.clock.now());
+    const packets = checkPackets(patch.ibc_packets);
+    // New packets say whether IBC is under way, unless the caller says it.
+    const change =
+      packets && patch.ibc_in_flight === undefined ? { ...patch, ibc_in_flight: packets.length > 0 } : patch;
+    const updated = await this.d.intents.update(id, change, this.d.clock.now());
     if (updated === null)
       throw new NotFoundError(`intent ${id} is not inflight (completed, or never registered)`);
     return updated;
@@ -240,3 +247,11 @@ const checkVersion = (v: string): void => {
   if (!VERSION_PATTERN.test(v))
     throw new ValidationError('protocol_version must look like 1.2.0 (letters, digits, . + -)');
 };
+
+/** An intent's packets, each listed once (a sequence twice on one channel is a producer's mistake: refused). */
+function checkPackets(packets: readonly IbcPacket[] | undefined): readonly IbcPacket[] | undefined {
+  if (!packets) return packets;
+  const twice = duplicatePacket(packets);
+  if (twice) throw new ValidationError(`ibc_packets lists packet ${twice} twice: give each packet once`);
+  return packets;
+}

@@ -1,3 +1,5 @@
+import type { IbcPacket } from './ibc-packet.ts';
+
 /** One intent the system has admitted and not yet seen complete. Field names follow the seeds. */
 export interface InflightIntent {
   readonly id: string;
@@ -5,6 +7,8 @@ export interface InflightIntent {
   readonly user_funds_locked: boolean;
   readonly solver_funds_locked: boolean;
   readonly ibc_in_flight: boolean;
+  /** The IBC packets it waits for (absent when none are known: ibc_in_flight may still say one is under way). */
+  readonly ibc_packets?: readonly IbcPacket[];
   readonly protocol_version: string;
   /** Milliseconds since the epoch. */
   readonly created_at: number;
@@ -19,17 +23,20 @@ export interface RegisterIntent {
   readonly user_funds_locked?: boolean | undefined;
   readonly solver_funds_locked?: boolean | undefined;
   readonly ibc_in_flight?: boolean | undefined;
+  /** Its IBC packets; ibc_in_flight, when not given, is whether there are any. */
+  readonly ibc_packets?: readonly IbcPacket[] | undefined;
   readonly protocol_version?: string | undefined;
   /** The control plane's own test intent (the post-upgrade smoke test): left out of the operators' counts and lists. */
   readonly smoke_test?: boolean | undefined;
 }
 
-/** A change to an inflight intent's phase or lock flags. */
+/** A change to an inflight intent's phase, lock flags or packets (a list replaces the one stored; [] clears it). */
 export interface IntentPatch {
   readonly phase?: string | undefined;
   readonly user_funds_locked?: boolean | undefined;
   readonly solver_funds_locked?: boolean | undefined;
   readonly ibc_in_flight?: boolean | undefined;
+  readonly ibc_packets?: readonly IbcPacket[] | undefined;
 }
 
 /** Filters and paging for listing inflight intents. */
@@ -37,6 +44,9 @@ export interface InflightQuery {
   readonly phase?: string | undefined;
   /** true: user or solver funds locked; false: neither. */
   readonly locked?: boolean | undefined;
+  /** Only intents that carry IBC packets, and of those only the ones with a packet on this channel. */
+  readonly with_packets?: boolean | undefined;
+  readonly channel?: string | undefined;
   readonly limit: number;
   readonly cursor?: string | undefined;
 }

@@ -64,7 +64,10 @@ export interface Census {
   readonly perShard: readonly number[];
   readonly total: number;
   readonly oldestCreatedAt: number | null;
+  /** Pending IBC packets over all inflight intents (an intent flagged in IBC without its packets counts as one). */
   readonly pendingIbc: number;
+  /** The earliest timeout time (ms) of a pending packet, or null when none has one. */
+  readonly nearestIbcTimeout: number | null;
   readonly lockedFunds: number;
 }
 

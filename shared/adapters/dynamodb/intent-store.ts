@@ -9,6 +9,7 @@ import {
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { IntentFrozenError } from '../../domain/errors.ts';
+import { channelsOf, type IbcPacket, timeoutAtMs } from '../../domain/ibc-packet.ts';
 import {
   hasLockedFunds,
   type InflightIntent,
@@ -24,7 +25,14 @@ import { decodeCursor, encodeCursor } from './cursor.ts';
 import { intentFromItem } from './intent-item.ts';
 import type { TableNames } from './tables.ts';
 
-const PATCHABLE = ['phase', 'user_funds_locked', 'solver_funds_locked', 'ibc_in_flight'] as const;
+const PATCHABLE = [
+  'phase',
+  'user_funds_locked',
+  'solver_funds_locked',
+  'ibc_in_flight',
+  'ibc_packets',
+  'ibc_channels',
+] as const;
 
 /** Retry-After for a write to a frozen intent: an upgrade's remaining steps take seconds to minutes. */
 export const FROZEN_RETRY_AFTER_SECS = 15;
@@ -85,7 +93,11 @@ export class DynamoIntentStore implements IntentStore {
     );
   }
 
-  async update(id: string, patch: IntentPatch, now: number): Promise<InflightIntent | null> {
+  async update(id: string, change: IntentPatch, now: number): Promise<InflightIntent | null> {
+    // Packets are stored with their channels (intent-item.ts): the two change together.
+    const patch: Record<string, unknown> = change.ibc_packets
+      ? { ...change, ibc_channels: channelsOf(change.ibc_packets) }
+      : { ...change };
     const fields = PATCHABLE.filter((f) => patch[f] !== undefined);
     try {
       const out = await this.db.send(
@@ -211,6 +223,14 @@ export class DynamoIntentStore implements IntentStore {
       filters.push('user_funds_locked = :f AND solver_funds_locked = :f');
       values[':f'] = false;
     }
+    if (query.with_packets) {
+      filters.push('size(ibc_packets) > :zero');
+      values[':zero'] = 0;
+    }
+    if (query.channel !== undefined) {
+      filters.push('contains(ibc_channels, :channel)');
+      values[':channel'] = query.channel;
+    }
     return this.scanPage(filters.join(' AND '), values, query.limit, decodeCursor(query.cursor));
   }
 
@@ -228,6 +248,7 @@ export class DynamoIntentStore implements IntentStore {
     const perShard = new Array<number>(this.shardCount).fill(0);
     let oldest: number | null = null;
     let pendingIbc = 0;
+    let nearestIbcTimeout: number | null = null;
     let lockedFunds = 0;
     await Promise.all(
       perShard.map(async (_, shard) => {
@@ -240,7 +261,7 @@ export class DynamoIntentStore implements IntentStore {
               ExpressionAttributeNames: { '#shard': 'shard' },
               ExpressionAttributeValues: { ':s': shard },
               ProjectionExpression:
-                'created_at, ibc_in_flight, user_funds_locked, solver_funds_locked, smoke_test',
+                'created_at, ibc_in_flight, ibc_packets, user_funds_locked, solver_funds_locked, smoke_test',
               ConsistentRead: true,
               ExclusiveStartKey: start,
             }),
@@ -251,7 +272,15 @@ export class DynamoIntentStore implements IntentStore {
             perShard[shard] = (perShard[shard] ?? 0) + 1;
             const created = Number(item.created_at);
             if (oldest === null || created < oldest) oldest = created;
-            if (item.ibc_in_flight === true) pendingIbc++;
+            // Packets when the producer gave them; an intent only flagged as in IBC counts as one.
+            const packets = Array.isArray(item.ibc_packets) ? (item.ibc_packets as IbcPacket[]) : [];
+            if (packets.length) pendingIbc += packets.length;
+            else if (item.ibc_in_flight === true) pendingIbc++;
+            for (const p of packets) {
+              const at = timeoutAtMs(p);
+              if (at !== null && (nearestIbcTimeout === null || at < nearestIbcTimeout))
+                nearestIbcTimeout = at;
+            }
             if (
               hasLockedFunds({
                 user_funds_locked: item.user_funds_locked === true,
@@ -266,7 +295,7 @@ export class DynamoIntentStore implements IntentStore {
       }),
     );
     const total = perShard.reduce((a, b) => a + b, 0);
-    return { perShard, total, oldestCreatedAt: oldest, pendingIbc, lockedFunds };
+    return { perShard, total, oldestCreatedAt: oldest, pendingIbc, nearestIbcTimeout, lockedFunds };
   }
 
   /**
