@@ -67,6 +67,21 @@ describe('IBC packets of inflight intents', () => {
     expect(typeof all.packets[0]?.age_secs).toBe('number');
     const one = await pending('?channel=channel-1');
     expect(one.packets.map((p: Record<string, unknown>) => p.intent_id)).toEqual(['ibc-a']);
+    // The checkpoint holds each packet (and the flagged intent as one entry without a sequence).
+    const cp = api.cp.upgrade.checkpoints;
+    const manifest = await cp.create({
+      upgradeId: null,
+      protocolVersion: '1.0.0',
+      config: {},
+      extraSources: [],
+    });
+    const part = (await cp.readPart(manifest.id, 'pending_ibc_packets')) as Record<string, unknown>[];
+    expect(part.map((p) => `${p.intent_id} ${p.source_channel ?? '-'}/${p.sequence ?? '-'}`).sort()).toEqual([
+      'ibc-a channel-0/7',
+      'ibc-a channel-1/3',
+      'ibc-b channel-0/8',
+      'ibc-c -/-',
+    ]);
   });
 
   it('pages like /admin/inflight, with every packet once', async () => {

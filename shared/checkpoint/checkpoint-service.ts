@@ -46,12 +46,20 @@ export class CheckpointInvalidError extends ConflictError {
   }
 }
 
-const ibcPacket = (r: StoredRecord) => ({
-  intent_id: r.id,
-  phase: r.phase,
-  protocol_version: r.protocol_version,
-  created_at: r.created_at,
-});
+/**
+ * The pending IBC packets of one stored intent: each packet it carries (port, channel, sequence, timeouts), or, for
+ * an intent flagged as in IBC without its packets, one entry naming only the intent.
+ */
+const ibcPackets = (r: StoredRecord) => {
+  const base = {
+    intent_id: r.id,
+    phase: r.phase,
+    protocol_version: r.protocol_version,
+    created_at: r.created_at,
+  };
+  const packets = Array.isArray(r.ibc_packets) ? (r.ibc_packets as Record<string, unknown>[]) : [];
+  return packets.length ? packets.map((p) => ({ ...base, ...p })) : [base];
+};
 
 /** Conditional Puts a restore keeps in flight (the DynamoDB client's sockets allow 50). */
 export const RESTORE_CONCURRENCY = 32;
@@ -132,7 +140,13 @@ export class CheckpointService {
     const ibc = open('pending_ibc_packets');
     for await (const page of this.d.records.pages(this.d.scanSegments ?? 1)) {
       await intents.writer.write(page);
-      await ibc.writer.write(page.filter((r) => r.ibc_in_flight === true).map(ibcPacket));
+      await ibc.writer.write(
+        page
+          .filter(
+            (r) => r.ibc_in_flight === true || (Array.isArray(r.ibc_packets) && r.ibc_packets.length > 0),
+          )
+          .flatMap(ibcPackets),
+      );
     }
     await intents.close();
     await ibc.close();
