@@ -54,6 +54,13 @@ describe('a replica whose rollback hook hangs', () => {
     expect(((await (await fetch(replica1?.version_url ?? '')).json()) as { version: string }).version).toBe(
       '2.0.0',
     );
+    // GET /admin/recovery/status (the guide's "wait for recovery to complete") names it and what it waits for.
+    const recovery = (await api.admin('GET', '/admin/recovery/status')).body as {
+      upgrade: { attempt: number; error: string };
+    };
+    expect(recovery.upgrade).toMatchObject({ upgrade_id: run.upgrade.id, state: 'needs_operator' });
+    expect(recovery.upgrade.attempt).toBeGreaterThanOrEqual(1);
+    expect(String(recovery.upgrade.error)).toMatch(/replica-1 may still run 2\.0\.0/);
     // Fenced: nothing admitted while a replica runs the new version beside the old.
     expect((await api.admin('GET', '/admin/drain/status')).body).toMatchObject({ admitting: false });
     expect((await api.intent('POST', '/intents', { id: 'not-now' })).status).toBe(503);

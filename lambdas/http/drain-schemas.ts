@@ -85,5 +85,8 @@ export const IbcPendingQuery = z.strictObject({
   cursor: z.optional(text(2048)),
 });
 
+/** GET /admin/recovery/status: paged like /admin/inflight. */
+export const RecoveryQuery = z.strictObject({ limit: z.optional(limit), cursor: z.optional(text(2048)) });
+
 /** The `{id}` path parameter of the intent routes. */
 export const intentIdFrom = (path: Record<string, string>): string => path.id ?? '';

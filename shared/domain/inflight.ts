@@ -44,6 +44,8 @@ export interface InflightQuery {
   readonly phase?: string | undefined;
   /** true: user or solver funds locked; false: neither. */
   readonly locked?: boolean | undefined;
+  /** Only intents whose phase starts so (producers mark intents in recovery by their phase). */
+  readonly phase_prefix?: string | undefined;
   /** Only intents that carry IBC packets, and of those only the ones with a packet on this channel. */
   readonly with_packets?: boolean | undefined;
   readonly channel?: string | undefined;

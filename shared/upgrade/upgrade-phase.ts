@@ -23,5 +23,6 @@ export function phaseOf(r: UpgradeRecord): OperatorPhase {
     return 'waiting_deploy';
   if (step.startsWith('Waiting for') && r.governance?.task_token && !r.governance.confirmed_by)
     return 'waiting_governance';
-  return STEP_PHASE.get(step) ?? 'changing';
+  // A component's step is named after it ("Migrate contract: escrow"): its phase is the step's.
+  return STEP_PHASE.get(step) ?? STEP_PHASE.get(step.replace(/: [^:]+$/, '')) ?? 'changing';
 }

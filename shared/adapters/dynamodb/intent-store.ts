@@ -223,6 +223,10 @@ export class DynamoIntentStore implements IntentStore {
       filters.push('user_funds_locked = :f AND solver_funds_locked = :f');
       values[':f'] = false;
     }
+    if (query.phase_prefix !== undefined) {
+      filters.push('begins_with(#phase, :prefix)');
+      values[':prefix'] = query.phase_prefix;
+    }
     if (query.with_packets) {
       filters.push('size(ibc_packets) > :zero');
       values[':zero'] = 0;
