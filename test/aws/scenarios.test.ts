@@ -79,6 +79,24 @@ describe('the synthesized app under AWS rules (bundles, template IAM, template s
   it('intents register, update and complete until Drained, each route under its own policy', async () => {
     for (const id of ['a-1', 'a-2'])
       expect((await intent('POST', '/intents', { id, user_funds_locked: id === 'a-1' })).status).toBe(201);
+    // An intent with IBC packets, and one in recovery: the IBC and recovery routes read them under their own roles.
+    const packet = {
+      source_port: 'transfer',
+      source_channel: 'channel-0',
+      sequence: 1,
+      timeout_timestamp: '9999999999000000000',
+    };
+    expect(
+      (await intent('POST', '/intents', { id: 'a-ibc', phase: 'Recovering', ibc_packets: [packet] })).status,
+    ).toBe(201);
+    expect((await admin('GET', '/admin/ibc/pending?channel=channel-0')).body).toMatchObject({
+      packets: [{ intent_id: 'a-ibc', sequence: 1 }],
+    });
+    expect((await admin('GET', '/admin/recovery/status')).body).toMatchObject({
+      intents: { items: [{ id: 'a-ibc', phase: 'Recovering' }] },
+      upgrade: null,
+    });
+    expect((await intent('POST', '/intents/a-ibc/complete')).status).toBe(200);
     expect((await admin('POST', '/admin/drain/start', { reason: 'harness drain' })).status).toBe(200);
     const refused = await intent('POST', '/intents', { id: 'a-3' });
     expect(refused.status).toBe(503);
