@@ -45,7 +45,13 @@ export const ServiceSchema = z.strictObject({
     .string()
     .regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 letters, digits, . _ - (a name for this service)'),
   deploy: DeploySchema,
+  /** It relays IBC packets (default: its name says relayer): while it is redeployed, pending packets wait. */
+  relays_ibc: z.boolean().optional(),
 });
+
+/** Whether redeploying this service stops IBC relaying. */
+export const relaysIbc = (s: { name: string; relays_ibc?: boolean | undefined }): boolean =>
+  s.relays_ibc ?? /relayer/i.test(s.name);
 
 /** One service as the workflow deploys it. */
 export type ServiceSpec = z.output<typeof ServiceSchema>;

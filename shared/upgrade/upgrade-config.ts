@@ -90,6 +90,8 @@ export const UpgradeRequestSchema = z
     deprecate_versions: z.array(version).max(20).default([]),
     /** Why the minimum interval since the last upgrade is waived (audited); absent enforces it. */
     override_min_interval_reason: freeText(500).optional(),
+    /** Why to go ahead although pending IBC packets may time out while the relayer is redeployed (audited). */
+    override_ibc_timeouts_reason: freeText(500).optional(),
     /** The CosmWasm contracts to migrate, in order (see `order`). */
     contracts: z.array(NamedContractSchema).max(L.contracts, atMost).optional(),
     /** Shorthand for `contracts` with one entry (named `settlement` unless it says otherwise). */

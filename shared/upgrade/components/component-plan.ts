@@ -55,18 +55,25 @@ export function planComponents(
 /** A direct migration's Task (migrate, then verify every settlement and escrow) at its function's timeout. */
 const CONTRACT_TASK_SECS = 900;
 
+/** The longest one contract's migration may take (its governance wait included). */
+export const contractWorstCaseSecs = (c: NamedContractSpec): number =>
+  (c.governance?.timeout_secs ?? 0) + CONTRACT_TASK_SECS;
+
+/** The longest one service's deploy may take: an operator's wait, or every batch of replicas at its worst. */
+export function serviceWorstCaseSecs({ deploy: d }: ServiceSpec): number {
+  if (d.mode === 'manual') return d.deploy_timeout_secs;
+  return Math.ceil(d.targets.length / d.max_parallel) * replicaWorstCaseSecs(d);
+}
+
 /** The longest the components may take, waits and rollouts together (see COMPONENTS_BUDGET_SECS). */
 export function componentsWorstCaseSecs(
   contracts: readonly NamedContractSpec[],
   services: readonly ServiceSpec[],
 ): number {
-  const onChain = contracts.reduce((n, c) => n + (c.governance?.timeout_secs ?? 0) + CONTRACT_TASK_SECS, 0);
-  const deploys = services.reduce((n, { deploy: d }) => {
-    if (d.mode === 'manual') return n + d.deploy_timeout_secs;
-    const batches = Math.ceil(d.targets.length / d.max_parallel);
-    return n + batches * replicaWorstCaseSecs(d);
-  }, 0);
-  return onChain + deploys;
+  return (
+    contracts.reduce((n, c) => n + contractWorstCaseSecs(c), 0) +
+    services.reduce((n, s) => n + serviceWorstCaseSecs(s), 0)
+  );
 }
 
 /** Problems with the names and order of an upgrade's components, each with the path it concerns. */

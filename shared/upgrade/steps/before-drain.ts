@@ -4,6 +4,7 @@ import { preCheckContracts } from '../contract/contract-snapshot.ts';
 import type { UpgradeServices } from '../upgrade-services.ts';
 import { causeOf, StepFailure, type WorkflowState } from '../workflow-state.ts';
 import { blocking, describeChecks, finishUpgrade, migrationChain } from './common.ts';
+import { ibcPreCheck } from './ibc-precheck.ts';
 
 /**
  * Step 1: the configured health checks, the migration path and the contract. Any Unhealthy (or no path, or a
@@ -19,8 +20,9 @@ export async function runPreChecks(svc: UpgradeServices, s: WorkflowState) {
     const bad = blocking(results, s.config.allow_degraded, s.config.pre_checks);
     if (bad.length) throw new StepFailure('PreChecksFailed', `pre-checks failed: ${describeChecks(bad)}`);
     const contracts = await preCheckContracts(svc, s);
+    const ibc = await ibcPreCheck(svc, s);
     const path = chain.map((m) => `${m.from}->${m.to}`);
-    return { passed: true, reason: null, results, migration_path: path, contracts };
+    return { passed: true, reason: null, results, migration_path: path, contracts, ibc };
   } catch (err) {
     const e = err as Error;
     if (!(e instanceof DomainError || (e instanceof StepFailure && e.name === 'PreChecksFailed'))) throw err;
