@@ -141,6 +141,22 @@ export function ibcPendingView(m: OutputMode, b: Body): string {
   return table(m, ['port/channel', 'sequence', 'intent', 'age', 'timeout in'], rows) + more;
 }
 
+/** What is recovering: the intents in recovery, and the control plane's own recovery, if any. */
+export function recoveryView(m: OutputMode, b: Body): string {
+  const intents = (b.intents ?? {}) as Body;
+  const rows = ((intents.items ?? []) as Body[]).map((i) => [
+    str(i.id),
+    str(i.phase),
+    duration(Number(i.age_secs)),
+  ]);
+  const u = b.upgrade as Body | null;
+  const upgrade = u
+    ? `upgrade ${str(u.upgrade_id)}: ${stateWord(m, u.state)} at ${str(u.step)} (attempt ${str(u.attempt)})${u.next ? `\nnext: ${str(u.next)}` : ''}`
+    : 'no upgrade is recovering';
+  const more = intents.next_cursor ? `\nmore: --cursor ${str(intents.next_cursor)}` : '';
+  return `${table(m, ['intent in recovery', 'phase', 'age'], rows)}${more}\n\n${upgrade}`;
+}
+
 const counts = (c: unknown) =>
   Object.entries((c ?? {}) as Record<string, number>)
     .map(([k, n]) => `${k} ${n}`)

@@ -6,6 +6,7 @@ import {
   ibcPendingView,
   inflightView,
   messageView,
+  recoveryView,
   schedulesView,
   upgradeStatusView,
   validationView,
@@ -25,6 +26,21 @@ export const MISC_COMMANDS: readonly CommandSpec[] = [
       return { body: { drain, upgrade: current }, text };
     },
   },
+  apiCommand({
+    path: ['recovery'],
+    summary: 'what is recovering: intents in a Recover… phase, and an upgrade being recovered or rolled back',
+    options: [
+      ['--limit <n>', 'intents per page (default 50)'],
+      ['--cursor <c>', 'the next page (from the previous answer)'],
+    ],
+    call: ({ opts }) =>
+      requestOf(
+        'recovery-status',
+        {},
+        { limit: (opts.limit as string | undefined) ?? 50, cursor: opts.cursor as string | undefined },
+      ),
+    view: recoveryView,
+  }),
   apiCommand({
     path: ['ibc', 'pending'],
     summary:

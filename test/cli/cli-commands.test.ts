@@ -74,6 +74,31 @@ describe('ucp against the local stack (found through its data folder)', () => {
     for (const id of ['c-1', 'c-2', 'c-3']) await api.intent('POST', `/intents/${id}/complete`);
   });
 
+  it('ibc pending and recovery: the packets nearest their timeout, the intents in recovery', async () => {
+    const ns = String(BigInt(Date.now() + 600_000) * 1_000_000n);
+    const packet = {
+      source_port: 'transfer',
+      source_channel: 'channel-4',
+      sequence: 12,
+      timeout_timestamp: ns,
+    };
+    expect(
+      (await api.intent('POST', '/intents', { id: 'x-1', phase: 'Recovering', ibc_packets: [packet] }))
+        .status,
+    ).toBe(201);
+    const json = await run('ibc', 'pending', '--channel', 'channel-4', ...quick);
+    expect(listOf<{ intent_id: string }>(json.json, 'packets').map((p) => p.intent_id)).toEqual(['x-1']);
+    const table = await run('ibc', 'pending');
+    expect(table.stdout).toMatch(/port\/channel\s+sequence\s+intent\s+age\s+timeout in/);
+    expect(table.stdout).toMatch(/transfer\/channel-4\s+12\s+x-1\s+\S+\s+(9m \d+s|10m)/);
+    const recovery = await run('recovery');
+    expect(recovery.code, recovery.stderr).toBe(0);
+    expect(recovery.stdout).toMatch(/x-1\s+Recovering/);
+    expect(recovery.stdout).toContain('no upgrade is recovering');
+    expect((await run('ibc', 'pending', '--channel', 'bad', ...quick)).code).toBe(2);
+    await api.intent('POST', '/intents/x-1/complete');
+  });
+
   it('upgrade start --watch follows an upgrade to success (exit 0); a rolled-back one exits 1', async () => {
     const ok = await run(
       'upgrade',
