@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SimulatedChain } from '../../shared/adapters/chain/simulated-chain.ts';
 import { isChainError } from '../../shared/chain/chain-error.ts';
@@ -48,6 +50,21 @@ describe('escrow contract rules', () => {
       lock: { id, user: USER, solver, user_amount: '1000', solver_bond: bond, timeout_seconds: timeout },
     });
   const ids = (n: number) => Array.from({ length: n }, (_, i) => `e-${String(i).padStart(3, '0')}`);
+
+  it('runs the committed wasm listed in build/SHA256SUMS (v1 and v2 differ)', async () => {
+    const sums = readFileSync(new URL('../../contracts/escrow/build/SHA256SUMS', import.meta.url), 'utf8');
+    const checksums = [];
+    for (const [version, codeId] of [
+      [1, v1],
+      [2, v2],
+    ] as const) {
+      const { checksum } = await chain.codeDetails(codeId);
+      expect(checksum).toBe(createHash('sha256').update(escrowWasm(version)).digest('hex'));
+      expect(sums).toContain(`${checksum}  escrow-v${version}.wasm`);
+      checksums.push(checksum);
+    }
+    expect(checksums[0]).not.toBe(checksums[1]);
+  });
 
   it('instantiates with the sender as admin, no settlement contract and uatom; v1 lists no features', async () => {
     const address = await instantiate();
