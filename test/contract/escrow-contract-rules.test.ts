@@ -170,6 +170,10 @@ describe('escrow contract rules', () => {
       ],
       count: 2,
     });
+    // start_after need not be a solver: 'wasm1' sorts before every address, 'wasm2' after.
+    const fromStart = await chain.query<Bonds>(address, { solver_bonds: { start_after: 'wasm1', limit: 1 } });
+    expect(fromStart.bonds.map((b) => b.solver)).toEqual(solvers.slice(0, 1));
+    expect((await chain.query<Bonds>(address, { solver_bonds: { start_after: 'wasm2' } })).bonds).toEqual([]);
     expect(await refused(chain.query(address, { solver_bonds: { limit: -1 } }))).toContain("'limit'");
   });
 
