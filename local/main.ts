@@ -68,6 +68,10 @@ say(
 );
 
 const c = stack.contracts;
+say(
+  `contracts: settlement ${c.settlement} (code ${c.v1CodeId}; v2 code ${c.v2CodeId}, sha256 ${c.v2Checksum}), ` +
+    `escrow ${c.escrow} (code ${c.escrowV1CodeId}; v2 code ${c.escrowV2CodeId}, sha256 ${c.escrowV2Checksum})`,
+);
 const contracts = JSON.stringify([
   {
     name: 'escrow',

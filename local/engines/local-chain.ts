@@ -15,17 +15,21 @@ export interface LocalContracts {
   readonly v1CodeId: number;
   readonly v2CodeId: number;
   readonly v2Checksum: string;
-  /** The escrow contract beside it (absent in data folders made before it existed: added at the next start). */
-  readonly escrow?: string;
-  readonly escrowV1CodeId?: number;
-  readonly escrowV2CodeId?: number;
-  readonly escrowV2Checksum?: string;
+  /** The escrow contract beside it (v1, admin = the signer, `settlement_contract` = the settlement's address). */
+  readonly escrow: string;
+  readonly escrowV1CodeId: number;
+  readonly escrowV2CodeId: number;
+  readonly escrowV2Checksum: string;
 }
+
+/** `chain-contracts.json` as read: data folders made before the escrow contract existed lack its fields. */
+type StoredContracts = Omit<LocalContracts, EscrowField> & Partial<Pick<LocalContracts, EscrowField>>;
+type EscrowField = 'escrow' | 'escrowV1CodeId' | 'escrowV2CodeId' | 'escrowV2Checksum';
 
 type Sim = Awaited<ReturnType<typeof SimulatedChain.create>>;
 
 /** Escrow v1 with three locked escrows (two solvers), and v2 uploaded, ready to migrate. */
-async function addEscrow(sim: Sim, settlement: string) {
+async function addEscrow(sim: Sim, settlement: string): Promise<Pick<LocalContracts, EscrowField>> {
   const admin = await sim.signerAddress();
   const v1 = await sim.upload(wasm(1, 'escrow'));
   const v2 = await sim.upload(wasm(2, 'escrow'));
@@ -73,9 +77,9 @@ export async function startLocalChain(
     writeFileSync(`${file}.tmp`, await sim.save());
     renameSync(`${file}.tmp`, file);
   };
-  let contracts: LocalContracts;
+  let stored: StoredContracts;
   if (existsSync(metaFile)) {
-    contracts = JSON.parse(readFileSync(metaFile, 'utf8')) as LocalContracts;
+    stored = JSON.parse(readFileSync(metaFile, 'utf8')) as StoredContracts;
   } else {
     const v1 = await sim.upload(wasm(1));
     const v2 = await sim.upload(wasm(2));
@@ -93,15 +97,20 @@ export async function startLocalChain(
         },
       });
     }
-    contracts = {
+    stored = {
       settlement: address,
       v1CodeId: v1.codeId,
       v2CodeId: v2.codeId,
       v2Checksum: sha256(wasm(2)),
     };
   }
-  if (!contracts.escrow) {
-    contracts = { ...contracts, ...(await addEscrow(sim, contracts.settlement)) };
+  const { escrow, escrowV1CodeId, escrowV2CodeId, escrowV2Checksum } = stored;
+  let contracts: LocalContracts;
+  if (escrow && escrowV1CodeId && escrowV2CodeId && escrowV2Checksum) {
+    contracts = { ...stored, escrow, escrowV1CodeId, escrowV2CodeId, escrowV2Checksum };
+  } else {
+    // A new data folder, or one made before the escrow contract existed: the chain first, then the file naming it.
+    contracts = { ...stored, ...(await addEscrow(sim, stored.settlement)) };
     await persist();
     writeFileSync(metaFile, `${JSON.stringify(contracts, null, 2)}\n`);
   }

@@ -48,8 +48,8 @@ export type StuckSettlementAction =
 export interface MigrateMsg {
   new_version: string;
   config?: {
-    preserve_inflight: boolean;
-    stuck_settlement_action: StuckSettlementAction;
+    preserve_inflight?: boolean;
+    stuck_settlement_action?: StuckSettlementAction;
     extend_timeout_secs?: number | null;
     new_config?: {
       admin?: string;

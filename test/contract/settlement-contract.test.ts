@@ -569,6 +569,20 @@ describe('rollback v2 -> v1', () => {
     expect(await config()).toMatchObject({ version: '2.0.1', features: ['stuck_settlements_query'] });
   });
 
+  it("takes the control plane's rollback message (config with preserve_inflight alone) and keeps stuck ones", async () => {
+    await create(settlement('a'), settlement('stuck', 0));
+    await chain.migrate(contract, chain.codeV2, { new_version: '2.0.0' });
+    chain.setBlockTime(T0 + 10);
+    await chain.migrate(contract, chain.codeV1, {
+      new_version: '1.0.0',
+      rollback: true,
+      config: { preserve_inflight: true },
+    });
+    expect(await chain.codeIdOf(contract)).toBe(chain.codeV1);
+    expect(await inflightIds()).toEqual(['a', 'stuck']);
+    expect(await migrationInfo()).toMatchObject({ current_version: '1.0.0', preserved_inflight_count: 2 });
+  });
+
   it('refuses a "rollback" to a newer version', async () => {
     await expect(
       chain.migrate(contract, chain.codeV2, { new_version: '2.0.0', rollback: true }),

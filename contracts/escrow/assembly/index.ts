@@ -4,6 +4,7 @@
 import { respond, respondQuery } from '../../common/assembly/exports';
 import { readRegionString } from '../../common/assembly/region';
 import * as contract from './contract';
+import * as queries from './queries';
 
 export { allocate, deallocate, interface_version_8 } from '../../common/assembly/exports';
 
@@ -16,7 +17,7 @@ export function execute(env: u32, info: u32, msg: u32): u32 {
 }
 
 export function query(env: u32, msg: u32): u32 {
-  return respondQuery(contract.query(readRegionString(env), readRegionString(msg)));
+  return respondQuery(queries.query(readRegionString(env), readRegionString(msg)));
 }
 
 export function migrate(env: u32, msg: u32): u32 {

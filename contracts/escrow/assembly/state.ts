@@ -106,6 +106,13 @@ export function loadEscrow(id: string): Escrow | null {
   return escrow;
 }
 
+/** An escrow the locked index names: its absence is corrupt state (a trap, not an error). */
+export function mustLoadEscrow(id: string): Escrow {
+  const escrow = loadEscrow(id);
+  if (escrow === null) throw new Error(`locked index names a missing escrow: ${id}`);
+  return escrow;
+}
+
 export function saveEscrow(escrow: Escrow): void {
   writeString(escrowKey(escrow.id), escrow.toJson());
 }
