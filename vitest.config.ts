@@ -9,7 +9,7 @@ const shared = {
 
 /**
  * Two projects of one worker each: the suite's files one at a time (they share one DynamoDB Local, and several time
- * what they watch), and the crash matrix (with the drain-race property test), whose cases start stacks of their own (their own JVM, data folder and
+ * what they watch), and the crash matrix (with the drain-race property test and the fault injection), whose cases start stacks of their own (their own JVM, data folder and
  * port) and spend most of their time waiting on them. `npm test` (test/run-projects.mjs) runs the two as two
  * processes side by side, so on two cores the matrix runs beside the suite instead of after it; a plain
  * `vitest run` runs them one after the other.
@@ -22,7 +22,7 @@ export default defineConfig({
           ...shared,
           name: 'suite',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/crash/**', 'test/drain-race.test.ts'],
+          exclude: ['test/crash/**', 'test/drain-race.test.ts', 'test/fault-injection.test.ts'],
           maxWorkers: 1,
         },
       },
@@ -30,9 +30,10 @@ export default defineConfig({
         test: {
           ...shared,
           name: 'crash',
-          // The matrix's stacks start engines of their own; the drain-race property test (minutes of upgrades)
-          // uses this project's DynamoDB Local, so the two long files run beside the suite, not after it.
-          include: ['test/crash/**/*.test.ts', 'test/drain-race.test.ts'],
+          // The matrix's stacks start engines of their own; the drain-race property test (minutes of upgrades) and
+          // the fault injection (a minute of upgrades with a failing Task each) use this project's DynamoDB Local,
+          // so these long files run beside the suite, not after it (the two projects take about as long).
+          include: ['test/crash/**/*.test.ts', 'test/drain-race.test.ts', 'test/fault-injection.test.ts'],
           maxWorkers: 1,
         },
       },
