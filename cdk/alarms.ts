@@ -93,6 +93,11 @@ export class ControlPlaneAlarms extends Construct {
         'An upgrade resumed on its new version, but its smoke test (register and complete a test intent) failed. Nothing was rolled back: check GET /admin/upgrades/{id} (deployment.smoke_test), and POST /admin/upgrade/abort during a bake to roll back.',
       ],
       [
+        'IbcPacketsTimedOut',
+        'IbcPacketsTimedOut',
+        'IBC packets that were pending when an upgrade took its checkpoint timed out during the upgrade: their transfers were refunded and their intents failed. See GET /admin/upgrades/{id} (ibc_verification.timed_out_during_upgrade) and the runbook section "IBC packets, recovery".',
+      ],
+      [
         'UnapprovedExecutionRefused',
         'UnapprovedExecutionRefused',
         'An execution of the upgrade state machine was refused before draining: it was not a registered, approved upgrade. Nothing changed; find who started it in the audit trail and the upgrade history (outcome refused).',

@@ -5,6 +5,7 @@ import { dynamoTableSource } from './adapters/dynamodb/table-source.ts';
 import { DynamoUpgradeStore } from './adapters/dynamodb/upgrade-store.ts';
 import { S3ObjectStore } from './adapters/s3/s3-object-store.ts';
 import type { ChainPort } from './chain/chain-port.ts';
+import type { IbcReader } from './chain/ibc-reader.ts';
 import { CheckpointService } from './checkpoint/checkpoint-service.ts';
 import { httpSource } from './checkpoint/sources/http-source.ts';
 import { type Config, ConfigError } from './config.ts';
@@ -31,6 +32,7 @@ export function buildControlPlane(
   clock: Clock = systemClock,
   core: CoreParts = buildCorePlane(config, clock),
   chain: (() => ChainPort) | null = null,
+  ibc: (() => IbcReader) | null = null,
 ): ControlPlane {
   const { db, drain, inflight, fence, audit, outcomes } = core;
   const registry = new MigrationRegistry(PROTOCOL_MIGRATIONS);
@@ -89,6 +91,7 @@ export function buildControlPlane(
           'no chain is configured for contract migration: the embedded runtime provides a simulated one; on AWS deploy with -c chainRpcEndpoint=... (CHAIN_RPC_ENDPOINT)',
         );
       },
+      ibc,
     },
   };
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { BAKE_LIMITS } from '../shared/upgrade/bake/bake-spec.ts';
 import { ROLLBACK_DRAIN_CHECKS } from '../shared/upgrade/bake/rollback-after-resume.ts';
 import { REPLICA_BUDGET_SECS } from '../shared/upgrade/deploy-spec.ts';
+import { IBC_VERIFY_WAITS } from '../shared/upgrade/ibc/verify-ibc-step.ts';
 import { UPGRADE_LIMITS, withDefaults } from '../shared/upgrade/upgrade-config.ts';
 import { WORKFLOW, WORKFLOW_TASK_ENTRIES } from '../shared/upgrade/workflow/definition.ts';
 import { nextDrainWaitSecs } from '../shared/upgrade/workflow/drain-backoff.ts';
@@ -44,6 +45,8 @@ const checksOfLongestDrain = (checksBudget?: number): number => {
 const drainChecks = checksOfLongestDrain();
 /** The rollback drain after a bake allows fewer checks (ROLLBACK_DRAIN_CHECKS). */
 const rollbackDrainChecks = checksOfLongestDrain(ROLLBACK_DRAIN_CHECKS);
+const IBC_VERIFICATIONS = ['Verify IBC packets', 'Verify IBC packets after rollback'];
+const ibcReadings = IBC_VERIFY_WAITS + 1;
 const LOOPS = new Set([
   'Check drain progress',
   'Bake on target version',
@@ -62,6 +65,8 @@ const LOOPS = new Set([
   'Verify governance migration',
   'Wait for operator deploy',
   "Resume on the operator's version?",
+  // The IBC verifications, after the resume and after a rollback: IBC_VERIFY_WAITS + 1 readings each at most.
+  ...IBC_VERIFICATIONS.flatMap((name) => [name, `${name}: settled?`, `${name}: wait`]),
 ]);
 /** The most components one upgrade may change. */
 const COMPONENTS = L.contracts + L.services;
@@ -118,7 +123,9 @@ describe('workflow budgets, worst case the inputs allow', () => {
       taskSecs(task('Check rollback drain')) +
       // Rolled back once after a bake, or in the failure path with every attempt (each unit once, plus the retried).
       rollbackUnits * taskSecs(task('Roll back changed components')) +
-      L.max_rollback_attempts * (taskSecs(task('Roll back to checkpoint')) + L.rollback_retry_delay_secs);
+      L.max_rollback_attempts * (taskSecs(task('Roll back to checkpoint')) + L.rollback_retry_delay_secs) +
+      IBC_VERIFICATIONS.length *
+        (L.ibc_verify_timeout_secs + ibcReadings * taskSecs(task('Verify IBC packets')));
     expect(total).toBeLessThan(WORKFLOW.executionTimeoutSecs);
     expect(WORKFLOW.executionTimeoutSecs).toBeLessThanOrEqual(365 * 86_400);
     console.log(
@@ -169,7 +176,9 @@ describe('workflow budgets, worst case the inputs allow', () => {
       (BAKE_LIMITS.max_checks + 1) * (TASK + OTHER + OTHER) +
       rollbackDrainChecks * (TASK + OTHER + OTHER) +
       (L.replica_targets + L.contracts) * (TASK + OTHER);
-    const total = once + drain + components + replicas + contractRollbacks + rollback + loopRetries + bake;
+    const ibc = IBC_VERIFICATIONS.length * ibcReadings * (TASK + OTHER + OTHER); // read, choice, wait
+    const total =
+      once + drain + components + replicas + contractRollbacks + rollback + loopRetries + bake + ibc;
     expect(drainChecks).toBeLessThan(1200);
     expect(rollbackDrainChecks).toBeLessThan(400);
     expect(total).toBeLessThan(20_000);

@@ -60,7 +60,13 @@ export const scheduleStore = (env: Environment): ScheduleStore =>
 /** The control plane (core, S3 checkpoints, records, chain) of an environment. */
 export const controlPlane = memoised(
   (env): ControlPlane =>
-    buildControlPlane(env.config, coreServices(env).clock, coreServices(env), env.overrides.chain),
+    buildControlPlane(
+      env.config,
+      coreServices(env).clock,
+      coreServices(env),
+      env.overrides.chain,
+      env.overrides.ibc,
+    ),
 );
 
 /** The upgrade services of an environment, built once. */

@@ -1,5 +1,6 @@
 import type { Notifier } from '../../shared/approval/proposal-notice.ts';
 import type { ChainPort } from '../../shared/chain/chain-port.ts';
+import type { IbcReader } from '../../shared/chain/ibc-reader.ts';
 import type { Config } from '../../shared/config.ts';
 import type { Clock } from '../../shared/domain/ports.ts';
 import type { AlarmSource } from '../../shared/upgrade/bake/alarm-source.ts';
@@ -16,6 +17,8 @@ export interface PortOverrides {
   readonly workflowEngine?: () => WorkflowEngine;
   readonly scheduleStore?: () => ScheduleStore;
   readonly chain?: () => ChainPort;
+  /** Reads IBC packets on chain: CosmJS on the chain's RPC endpoint (a chain Task on AWS, the embedded node locally). */
+  readonly ibc?: () => IbcReader;
   readonly alarms?: AlarmSource;
   readonly notifier?: Notifier;
 }

@@ -34,15 +34,18 @@ export const UPGRADE_EVENT_METRICS = {
   rolled_back: 'UpgradeRollbacks',
   smoke_test_failed: 'SmokeTestFailed',
   unapproved_execution: 'UnapprovedExecutionRefused',
+  /** Packets pending at the checkpoint that timed out during the upgrade: intents it failed. */
+  ibc_packets_timed_out: 'IbcPacketsTimedOut',
 } as const;
 
-/** Emits one upgrade event from the workflow, and UpgradeDurationSeconds when given. */
+/** Emits one upgrade event from the workflow (`count` of them), and UpgradeDurationSeconds when given. */
 export function emitUpgradeOutcome(
   event: keyof typeof UPGRADE_EVENT_METRICS,
   durationSecs: number | null,
+  count = 1,
 ): void {
   const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'upgrade-control-plane' });
-  metrics.addMetric(UPGRADE_EVENT_METRICS[event], MetricUnit.Count, 1);
+  metrics.addMetric(UPGRADE_EVENT_METRICS[event], MetricUnit.Count, count);
   if (durationSecs !== null) metrics.addMetric('UpgradeDurationSeconds', MetricUnit.Seconds, durationSecs);
   metrics.publishStoredMetrics();
 }

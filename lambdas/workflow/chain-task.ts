@@ -1,4 +1,5 @@
 import { CosmjsChain } from '../../shared/adapters/chain/cosmjs-chain.ts';
+import { CosmjsIbcReader } from '../../shared/adapters/chain/cosmjs-ibc-reader.ts';
 import { FileSignerSource } from '../../shared/adapters/chain/file-signer.ts';
 import { SecretsManagerSigner } from '../../shared/adapters/chain/secrets-manager-signer.ts';
 import type { ChainPort } from '../../shared/chain/chain-port.ts';
@@ -30,7 +31,9 @@ function cosmjsChain(config: Config): (() => ChainPort) | undefined {
 /** The AWS environment of a chain Task: its chain is the CosmJS client of its configuration. */
 const chainEnvironment = awsEnvironmentWith((env) => {
   const chain = cosmjsChain(env.config);
-  return chain ? { chain } : {};
+  const rpc = env.config.chain?.rpcEndpoint;
+  const ibc = rpc ? new CosmjsIbcReader(rpc) : undefined;
+  return { ...(chain ? { chain } : {}), ...(ibc ? { ibc: () => ibc } : {}) };
 });
 
 /**

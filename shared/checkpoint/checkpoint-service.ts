@@ -61,6 +61,9 @@ const ibcPackets = (r: StoredRecord) => {
   return packets.length ? packets.map((p) => ({ ...base, ...p })) : [base];
 };
 
+/** Takes a page of pending IBC packet entries and gives them back with their on-chain status added. */
+export type PacketStatus = (entries: Record<string, unknown>[]) => Promise<Record<string, unknown>[]>;
+
 /** Conditional Puts a restore keeps in flight (the DynamoDB client's sockets allow 50). */
 export const RESTORE_CONCURRENCY = 32;
 
@@ -78,6 +81,8 @@ export class CheckpointService {
     config: unknown;
     /** Parts only this checkpoint has (the contract's inflight settlements, say). */
     extraSources?: readonly CheckpointSource[];
+    /** Adds each pending IBC packet's on-chain status (the checkpoint step reads the chain). */
+    packetStatus?: PacketStatus;
   }): Promise<CheckpointManifest> {
     const now = this.d.clock.now();
     const id = `ckpt-${new Date(now).toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`;
@@ -99,7 +104,7 @@ export class CheckpointService {
       return { writer, close };
     };
     try {
-      await this.writeParts(open, input.config, input.extraSources ?? []);
+      await this.writeParts(open, input.config, input.extraSources ?? [], input.packetStatus);
     } catch (err) {
       for (const w of opened) w.abort(new Error(`checkpoint ${id} abandoned: ${(err as Error).message}`));
       throw err;
@@ -134,19 +139,17 @@ export class CheckpointService {
     open: (name: string) => { writer: JsonLinesGzipWriter; close: () => Promise<void> },
     config: unknown,
     extraSources: readonly CheckpointSource[],
+    packetStatus: PacketStatus | undefined,
   ): Promise<void> {
     // One pass over the intents feeds both the intents part and the pending IBC packets part.
     const intents = open('inflight_intents');
     const ibc = open('pending_ibc_packets');
     for await (const page of this.d.records.pages(this.d.scanSegments ?? 1)) {
       await intents.writer.write(page);
-      await ibc.writer.write(
-        page
-          .filter(
-            (r) => r.ibc_in_flight === true || (Array.isArray(r.ibc_packets) && r.ibc_packets.length > 0),
-          )
-          .flatMap(ibcPackets),
-      );
+      const packets = page
+        .filter((r) => r.ibc_in_flight === true || (Array.isArray(r.ibc_packets) && r.ibc_packets.length > 0))
+        .flatMap(ibcPackets);
+      await ibc.writer.write(packetStatus && packets.length ? await packetStatus(packets) : packets);
     }
     await intents.close();
     await ibc.close();

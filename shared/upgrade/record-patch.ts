@@ -27,6 +27,8 @@ const PATCH_FIELDS = {
   target: ['to_version', 'config'],
   /** The bake after resume. */
   bake: ['bake', 'bake_promoted_by', 'progress_pct'],
+  /** The on-chain verification of the checkpointed IBC packets. */
+  ibc: ['ibc_verification'],
 } as const satisfies Record<string, readonly (keyof UpgradeRecord)[]>;
 
 /** The name of a kind of change to a run's record. */

@@ -2,7 +2,8 @@ import { rollBackNextComponent } from './components/roll-back-components.ts';
 import { clientFor, emptyDeployment, replicasOf, withReplica } from './deploy/deployment-record.ts';
 import { startedRecord } from './deploy/rollout.ts';
 import type { ReplicaRecord } from './deploy-spec.ts';
-import { recordPatch, writeRecord } from './record-patch.ts';
+import { verifyIbcPackets } from './ibc/verify-ibc-step.ts';
+import { patchesOf, recordPatch, writeRecord } from './record-patch.ts';
 import { smokeTest } from './steps/deploy.ts';
 import { cancelUpgradeDrain } from './steps/drain.ts';
 import {
@@ -110,6 +111,9 @@ export async function recoverOrphanedUpgrade(
       await recordNeedsOperator(svc, { ...state, error: { Error: 'ReplicasNotOnTarget', Cause: off } });
       report = { decision: 'needs_operator', found: { ...found, smoke_test_ok: smoke.ok }, message: off };
     } else {
+      // "Verify IBC packet state" once: recorded on the upgrade, as the workflow's verification would.
+      const ibc = await verifyIbcPackets(svc, state).catch(() => null);
+      for (const patch of patchesOf(ibc)) await writeRecord(svc.upgrades, record.id, patch);
       report = {
         decision: 'roll_forward',
         found: { ...found, smoke_test_ok: smoke.ok },

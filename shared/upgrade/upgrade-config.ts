@@ -46,6 +46,7 @@ export const UPGRADE_LIMITS = {
   contracts: COMPONENT_LIMITS.contracts,
   services: COMPONENT_LIMITS.services,
   components_budget_secs: COMPONENTS_BUDGET_SECS,
+  ibc_verify_timeout_secs: 3600,
 } as const;
 
 const L = UPGRADE_LIMITS;
@@ -92,6 +93,8 @@ export const UpgradeRequestSchema = z
     override_min_interval_reason: freeText(500).optional(),
     /** Why to go ahead although pending IBC packets may time out while the relayer is redeployed (audited). */
     override_ibc_timeouts_reason: freeText(500).optional(),
+    /** How long after the resume (or a rollback) to wait for the checkpoint's pending IBC packets to be relayed. */
+    ibc_verify_timeout_secs: z.number().int().min(0).max(L.ibc_verify_timeout_secs, atMost).default(120),
     /** The CosmWasm contracts to migrate, in order (see `order`). */
     contracts: z.array(NamedContractSchema).max(L.contracts, atMost).optional(),
     /** Shorthand for `contracts` with one entry (named `settlement` unless it says otherwise). */

@@ -1,6 +1,7 @@
 import type { DrainStatus } from '../domain/drain-status.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import { type ComponentProgress, componentProgress } from './components/component-progress.ts';
+import type { IbcVerifications } from './ibc/ibc-verification.ts';
 import { phaseOf } from './upgrade-phase.ts';
 import type { StepRecord, UpgradeRecord } from './upgrade-record.ts';
 import type { UpgradeServices } from './upgrade-services.ts';
@@ -46,6 +47,8 @@ export interface UpgradeStatus {
   } | null;
   /** Each contract and service of the upgrade, in its declared order: pending, current, done or rolled back. */
   readonly components: readonly ComponentProgress[];
+  /** The checkpoint's pending IBC packets read on chain after the resume and after a rollback (null: not yet). */
+  readonly ibc_verification: IbcVerifications | null;
 }
 
 /** The instructions a wait for the operator recorded (shared/upgrade/steps/deploy.ts, the governance wait). */
@@ -130,6 +133,7 @@ export class UpgradeReads {
           }
         : null,
       components: componentProgress(record),
+      ibc_verification: record.ibc_verification ?? null,
     };
   }
 

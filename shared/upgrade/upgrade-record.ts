@@ -1,5 +1,6 @@
 import type { ContractBefore, ContractMigration, GovernanceWait } from './contract/contract-spec.ts';
 import type { DeploymentRecord } from './deploy-spec.ts';
+import type { IbcVerifications } from './ibc/ibc-verification.ts';
 import type { RunConfig } from './upgrade-config.ts';
 
 export type UpgradeState =
@@ -74,6 +75,8 @@ export interface UpgradeRecord {
   readonly bake_promoted_by?: string | null;
   /** The checkpoint of the state when a bake tripped (before its migrations were reversed). */
   readonly bake_checkpoint_id?: string | null;
+  /** The packets pending at the checkpoint, read on chain after the resume and after a rollback. */
+  readonly ibc_verification?: IbcVerifications | null;
 }
 
 /** One step of an upgrade, written by the step's own task as it starts and ends. */

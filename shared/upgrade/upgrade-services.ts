@@ -1,6 +1,7 @@
 import type { ApprovalPolicy } from '../approval/approval-policy.ts';
 import type { ProposalStore } from '../approval/proposal.ts';
 import type { ChainPort } from '../chain/chain-port.ts';
+import type { IbcReader } from '../chain/ibc-reader.ts';
 import type { CheckpointService } from '../checkpoint/checkpoint-service.ts';
 import type { DrainService } from '../domain/drain-service.ts';
 import type { InflightService } from '../domain/inflight-service.ts';
@@ -35,4 +36,6 @@ export interface UpgradeServices {
   readonly pollIntervalSecs: number;
   /** The chain the contract steps use; throws a ConfigError naming what to set when none is configured. */
   readonly chain: () => ChainPort;
+  /** Reads IBC packets on chain (null: no chain configured; the verification then says so per packet). */
+  readonly ibc: (() => IbcReader) | null;
 }

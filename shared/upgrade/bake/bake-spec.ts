@@ -20,6 +20,8 @@ const TriggerSchema = z.discriminatedUnion('type', [
   }),
   /** An intent admitted on the new version still inflight after `max_age_secs`. */
   z.strictObject({ type: z.literal('stuck_inflight'), max_age_secs: z.number().int().min(1).max(86_400) }),
+  /** IBC packets pending at the checkpoint still not relayed `after_secs` after the bake began (the resume). */
+  z.strictObject({ type: z.literal('ibc_pending'), after_secs: z.number().int().min(1).max(86_400) }),
   /** More than `max_pct` % of the completions since the resume were `failed`, once there are `min_samples`. */
   z.strictObject({
     type: z.literal('intent_failures'),

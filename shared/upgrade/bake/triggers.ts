@@ -5,6 +5,7 @@ import type { WorkflowState } from '../workflow-state.ts';
 import type { AlarmSource } from './alarm-source.ts';
 import type { BakeTrigger } from './bake-spec.ts';
 import type { TriggerReading } from './bake-state.ts';
+import { packetsNotRelayed } from './ibc-pending-trigger.ts';
 
 export const triggerName = (t: BakeTrigger): string => {
   switch (t.type) {
@@ -16,6 +17,8 @@ export const triggerName = (t: BakeTrigger): string => {
       return `stuck_inflight > ${t.max_age_secs} s`;
     case 'intent_failures':
       return `intent_failures > ${t.max_pct} %`;
+    case 'ibc_pending':
+      return `ibc_pending after ${t.after_secs} s`;
   }
 };
 
@@ -85,6 +88,7 @@ export async function readTriggers(
         return { trigger, fired: count >= t.consecutive, detail };
       }
       if (t.type === 'intent_failures') return { trigger, ...(await failureShare(svc, s, t)) };
+      if (t.type === 'ibc_pending') return { trigger, ...(await packetsNotRelayed(svc, s, t.after_secs)) };
       const stuck = await stuckOnTarget(svc, s, t.max_age_secs);
       return {
         trigger,

@@ -1,6 +1,7 @@
 import { runChecks } from '../../health/health.ts';
 import { migrateRecords } from '../../migration/migrator.ts';
 import { snapshotContracts } from '../contract/contract-snapshot.ts';
+import { withChainStatus } from '../ibc/packet-readings.ts';
 import { recordPatch, withPatches, writeRecord } from '../record-patch.ts';
 import type { RunConfig } from '../upgrade-config.ts';
 import type { UpgradeServices } from '../upgrade-services.ts';
@@ -21,6 +22,7 @@ export async function checkpointState(svc: UpgradeServices, s: WorkflowState) {
     upgradeId: s.upgrade_id,
     protocolVersion: s.from_version,
     config: { upgrade: s.config, mode },
+    packetStatus: (entries) => withChainStatus(svc, entries),
     // Seed 001's list: contract configs, inflight settlements, escrow states, solver bond states (each tagged with
     // its contract), beside the stored intents and order-book entries the checkpoint service writes itself.
     extraSources: contracts.before.length

@@ -1,3 +1,4 @@
+import { ibcVerificationStates } from './states-ibc.ts';
 import { CONTROL_ONLY, type StateEntry } from './types.ts';
 
 const NEEDS_OPERATOR = { next: 'Record failure needing an operator', resultPath: '$.error' } as const;
@@ -22,10 +23,10 @@ export const BAKE_STATES: Record<string, StateEntry> = {
     handler: 'check-bake',
     timeoutSecs: 420, // health triggers run in parallel, each bounded by check_timeout_secs (at most 300)
     memoryMb: 256,
-    access: { ...CONTROL_ONLY, intents: 'read', alarms: true },
+    access: { ...CONTROL_ONLY, intents: 'read', alarms: true, checkpoints: 'read', chain: true },
     idempotent: true,
     comment:
-      'One look at the rollback triggers (alarms, health, stuck intents) after the warm-up, and at abort and promote. Tripped, passed, or baking on.',
+      'One look at the rollback triggers (alarms, health, stuck intents, IBC packets) after the warm-up, and at abort and promote. Tripped, passed, or baking on.',
     resultPath: '$.bake',
     // Not knowing how the new version does is no reason to keep it: roll back.
     catch: { next: 'Drain again for rollback', resultPath: '$.error' },
@@ -178,6 +179,7 @@ export const BAKE_STATES: Record<string, StateEntry> = {
       'Every replica of every service read once more (version and health), after the bake if any: one not on the target rolls the upgrade back the full way, as a tripped bake does.',
     resultPath: '$.services_verified',
     catch: { next: 'Drain again for rollback', resultPath: '$.error' },
-    next: 'Record upgrade in history',
+    next: 'Verify IBC packets',
   },
+  ...ibcVerificationStates('Verify IBC packets', 'Record upgrade in history'),
 };

@@ -1,3 +1,4 @@
+import { ibcVerificationStates } from './states-ibc.ts';
 import { CONTROL_ONLY, type StateEntry } from './types.ts';
 
 const NEEDS_OPERATOR = { next: 'Record failure needing an operator', resultPath: '$.error' } as const;
@@ -79,8 +80,9 @@ export const ROLLBACK_STATES: Record<string, StateEntry> = {
     idempotent: true,
     resultPath: '$.outcome',
     catch: NEEDS_OPERATOR,
-    next: 'Aborted by an operator?',
+    next: 'Verify IBC packets after rollback',
   },
+  ...ibcVerificationStates('Verify IBC packets after rollback', 'Aborted by an operator?'),
   'Aborted by an operator?': {
     Type: 'Choice',
     Choices: [

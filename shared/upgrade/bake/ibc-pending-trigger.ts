@@ -1,0 +1,39 @@
+import { checkpointedPackets } from '../ibc/ibc-verification.ts';
+import { readPackets } from '../ibc/packet-readings.ts';
+import type { UpgradeServices } from '../upgrade-services.ts';
+import type { WorkflowState } from '../workflow-state.ts';
+
+/**
+ * The `ibc_pending` trigger: packets that were pending at the checkpoint and are still not relayed (pending, timed
+ * out, or unreadable) `afterSecs` after the bake began. Before then it is not judged; the new relayer gets its time.
+ */
+export async function packetsNotRelayed(
+  svc: UpgradeServices,
+  s: WorkflowState,
+  afterSecs: number,
+): Promise<{ fired: boolean; detail: string }> {
+  const now = svc.clock.now();
+  const since = s.bake?.started_at ?? now;
+  const record = await svc.upgrades.get(s.upgrade_id);
+  if (!record?.checkpoint_id) return { fired: false, detail: 'no checkpoint: no packets to follow' };
+  const packets = (await checkpointedPackets(svc.checkpoints, record.checkpoint_id)).filter(
+    (p) => p.chain_status !== 'relayed' && p.chain_status !== 'timed_out',
+  );
+  if (!packets.length) return { fired: false, detail: 'no packet was pending at the checkpoint' };
+  const waited = Math.floor((now - since) / 1000);
+  if (waited < afterSecs)
+    return {
+      fired: false,
+      detail: `${packets.length} packets to follow, judged ${afterSecs - waited} s from now`,
+    };
+  const notRelayed = (await readPackets(svc.ibc, packets, now)).filter((r) => r.status !== 'relayed');
+  return {
+    fired: notRelayed.length > 0,
+    detail: notRelayed.length
+      ? `${notRelayed.length} of ${packets.length} not relayed ${waited} s after resume: ${notRelayed
+          .slice(0, 10)
+          .map((r) => `${r.packet} ${r.status}`)
+          .join(', ')}`
+      : `all ${packets.length} relayed`,
+  };
+}
