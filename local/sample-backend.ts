@@ -1,8 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { ReplicaTarget } from '../shared/upgrade/deploy-spec.ts';
 import { freePort } from './engines/free-port.ts';
+import { startRelayLoop } from './sample-services/sample-relayer.ts';
 import {
   freshState,
+  isRelaying,
   type ReplicaFault,
   type ReplicaState,
   replicaHandler,
@@ -18,6 +20,8 @@ export interface SampleBackendOptions {
   readonly faults?: Record<string, ReplicaFault>;
   /** `degrades_after_deploy`: healthy on the new version for this long, then Unhealthy (a bad release). */
   readonly degradeAfterMs?: number;
+  /** A relayer: each replica relays the chain's IBC packets (through this RPC endpoint) while it runs. */
+  readonly relay?: { readonly rpcUrl: string; readonly intervalMs?: number };
 }
 
 interface Replica {
@@ -34,6 +38,7 @@ interface Replica {
  */
 export async function startSampleBackend(opts: SampleBackendOptions) {
   const replicas: Replica[] = [];
+  const loops: { stop(): void | Promise<void> }[] = [];
   for (let i = 1; i <= opts.replicas; i++) {
     const name = `replica-${i}`;
     const r: Replica = {
@@ -48,6 +53,14 @@ export async function startSampleBackend(opts: SampleBackendOptions) {
     );
     await new Promise<void>((ok) => r.server.listen(r.port, '127.0.0.1', () => ok()));
     replicas.push(r);
+    if (opts.relay)
+      loops.push(
+        startRelayLoop({
+          rpcUrl: opts.relay.rpcUrl,
+          intervalMs: opts.relay.intervalMs ?? 200,
+          relaying: () => isRelaying(r.state, opts.faults?.[name]),
+        }),
+      );
   }
   const targets: ReplicaTarget[] = replicas.map((r) => ({
     name: r.name,
@@ -59,8 +72,9 @@ export async function startSampleBackend(opts: SampleBackendOptions) {
     targets,
     versions: () => Object.fromEntries(replicas.map((r) => [r.name, settle(r.state).version])),
     deploys: () => Object.fromEntries(replicas.map((r) => [r.name, [...r.state.deploys]])),
-    stop: () =>
-      Promise.all(
+    stop: async () => {
+      await Promise.all(loops.map((l) => l.stop()));
+      await Promise.all(
         replicas.map(
           (r) =>
             new Promise<void>((ok) => {
@@ -68,6 +82,7 @@ export async function startSampleBackend(opts: SampleBackendOptions) {
               r.server.close(() => ok());
             }),
         ),
-      ),
+      );
+    },
   };
 }

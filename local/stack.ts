@@ -3,10 +3,12 @@ import { join, resolve } from 'node:path';
 import { adminServices } from '../lambdas/compose/admin-services.ts';
 import { type Environment, environmentOf } from '../lambdas/compose/environment.ts';
 import { proposalServices } from '../lambdas/compose/proposal-services.ts';
+import { CosmjsIbcReader } from '../shared/adapters/chain/cosmjs-ibc-reader.ts';
 import { ensureLocalTables } from '../shared/adapters/dynamodb/bootstrap.ts';
 import { loadConfig } from '../shared/config.ts';
 import { fileAlarmSource } from '../shared/upgrade/bake/alarm-source.ts';
 import { type ApiGateway, startApiGateway } from './api-gateway.ts';
+import type { ChainRpc } from './engines/chain-rpc/rpc-server.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './engines/dynamodb-local.ts';
 import { type LocalContracts, startLocalChain } from './engines/local-chain.ts';
 import { type LocalS3, startLocalS3 } from './engines/s3-server.ts';
@@ -34,6 +36,8 @@ export interface LocalStack {
   readonly env: Environment;
   /** The settlement contract (v1) and the uploaded v2 on the simulated chain. */
   readonly contracts: LocalContracts;
+  /** The simulated chain's CometBFT RPC endpoint (IBC queries; the sample relayer relays through it). */
+  readonly chainRpcUrl: string;
   /** Refuses new requests (503), lets those under way answer, stops at a state boundary (Tasks under way get `graceMs`), then the engines; interrupted upgrades resume at the next start. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -54,6 +58,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   let s3: LocalS3 | undefined;
   let engine: LocalWorkflowEngine | undefined;
   let contracts: LocalContracts | undefined;
+  let chainRpc: ChainRpc | undefined;
   let sweep: NodeJS.Timeout | undefined;
   let schedules: LocalScheduleStore | undefined;
   let env: Environment | undefined;
@@ -75,7 +80,9 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       INTENT_TOKEN: tokens.intent,
       OPERATOR_TOKENS: JSON.stringify(operators),
     });
-    const local = await startLocalChain(dataDir);
+    const local = await startLocalChain(dataDir, { rpcPort: Number(process.env.CHAIN_RPC_PORT ?? 0) });
+    chainRpc = local.rpc;
+    const ibcReader = new CosmjsIbcReader(local.rpc.url);
     let localEngine: LocalWorkflowEngine | undefined;
     const localOnly = <T>(port: T | undefined, what: string) => {
       if (!port) throw new Error(`the local ${what} is not running yet`);
@@ -85,6 +92,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       workflowEngine: () => localOnly(localEngine, 'workflow engine'),
       scheduleStore: () => localOnly(schedules, 'scheduler'),
       chain: () => local.chain,
+      ibc: () => ibcReader,
       // The bake's alarm triggers read this file locally ({"<alarm>": "ALARM" | "OK"}); CloudWatch on AWS.
       alarms: fileAlarmSource(process.env.LOCAL_ALARMS_FILE || join(dataDir, 'alarms.json')),
     });
@@ -92,7 +100,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     await adminServices(env).cp.init();
     contracts = local.contracts;
     log(
-      `simulated CosmWasm chain (state in ${join(dataDir, 'chain.json')}); settlement contract ${contracts.settlement}`,
+      `simulated CosmWasm chain (state in ${join(dataDir, 'chain.json')}, RPC ${local.rpc.url}); settlement contract ${contracts.settlement}`,
     );
     engine = await LocalWorkflowEngine.create({ dataDir, environment: env });
     localEngine = engine;
@@ -116,10 +124,12 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     sweep = setInterval(() => void proposals.sweep().catch(() => {}), 30_000);
     sweep.unref();
   } catch (err) {
+    await chainRpc?.stop();
     await s3?.stop();
     await ddb.stop();
     throw err;
   }
+  const rpc = chainRpc as ChainRpc;
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : opts.port;
   const url = `http://${opts.host === '0.0.0.0' ? '127.0.0.1' : opts.host}:${port}`;
@@ -139,6 +149,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     engine: localEngine,
     env: stackEnv,
     contracts: contracts as LocalContracts,
+    chainRpcUrl: rpc.url,
     async stop(graceMs = 3000) {
       clearInterval(sweep);
       // In order: the API stops taking requests (503 shutting_down) and lets those under way answer, the workflow
@@ -154,6 +165,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
         running.closeAllConnections();
       });
       log('API and workflow stopped; stopping the S3 server and DynamoDB Local');
+      await rpc.stop();
       await localS3.stop();
       await ddb.stop();
     },

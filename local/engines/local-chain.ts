@@ -4,6 +4,10 @@ import { join } from 'node:path';
 import { SimulatedChain } from '../../shared/adapters/chain/simulated-chain.ts';
 import type { ChainPort } from '../../shared/chain/chain-port.ts';
 import { crashPoint } from '../workflow/crash-hook.ts';
+import { type ChainRpc, startChainRpc } from './chain-rpc/rpc-server.ts';
+
+/** The file in the data folder naming the chain's RPC endpoint (the sample relayer reads it each round). */
+export const CHAIN_RPC_URL_FILE = 'chain-rpc-url';
 
 const wasm = (version: 1 | 2, name: 'settlement' | 'escrow' = 'settlement') =>
   readFileSync(join(import.meta.dirname, `../../contracts/${name}/build/${name}-v${version}.wasm`));
@@ -67,7 +71,8 @@ async function addEscrow(sim: Sim, settlement: string): Promise<Pick<LocalContra
  */
 export async function startLocalChain(
   dataDir: string,
-): Promise<{ chain: ChainPort; contracts: LocalContracts }> {
+  opts: { rpcPort?: number } = {},
+): Promise<{ chain: ChainPort; contracts: LocalContracts; rpc: ChainRpc }> {
   const file = join(dataDir, 'chain.json');
   const metaFile = join(dataDir, 'chain-contracts.json');
   const sim = existsSync(file)
@@ -114,6 +119,10 @@ export async function startLocalChain(
     await persist();
     writeFileSync(metaFile, `${JSON.stringify(contracts, null, 2)}\n`);
   }
+  // The chain's CometBFT RPC endpoint: what the IBC verification reads through CosmJS, and where the sample relayer
+  // relays (each relay saved like any other change). Its URL is kept beside the chain for the sample services.
+  const rpc = await startChainRpc(sim, { port: opts.rpcPort ?? 0, onChange: persist });
+  writeFileSync(join(dataDir, CHAIN_RPC_URL_FILE), `${rpc.url}\n`);
   // Every change is saved; reads go straight through.
   const chain: ChainPort = {
     upload: (w) => sim.upload(w).finally(persist),
@@ -129,5 +138,5 @@ export async function startLocalChain(
     contractInfo: (a) => sim.contractInfo(a),
     signerAddress: () => sim.signerAddress(),
   };
-  return { chain, contracts };
+  return { chain, contracts, rpc };
 }

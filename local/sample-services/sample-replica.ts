@@ -6,7 +6,11 @@ export type ReplicaFault =
   | 'wrong_version'
   | 'hang_deploy'
   | 'degrades_after_deploy'
-  | 'hang_rollback';
+  | 'hang_rollback'
+  /** A relayer stuck on its first version: relays nothing until a deploy replaces it. */
+  | 'not_relaying'
+  /** A relayer that relays nothing before a deploy nor on a new version: only once rolled back to its first. */
+  | 'new_version_not_relaying';
 
 /** What a sample replica is: its version, the version it started on, its deploys, and a restart under way. */
 export interface ReplicaState {
@@ -81,6 +85,19 @@ export function replicaHandler(
     }
     json(404, { error: 'not found' });
   };
+}
+
+/**
+ * Whether a relayer replica relays IBC packets now: not while it restarts, and not when a fault says it does not
+ * (see ReplicaFault). The sample relayer (sample-relayer.ts) asks this before each round.
+ */
+export function isRelaying(state: ReplicaState, fault: ReplicaFault | undefined, now = Date.now()): boolean {
+  settle(state, now);
+  if (state.restartingTo !== null) return false;
+  const deployed = state.deploys.length > 0;
+  if (fault === 'not_relaying') return deployed;
+  if (fault === 'new_version_not_relaying') return deployed && state.version === state.initial;
+  return true;
 }
 
 export const freshState = (version: string): ReplicaState => ({

@@ -26,6 +26,8 @@ export interface CrashPhase {
   readonly whole?: boolean;
   /** While the stack is down, the first replica is put back on 1.0.0 (restarted on the old image, say). */
   readonly replicaBack?: boolean;
+  /** The updated intents carry IBC packets: the verification after resume must read each of them. */
+  readonly ibc?: boolean;
 }
 
 const APPROVAL_ENV = {
@@ -84,6 +86,8 @@ export interface CrashOutcome {
   readonly refusedMs: number;
   /** The first GET /admin/upgrade/status after the restart: says resumed, recovering, or has ended. */
   readonly firstStatus: { state: string; next: string | null };
+  /** How many packets the verification after resume read (null: it never ran). */
+  readonly ibcChecked: number | null;
   readonly log: string;
 }
 
@@ -93,7 +97,15 @@ const patched = ids.filter((_, i) => i % 7 === 0);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
 
-async function seed(s: StackProcess): Promise<void> {
+/** The packet an updated intent waits for (no such packet on the embedded chain: read as timed out, before and after). */
+const packetOf = (id: string) => ({
+  source_port: 'transfer',
+  source_channel: 'channel-0',
+  sequence: 1000 + ids.indexOf(id),
+  timeout_timestamp: String(BigInt(Date.now() + 86_400_000) * 1_000_000n),
+});
+
+async function seed(s: StackProcess, ibc = false): Promise<void> {
   for (let i = 0; i < ids.length; i += 20) {
     await Promise.all(
       ids.slice(i, i + 20).map(async (id) => {
@@ -103,7 +115,11 @@ async function seed(s: StackProcess): Promise<void> {
     );
   }
   for (const id of patched) {
-    const r = await call(s, 'PATCH', `/intents/${id}`, INTENT, { phase: 'Matched', ibc_in_flight: true });
+    const r = await call(s, 'PATCH', `/intents/${id}`, INTENT, {
+      phase: 'Matched',
+      ibc_in_flight: true,
+      ...(ibc ? { ibc_packets: [packetOf(id)] } : {}),
+    });
     if (r.status !== 200) throw new Error(`patch ${id}: ${r.status}`);
   }
 }
@@ -232,7 +248,7 @@ async function crashOnce(phase: CrashPhase, signal: 'SIGKILL' | 'SIGTERM'): Prom
     const contracts = JSON.parse(
       readFileSync(join(dataDir, 'chain-contracts.json'), 'utf8'),
     ) as LocalContracts;
-    await seed(stack);
+    await seed(stack, phase.ibc);
     // The embedded runtime's alarm file (DATA_DIR/alarms.json): the bake trips at its first look.
     if (phase.bake === 'trips') writeFileSync(join(dataDir, 'alarms.json'), '{"ucp-bake-crash":"ALARM"}');
     const deploy =
@@ -342,6 +358,8 @@ async function crashOnce(phase: CrashPhase, signal: 'SIGKILL' | 'SIGTERM'): Prom
       replicaVersions,
       refusedMs,
       firstStatus: { state: String(first.state), next: (first.next as string | null) ?? null },
+      ibcChecked:
+        (status.ibc_verification as { after_resume?: { checked: number } } | null)?.after_resume?.checked ?? null,
       log,
     };
   } finally {

@@ -87,6 +87,13 @@ const PHASES: CrashPhase[] = [
     expect: 'rolled_back',
   },
   {
+    name: 'between the resume and the IBC verification',
+    at: 'Verify IBC packets:before',
+    ibc: true,
+    killOnly: true,
+    expect: 'succeeded',
+  },
+  {
     name: 'reversing migrations after a bake tripped',
     at: 'Reverse migrations:during',
     duringMs: 20,
@@ -155,6 +162,8 @@ describe.concurrent('a crash of the local stack', () => {
       if (r.escrow) expect(r.escrow, context).toMatchObject({ codeId: r.escrow.expectedCodeId, version });
       for (const v of r.replicaVersions) expect(v, context).toBe(version);
       expect(r.refusedMs, context).toBeGreaterThan(0);
+      // The verification after resume ran after the restart, and read every packet.
+      if (phase.ibc) expect(r.ibcChecked, context).toBe(r.expectedIds.filter((_, i) => i % 7 === 0).length);
       // Never a stale "running": a running upgrade after a restart says it was resumed (or is recovering).
       if (['running', 'interrupted', 'recovering'].includes(r.firstStatus.state))
         expect(r.firstStatus.next, context).toMatch(/resumed at|recovery|cannot resume/);

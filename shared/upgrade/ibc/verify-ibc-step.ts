@@ -40,7 +40,9 @@ export async function verifyIbcPackets(svc: UpgradeServices, s: WorkflowState) {
     .map((r) => r.packet);
   const startedAt = before?.started_at ?? now;
   const waitUntil = startedAt + s.config.ibc_verify_timeout_secs * 1000;
-  const settled = counts.pending + counts.unknown === 0 || now >= waitUntil;
+  // Unreadable packets are read again until the deadline, unless no chain is configured at all (nothing to wait for).
+  const unsettled = counts.pending + (svc.ibc ? counts.unknown : 0);
+  const settled = unsettled === 0 || now >= waitUntil;
   const verification: IbcVerification = {
     checkpoint_id: checkpointId,
     started_at: startedAt,
