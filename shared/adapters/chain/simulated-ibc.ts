@@ -81,6 +81,14 @@ export interface SimulatedIbcClock {
   counterpartyHeight?: () => IbcHeight;
 }
 
+/** A relay refused because the packet's timeout has passed: it can only be timed out. */
+export class PacketTimedOutError extends ChainError {
+  constructor(message: string) {
+    super('invalid_request', message);
+    this.name = 'PacketTimedOutError';
+  }
+}
+
 /** A time in ms as ISO 8601, or as a number when out of Date's range. */
 const isoTime = (ms: number): string => (Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : `${ms} ms`);
 
@@ -151,8 +159,7 @@ export class SimulatedIbc {
   relay(port: string, channel: string, sequence: number): IbcAcknowledgement {
     const packet = this.requireCommitment(port, channel, sequence);
     if (this.timedOut(packet)) {
-      throw new ChainError(
-        'invalid_request',
+      throw new PacketTimedOutError(
         `Packet ${packetKey(port, channel, sequence)} has timed out (${this.timeoutText(packet)}): it can only be timed out, not relayed`,
       );
     }
