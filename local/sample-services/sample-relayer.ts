@@ -110,17 +110,23 @@ export function startRelayLoop(options: RelayLoopOptions): RelayLoop {
     }
   }
 
+  let busy = false;
   const timer = setInterval(() => {
-    if (stopped || !relaying()) return;
+    if (stopped || busy || !relaying()) return; // one pass at a time: a slow pass skips ticks, never queues them
+    busy = true;
     running = running.then(() =>
-      pass().catch((error: unknown) => {
-        if (connectionRefused(error)) {
-          queries?.client.disconnect();
-          queries = undefined;
-          return;
-        }
-        log(error instanceof Error ? error.message : String(error));
-      }),
+      pass()
+        .catch((error: unknown) => {
+          if (connectionRefused(error)) {
+            queries?.client.disconnect();
+            queries = undefined;
+            return;
+          }
+          log(error instanceof Error ? error.message : String(error));
+        })
+        .finally(() => {
+          busy = false;
+        }),
     );
   }, intervalMs);
 
