@@ -46,17 +46,25 @@ export function errorResult(message: string): string {
   return `{"error":${quote(message)}}`;
 }
 
-/** A successful `Response` with attributes and no messages, events or data. */
+/** A successful `Response` with attributes and messages (fire-and-forget submessages), no events or data. */
 export class ResponseBuilder {
   attributes: string[] = [];
+  messages: string[] = [];
 
   add(key: string, value: string): ResponseBuilder {
     this.attributes.push(`{"key":${quote(key)},"value":${quote(value)}}`);
     return this;
   }
 
+  /** Adds a `CosmosMsg` (JSON text) as a CosmWasm 1.x `SubMsg` with id 0 that never replies. */
+  message(cosmosMsgJson: string): ResponseBuilder {
+    this.messages.push(`{"id":0,"msg":${cosmosMsgJson},"gas_limit":null,"reply_on":"never"}`);
+    return this;
+  }
+
   result(): string {
-    return `{"ok":{"messages":[],"attributes":[${this.attributes.join(',')}],"events":[],"data":null}}`;
+    const messages = this.messages.join(',');
+    return `{"ok":{"messages":[${messages}],"attributes":[${this.attributes.join(',')}],"events":[],"data":null}}`;
   }
 }
 

@@ -4,6 +4,13 @@
 // the settlement contract.
 import { addOverflows, Fields } from '../../common/assembly/fields';
 // biome-ignore lint/style/useImportType: AssemblyScript has no type-only imports
+import {
+  IbcTransferOptions,
+  ibcTransferMessage,
+  readIbcTransferOptions,
+  timeoutNanos,
+} from '../../common/assembly/ibc';
+// biome-ignore lint/style/useImportType: AssemblyScript has no type-only imports
 import { JsonValue, parseJson } from '../../common/assembly/json';
 // biome-ignore lint/style/useImportType: AssemblyScript has no type-only imports
 import {
@@ -122,8 +129,8 @@ export function execute(envJson: string, infoJson: string, msgJson: string): str
   const message = readVariant(msgJson, 'execute message');
   if (message.error.length > 0) return errorResult(message.error);
   if (message.name === 'lock') return lock(env, sender, message.body);
-  if (message.name === 'release') return close(sender, config, message.body, 'release', STATUS_RELEASED);
-  if (message.name === 'refund') return close(sender, config, message.body, 'refund', STATUS_REFUNDED);
+  if (message.name === 'release') return close(env, sender, config, message.body, 'release', STATUS_RELEASED);
+  if (message.name === 'refund') return close(env, sender, config, message.body, 'refund', STATUS_REFUNDED);
   if (message.name === 'extend_timeout') return extendTimeout(sender, config, message.body);
   return errorResult(
     `Unknown execute message '${message.name}': expected one of lock, release, refund, extend_timeout`,
@@ -170,8 +177,13 @@ function lock(env: BlockEnv, sender: string, body: JsonValue | null): string {
     .result();
 }
 
-/** `release` (the funds go to the solver) or `refund` (back to the user): the creator or the admin, once. */
+/**
+ * `release` (the funds go to the solver) or `refund` (back to the user): the creator or the admin, once.
+ * A release with `ibc` sends the user amount to the solver's address on the other chain as an
+ * `IbcMsg::Transfer` in the config's denom, timing out `timeout_seconds` after the block time.
+ */
 function close(
+  env: BlockEnv,
   sender: string,
   config: Config,
   body: JsonValue | null,
@@ -180,7 +192,16 @@ function close(
 ): string {
   const fields = new Fields(body, action);
   const id = fields.requiredString('id');
+  const ibc = status === STATUS_RELEASED ? fields.member('ibc') : null;
   if (!fields.finish()) return errorResult(fields.error);
+  let options: IbcTransferOptions | null = null;
+  if (ibc !== null) options = readIbcTransferOptions(ibc, 'release ibc');
+  let nanos: u64 = 0;
+  if (options !== null) {
+    if (options.error.length > 0) return errorResult(options.error);
+    nanos = timeoutNanos(env.time, options.timeout_seconds);
+    if (nanos === 0) return errorResult('Invalid release ibc: timeout_seconds too large');
+  }
   const escrow = loadEscrow(id);
   if (escrow === null) return errorResult(`Escrow not found: ${id}`);
   if (escrow.status !== STATUS_LOCKED)
@@ -192,11 +213,17 @@ function close(
   const ids = loadLockedIds();
   removeId(ids, id);
   saveLockedIds(ids);
-  return new ResponseBuilder()
+  const response = new ResponseBuilder()
     .add('action', action)
     .add('id', id)
-    .add('to', status === STATUS_RELEASED ? escrow.solver : escrow.user)
-    .result();
+    .add('to', status === STATUS_RELEASED ? escrow.solver : escrow.user);
+  if (options !== null) {
+    response
+      .add('ibc_channel', options.channel_id)
+      .add('ibc_receiver', options.to_address)
+      .message(ibcTransferMessage(options, config.denom, escrow.user_amount, nanos));
+  }
+  return response.result();
 }
 
 function extendTimeout(sender: string, config: Config, body: JsonValue | null): string {

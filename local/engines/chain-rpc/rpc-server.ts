@@ -2,8 +2,15 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SimulatedChain } from '../../../shared/adapters/chain/simulated-chain.ts';
+import { PacketTimedOutError } from '../../../shared/adapters/chain/simulated-ibc.ts';
 import type { TxOutcome } from './deliver-tx.ts';
 import type { IncludedTx } from './ledger.ts';
+import {
+  PACKET_REFUSED_CODE,
+  PACKET_TIMED_OUT_CODE,
+  RELAY_PACKET_METHOD,
+  TIMEOUT_PACKET_METHOD,
+} from './relayer-methods.ts';
 import { SimulatedNode } from './simulated-node.ts';
 
 /** The CometBFT version reported: CosmJS picks its 0.38 client, whose JSON this server speaks. */
@@ -74,8 +81,55 @@ function status(node: SimulatedNode, url: string) {
 
 type Params = Record<string, unknown>;
 
+/** Options of {@link startChainRpc}. */
+export interface ChainRpcOptions {
+  chainId?: string;
+  prefix?: string;
+  /** The TCP port on 127.0.0.1; 0 (the default) takes any free one. */
+  port?: number;
+  /** Called after a simulated relay or timeout changed the chain's state (e.g. to save the chain). */
+  onChange?: () => Promise<void> | void;
+}
+
+/** `{port, channel, sequence}` of the simulated relayer methods, or a JSON-RPC invalid-params error. */
+function packetParams(params: Params): { port: string; channel: string; sequence: number } {
+  const { port, channel } = params;
+  const sequence = Number(params.sequence);
+  if (
+    typeof port !== 'string' ||
+    typeof channel !== 'string' ||
+    !Number.isSafeInteger(sequence) ||
+    sequence < 1
+  ) {
+    throw {
+      code: -32602,
+      message: 'Invalid params: expected {port: string, channel: string, sequence: integer >= 1}',
+      data: JSON.stringify(params),
+    };
+  }
+  return { port, channel, sequence };
+}
+
+/** Runs a simulated relayer step; a refusal becomes a JSON-RPC error carrying the store's reason. */
+async function relayerStep(step: () => Promise<void>, onChange: ChainRpcOptions['onChange']): Promise<void> {
+  try {
+    await step();
+  } catch (error) {
+    const text = error instanceof Error ? error.message : String(error);
+    const code = error instanceof PacketTimedOutError ? PACKET_TIMED_OUT_CODE : PACKET_REFUSED_CODE;
+    throw { code, message: text, data: text };
+  }
+  await onChange?.();
+}
+
 /** One JSON-RPC method: its result, or an error thrown as `{code, message}`. */
-async function call(node: SimulatedNode, url: string, method: string, params: Params): Promise<unknown> {
+async function call(
+  node: SimulatedNode,
+  url: string,
+  method: string,
+  params: Params,
+  opts: ChainRpcOptions,
+): Promise<unknown> {
   switch (method) {
     case 'status':
       return status(node, url);
@@ -110,6 +164,17 @@ async function call(node: SimulatedNode, url: string, method: string, params: Pa
       const found = hash ? node.tx(hash) : undefined;
       return { txs: found ? [txJson(found)] : [], total_count: found ? '1' : '0' };
     }
+    // Simulated only: a relayer's MsgRecvPacket + MsgAcknowledgement, and its MsgTimeout (proofs are not modelled).
+    case RELAY_PACKET_METHOD: {
+      const { port, channel, sequence } = packetParams(params);
+      await relayerStep(() => node.relayPacket(port, channel, sequence), opts.onChange);
+      return { relayed: true };
+    }
+    case TIMEOUT_PACKET_METHOD: {
+      const { port, channel, sequence } = packetParams(params);
+      await relayerStep(() => node.timeoutPacket(port, channel, sequence), opts.onChange);
+      return { timed_out: true };
+    }
     default:
       throw {
         code: -32601,
@@ -127,12 +192,12 @@ async function body(req: IncomingMessage): Promise<string> {
 
 /**
  * A CometBFT JSON-RPC endpoint (HTTP POST) over a {@link SimulatedChain}, so CosmJS, and the bundles that use it,
- * talk to the embedded chain as to a real node: status, abci_query, broadcast_tx_sync, tx and tx_search.
+ * talk to the embedded chain as to a real node: status, abci_query, broadcast_tx_sync, tx and tx_search; and two
+ * simulated-only methods standing in for a relayer's transactions on the chain's one IBC channel,
+ * `simulated_relay_packet` and `simulated_timeout_packet` (params `{port, channel, sequence}`; results
+ * `{relayed: true}` and `{timed_out: true}`, or an error with the reason, e.g. the packet has timed out).
  */
-export async function startChainRpc(
-  chain: SimulatedChain,
-  opts: { chainId?: string; prefix?: string } = {},
-): Promise<ChainRpc> {
+export async function startChainRpc(chain: SimulatedChain, opts: ChainRpcOptions = {}): Promise<ChainRpc> {
   const node = new SimulatedNode(chain, opts.chainId ?? 'simulated-1', opts.prefix ?? 'wasm');
   let url = '';
   const server = createServer(async (req, res) => {
@@ -141,7 +206,7 @@ export async function startChainRpc(
     try {
       const request = JSON.parse(await body(req)) as { id?: unknown; method?: string; params?: Params };
       id = request.id ?? -1;
-      reply = { result: await call(node, url, String(request.method), request.params ?? {}) };
+      reply = { result: await call(node, url, String(request.method), request.params ?? {}, opts) };
     } catch (error) {
       const known =
         typeof error === 'object' && error !== null && 'code' in error && !(error instanceof Error);
@@ -152,7 +217,13 @@ export async function startChainRpc(
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ jsonrpc: '2.0', id, ...reply }));
   });
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => {
+      server.off('error', fail);
+      ok();
+    });
+  });
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url,

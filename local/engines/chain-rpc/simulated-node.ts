@@ -15,6 +15,7 @@ import { AccessType } from 'cosmjs-types/cosmwasm/wasm/v1/types';
 import type { SimulatedChain } from '../../../shared/adapters/chain/simulated-chain.ts';
 import { isChainError } from '../../../shared/chain/chain-error.ts';
 import { checkTx, messageFailure, type TxOutcome } from './deliver-tx.ts';
+import { ibcQuery } from './ibc-queries.ts';
 import { type IncludedTx, Ledger } from './ledger.ts';
 
 /** An ABCI query's answer: code 0 and the response bytes, or a code and a log as the node words it. */
@@ -31,7 +32,8 @@ const SIMULATED_GAS = 150_000;
 
 /**
  * A CometBFT node's view of a {@link SimulatedChain}: the ABCI queries CosmJS makes (accounts, simulate, contract
- * state, contract and code info) and transactions checked as the ante handler checks them (signature over this
+ * state, contract and code info, IBC channel and packet state: ibc-queries.ts, for both ends of the chain's one
+ * channel) and transactions checked as the ante handler checks them (signature over this
  * chain id and account number, sequence), then run on the chain, one block each.
  */
 export class SimulatedNode {
@@ -62,13 +64,34 @@ export class SimulatedNode {
 
   /** broadcast_tx_sync: CheckTx, then (when it passes) the transaction is delivered in a block of its own. */
   broadcast(txBytes: Uint8Array): Promise<{ hash: string; check: TxOutcome }> {
-    const run = this.queue.then(() => this.deliver(txBytes));
-    this.queue = run.catch(() => {});
-    return run;
+    return this.inTurn(() => this.deliver(txBytes));
   }
 
   tx(hash: string): IncludedTx | undefined {
     return this.ledger.tx(hash);
+  }
+
+  /**
+   * A relayer's MsgRecvPacket on the counterparty then MsgAcknowledgement here, in one step (no proofs): see
+   * `SimulatedIbc.relay`. Runs in turn with transactions.
+   */
+  relayPacket(port: string, channel: string, sequence: number): Promise<void> {
+    return this.inTurn(() => {
+      this.chain.ibc.relay(port, channel, sequence);
+    });
+  }
+
+  /** A relayer's MsgTimeout (no proofs): see `SimulatedIbc.timeout`. Runs in turn with transactions. */
+  timeoutPacket(port: string, channel: string, sequence: number): Promise<void> {
+    return this.inTurn(() => {
+      this.chain.ibc.timeout(port, channel, sequence);
+    });
+  }
+
+  private inTurn<T>(step: () => T | Promise<T>): Promise<T> {
+    const run = this.queue.then(step);
+    this.queue = run.catch(() => {});
+    return run;
   }
 
   private async deliver(txBytes: Uint8Array): Promise<{ hash: string; check: TxOutcome }> {
@@ -93,6 +116,8 @@ export class SimulatedNode {
 
   private async answer(path: string, data: Uint8Array): Promise<QueryAnswer> {
     const chain = this.chain;
+    const ibc = ibcQuery(chain.ibc, this.ledger.height, path, data);
+    if (ibc !== undefined) return ibc;
     switch (path) {
       case '/cosmos.auth.v1beta1.Query/Account': {
         const { address } = QueryAccountRequest.decode(data);

@@ -75,3 +75,28 @@ export function setLastInstanceId(wasm: WasmModuleInstance, value: number): void
   });
   if (wasm.lastInstanceId !== value) throw internalsChanged('WasmModule.lastInstanceId');
 }
+
+/** A CosmWasm `IbcMsg` as a contract's response carries it (only `transfer` is taken over). */
+export type CosmWasmIbcMsg = Record<string, unknown>;
+
+/** What `CWSimulateApp.handleMsg` expects back from a module: a ts-results `Result` of events and data. */
+export type ModuleResult = Awaited<ReturnType<SimulateCosmWasmClient['app']['ibc']['handleMsg']>>;
+
+/**
+ * Routes contracts' `IbcMsg::Transfer` to `transfer` instead of cw-simulate's IbcModule, which relays at once to an
+ * in-process chain (and fails with none) and keeps no packet commitments. Other IBC messages still go to cw-simulate.
+ *
+ * Checked against `CWSimulateApp.handleMsg` (dist/CWSimulateApp.js), which calls `this.ibc.handleMsg(sender,
+ * msg.ibc)` and hands the `Result` to `WasmModule.handleSubmsg` (`r.ok`, `r.val.events`, `r.val.data`).
+ */
+export function interceptIbcTransfer(
+  app: SimulateCosmWasmClient['app'],
+  transfer: (sender: string, msg: CosmWasmIbcMsg) => Promise<ModuleResult>,
+): void {
+  const ibc = (app as unknown as { ibc?: { handleMsg?: unknown } }).ibc;
+  if (ibc === undefined || typeof ibc.handleMsg !== 'function')
+    throw internalsChanged('CWSimulateApp.ibc.handleMsg');
+  const original = ibc.handleMsg as (sender: string, msg: CosmWasmIbcMsg) => Promise<ModuleResult>;
+  ibc.handleMsg = (sender: string, msg: CosmWasmIbcMsg): Promise<ModuleResult> =>
+    'transfer' in msg ? transfer(sender, msg) : original.call(ibc, sender, msg);
+}

@@ -2,11 +2,13 @@
  * Saving and restoring a cw-simulate chain as JSON. cw-simulate's own `toBytes()`/`from()` loses
  * contract storage; this writes what is needed to rebuild the chain through its public API:
  * the codes (in id order), each contract's info and storage entries, the instance counter (contract
- * addresses derive from it), block height and time. Bank balances and IBC state are not saved.
+ * addresses derive from it), block height and time; `SimulatedChain` adds its IBC packet store. Bank balances and
+ * cw-simulate's own IBC state are not saved.
  */
 import { compare, type SimulateCosmWasmClient, SortedMap } from '@oraichain/cw-simulate';
 import { ChainError } from '../../chain/chain-error.ts';
 import { setLastInstanceId } from './cw-simulate-internals.ts';
+import type { SimulatedIbcState } from './simulated-ibc.ts';
 
 /** The saved form of a simulated chain (version 1). */
 export interface SimulatedChainState {
@@ -29,6 +31,8 @@ export interface SimulatedChainState {
     /** `[key, value]`, both base64. */
     storage: [string, string][];
   }[];
+  /** The IBC packet store (absent in files saved before it existed: an empty store). */
+  ibc?: SimulatedIbcState;
 }
 
 const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');

@@ -11,8 +11,10 @@ import type {
   JsonMessage,
   MigrateOutcome,
 } from '../../chain/chain-port.ts';
-import { pinChecksums, rebuildAllVms } from './cw-simulate-internals.ts';
+import { interceptIbcTransfer, pinChecksums, rebuildAllVms } from './cw-simulate-internals.ts';
+import { sendTransfer } from './ibc-transfer.ts';
 import { restoreState, type SimulatedChainState, snapshotState } from './simulated-chain-state.ts';
+import { SimulatedIbc } from './simulated-ibc.ts';
 
 /** Options of a {@link SimulatedChain}. */
 export interface SimulatedChainOptions {
@@ -36,6 +38,15 @@ interface Runtime {
   client: SimulateCosmWasmClient;
   /** Code id → checksum of every code on this chain (see `pinChecksums`). */
   checksums: Map<number, string>;
+  /** The IBC packet store contracts' transfers land in. */
+  ibc: SimulatedIbc;
+}
+
+/** A runtime over `client`: its IBC transfers go to a new packet store whose "now" is max(wall clock, block time). */
+function runtimeOf(client: SimulateCosmWasmClient, checksums: Map<number, string>): Runtime {
+  const ibc = new SimulatedIbc({ nowMs: () => Math.max(Date.now(), client.app.time / 1e6) });
+  interceptIbcTransfer(client.app, (sender, msg) => sendTransfer(ibc, sender, msg));
+  return { client, checksums, ibc };
 }
 
 /**
@@ -46,7 +57,9 @@ interface Runtime {
  *   rebuilt from the rolled-back store (`rebuildAllVms`);
  * - its static code-id → checksum cache is re-pinned to this chain's codes before each call
  *   (`pinChecksums`), so more than one chain per process is safe as long as calls do not interleave;
- * - block time is settable (`setBlockTime`); cw-simulate only moves a time behind the wall clock.
+ * - block time is settable (`setBlockTime`); cw-simulate only moves a time behind the wall clock;
+ * - contracts' IBC transfers become pending packets in {@link SimulatedChain.ibc} (cw-simulate would relay them at
+ *   once to an in-process chain, and keeps no commitments); a failed call's packets are rolled back with it.
  *
  * Migrate admin, code and contract existence are checked here before calling cw-simulate, so the
  * error codes do not depend on its error strings.
@@ -70,7 +83,7 @@ export class SimulatedChain implements ChainPort {
       chainId: options.chainId ?? 'simulated-1',
       bech32Prefix: prefix,
     });
-    return new SimulatedChain({ client, checksums: new Map() }, options.signer ?? DEFAULT_SIMULATED_SIGNER);
+    return new SimulatedChain(runtimeOf(client, new Map()), options.signer ?? DEFAULT_SIMULATED_SIGNER);
   }
 
   /** A chain rebuilt from {@link SimulatedChain.save}'s output. */
@@ -84,21 +97,34 @@ export class SimulatedChain implements ChainPort {
     const client = new SimulateCosmWasmClient({ chainId: state.chainId, bech32Prefix: state.bech32Prefix });
     const checksums = new Map<number, string>();
     await restoreState(client, state, checksums);
-    return new SimulatedChain({ client, checksums }, state.signer);
+    const runtime = runtimeOf(client, checksums);
+    if (state.ibc !== undefined) runtime.ibc.restore(state.ibc);
+    return new SimulatedChain(runtime, state.signer);
   }
 
   /**
    * The whole chain (codes, contract info, contract storage, counters, block height and time) as a
-   * JSON string; the caller stores it. cw-simulate's own `toBytes()`/`from()` loses contract storage.
-   * Bank balances are not saved.
+   * JSON string, with the IBC packet store; the caller stores it. cw-simulate's own `toBytes()`/`from()` loses
+   * contract storage. Bank balances are not saved.
    */
   async save(): Promise<string> {
-    return JSON.stringify(snapshotState(this.runtime.client, this.signer));
+    return JSON.stringify({
+      ...snapshotState(this.runtime.client, this.signer),
+      ibc: this.runtime.ibc.snapshot(),
+    });
   }
 
   /** The same chain, with calls sent by `address` (e.g. to try a migrate as a non-admin). */
   withSigner(address: string): SimulatedChain {
     return new SimulatedChain(this.runtime, address);
+  }
+
+  /**
+   * The chain's IBC packet store: contracts' `IbcMsg::Transfer`s become pending packets on its one channel
+   * (`transfer/channel-0`), which a (simulated) relayer relays or times out.
+   */
+  get ibc(): SimulatedIbc {
+    return this.runtime.ibc;
   }
 
   /** The underlying cw-simulate client, for test helpers that need more than the port. */
@@ -214,9 +240,12 @@ export class SimulatedChain implements ChainPort {
   private async call<T>(what: string, run: () => Promise<T>): Promise<T> {
     const wasm = this.runtime.client.app.wasm;
     pinChecksums(wasm, this.runtime.checksums);
+    const ibcBefore = this.runtime.ibc.snapshot();
     try {
       return await run();
     } catch (error) {
+      // cw-simulate rolls its store back; packets sent by the failed call are rolled back here.
+      this.runtime.ibc.restore(ibcBefore);
       try {
         await rebuildAllVms(wasm);
       } catch (rebuildError) {
