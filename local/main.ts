@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { CHAIN_RPC_URL_FILE } from './engines/local-chain.ts';
 
 /** `npm start`: the embedded control plane on this machine, no AWS account needed. */
 const dataDir = resolve(process.env.DATA_DIR ?? resolve(import.meta.dirname, '../.data'));
@@ -72,6 +73,10 @@ say(
   `contracts: settlement ${c.settlement} (code ${c.v1CodeId}; v2 code ${c.v2CodeId}, sha256 ${c.v2Checksum}), ` +
     `escrow ${c.escrow} (code ${c.escrowV1CodeId}; v2 code ${c.escrowV2CodeId}, sha256 ${c.escrowV2Checksum})`,
 );
+say(
+  `IBC: the chain's RPC ${stack.chainRpcUrl}; pending packets: ucp ibc pending (GET /admin/ibc/pending); ` +
+    '`npm run demo:ibc` upgrades a stuck relayer with packets pending and verifies each one on chain',
+);
 const contracts = JSON.stringify([
   {
     name: 'escrow',
@@ -114,6 +119,7 @@ if (replicas > 0) {
     basePort: Number(process.env.SAMPLE_SERVICES_PORT ?? 7400),
     services: ['orchestrator', 'relayer', 'settlement-service'].map((n) => `${n}:${replicas}`).join(','),
     version: process.env.INITIAL_VERSION ?? '1.0.0',
+    chainRpcUrlFile: resolve(dataDir, CHAIN_RPC_URL_FILE),
   });
   if (process.env.SAMPLE_BACKEND_FAIL)
     await services.setFault(process.env.SAMPLE_BACKEND_FAIL, 'unhealthy_after_deploy');

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { adminServices } from '../lambdas/compose/admin-services.ts';
 import type { IbcVerification } from '../shared/upgrade/ibc/ibc-verification.ts';
+import { latestEnvironment } from './support/api.ts';
 import { runUpgrade } from './support/upgrade.ts';
 import { type IbcSystem, relayerUpgrade, startIbcSystem } from './system/ibc-system.ts';
 
@@ -54,6 +56,15 @@ describe('upgrading the sample relayer with IBC packets pending (seed 001 scenar
     const checkpoint = run.upgrade.checkpoint_id as string;
     const part = await sys.api.admin('GET', `/admin/checkpoints/${checkpoint}`);
     expect(part.body.record_counts).toMatchObject({ pending_ibc_packets: 3 });
+    // The checkpoint holds each packet with its status on chain then: pending (the relayer was stuck).
+    const { cp } = adminServices(latestEnvironment());
+    const stored = (await cp.upgrade.checkpoints.readPart(checkpoint, 'pending_ibc_packets')) as Record<
+      string,
+      unknown
+    >[];
+    expect(stored.map((e) => [e.intent_id, e.sequence, e.chain_status]).sort()).toEqual(
+      packets.map((p, i) => [`intent-e-${i + 1}`, p.sequence, 'pending']),
+    );
     const v = verification(run.upgrade, 'after_resume');
     expect(v).toMatchObject({ checked: 3, relayed: 3, pending: 0, timed_out: 0, settled: true });
     expect(v?.timed_out_during_upgrade).toEqual([]);
@@ -64,7 +75,7 @@ describe('upgrading the sample relayer with IBC packets pending (seed 001 scenar
     for (const p of packets)
       expect(sys.chain.ibc.commitment('transfer', 'channel-0', p.sequence)).toBeUndefined();
     const status = (await sys.api.admin('GET', '/admin/upgrade/status')).body;
-    expect(status.ibc_verification.after_resume).toMatchObject({ relayed: 3 });
+    expect(status.ibc_verification).toMatchObject({ after_resume: { relayed: 3 } });
     expect(run.steps.map((s) => s.name)).toContain('Verify IBC packets');
   });
 
@@ -129,7 +140,9 @@ describe('upgrading the sample relayer with IBC packets pending (seed 001 scenar
       }),
     );
     expect(run.upgrade.state).toBe('rolled_back');
-    expect((run.upgrade.bake as { trigger: string }).trigger).toBe('ibc_pending after 3 s');
+    expect((run.upgrade.bake as { trigger: string }).trigger).toMatch(
+      /^ibc_pending after 3 s: 1 of 1 not relayed \d+ s after resume: transfer\/channel-0\/1 pending/,
+    );
     expect(sys.relayer.versions()).toEqual({ 'replica-1': '1.0.0' });
     expect(verification(run.upgrade, 'after_rollback')).toMatchObject({ checked: 1, relayed: 1 });
   });

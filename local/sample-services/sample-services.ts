@@ -13,6 +13,8 @@ export interface SampleServicesOptions {
   readonly services: string;
   readonly version?: string;
   readonly restartMs?: number;
+  /** The file naming the chain's RPC endpoint: the relayer's replicas relay IBC packets through it. */
+  readonly chainRpcUrlFile?: string;
 }
 
 interface Listing {
@@ -65,6 +67,7 @@ export async function startSampleServices(opts: SampleServicesOptions) {
           SAMPLE_SERVICES: opts.services,
           INITIAL_VERSION: opts.version ?? '1.0.0',
           SAMPLE_RESTART_MS: String(opts.restartMs ?? 300),
+          ...(opts.chainRpcUrlFile ? { CHAIN_RPC_URL_FILE: opts.chainRpcUrlFile } : {}),
         },
       },
     );

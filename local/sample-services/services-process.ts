@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
+import { startRelayerReplicas } from './relayer-replicas.ts';
 import {
   freshState,
   type ReplicaFault,
@@ -19,7 +20,7 @@ import { type ServicesLayout, servicesLayout } from './services-layout.ts';
  * version without a deploy: restarted on an old image, say), POST /stop.
  *
  * Settings (environment): SAMPLE_SERVICES_DIR, SAMPLE_SERVICES_PORT (the base port), SAMPLE_SERVICES
- * ("orchestrator:2,relayer:1"), INITIAL_VERSION, SAMPLE_RESTART_MS.
+ * ("orchestrator:2,relayer:1"), INITIAL_VERSION, SAMPLE_RESTART_MS, CHAIN_RPC_URL_FILE (relayer replicas relay IBC packets).
  */
 const dir = process.env.SAMPLE_SERVICES_DIR ?? '.data/services';
 const layout: ServicesLayout = servicesLayout(
@@ -54,6 +55,16 @@ for (const r of layout.replicas) {
   await new Promise<void>((ok) => server.listen(r.port, '127.0.0.1', () => ok()));
   servers.push(server);
 }
+
+// The relayer's replicas relay the embedded chain's IBC packets while they run (CHAIN_RPC_URL_FILE names its RPC).
+const relayers = process.env.CHAIN_RPC_URL_FILE
+  ? startRelayerReplicas(
+      process.env.CHAIN_RPC_URL_FILE,
+      layout.replicas.filter((r) => r.service === 'relayer'),
+      (key) => states[key] as ReplicaState,
+      (key) => faults[key] ?? undefined,
+    )
+  : null;
 
 const body = (req: import('node:http').IncomingMessage) =>
   new Promise<Record<string, string | null>>((ok) => {
@@ -99,6 +110,7 @@ const control = createServer(async (req, res) => {
 await new Promise<void>((ok) => control.listen(layout.basePort, '127.0.0.1', () => ok()));
 
 function stop() {
+  void relayers?.stop();
   for (const s of [...servers, control]) {
     s.closeAllConnections();
     s.close();

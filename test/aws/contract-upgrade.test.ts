@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type ChainRpc, startChainRpc } from '../../local/engines/chain-rpc/rpc-server.ts';
+import { type RelayLoop, startRelayLoop } from '../../local/sample-services/sample-relayer.ts';
 import { CosmjsChain } from '../../shared/adapters/chain/cosmjs-chain.ts';
 import { SimulatedChain, sha256Hex } from '../../shared/adapters/chain/simulated-chain.ts';
 import type { Settlement } from '../../shared/chain/settlement-types.ts';
@@ -97,7 +98,7 @@ const settlementSection = (address: string, extra: Record<string, unknown> = {})
 });
 
 async function upgrade(
-  target: string,
+  target: string | undefined,
   address: string,
   extra: Record<string, unknown> = {},
   during?: (id: string) => Promise<void>,
@@ -244,6 +245,71 @@ describe('the contract upgrade under AWS rules (chain Task bundles over CometBFT
     });
     // The migrates went through the node as signed transactions from the admin's account.
     expect(rpc.node.ledger.account(admin).sequence).toBeGreaterThan(0n);
+    expect(denials()).toEqual([]);
+  }, 120_000);
+});
+
+describe('IBC packets under AWS rules: the chain Tasks read them through the RPC endpoint', () => {
+  it('a relayer replaced in a maintenance with packets pending: relayed, then verified on chain by the Task bundle; no denial', async () => {
+    await api('GET', '/admin/drain/status'); // an admin call initialises a fresh deployment
+    const escrow = await escrowContract([]);
+    const packets = [];
+    for (const id of ['p-1', 'p-2']) {
+      await sim.execute(escrow, {
+        lock: {
+          id,
+          user: admin,
+          solver: OTHER.solver,
+          user_amount: '10',
+          solver_bond: '5',
+          timeout_seconds: 3600,
+        },
+      });
+      const out = await sim.execute(escrow, {
+        release: { id, ibc: { channel_id: 'channel-0', to_address: 'cosmos1solver', timeout_seconds: 3600 } },
+      });
+      const attrs = out.events?.find((e) => e.type === 'send_packet')?.attributes ?? [];
+      const attr = (k: string) => String(attrs.find((a) => a.key === k)?.value);
+      const packet = {
+        source_port: 'transfer',
+        source_channel: 'channel-0',
+        sequence: Number(attr('packet_sequence')),
+        timeout_timestamp: attr('packet_timeout_timestamp'),
+      };
+      packets.push(packet);
+      const reg = await aws.api('intent', 'POST', '/intents', { id: `ibc-${id}`, ibc_packets: [packet] });
+      expect(reg.status, JSON.stringify(reg.body)).toBe(201);
+    }
+    let relay: RelayLoop | undefined;
+    // A maintenance upgrade (the running version): the operator replaces the relayer during the wait.
+    const run = await upgrade(
+      undefined,
+      '',
+      {},
+      async (id) => {
+        for (let i = 0; ; i++) {
+          const status = (await api('GET', '/admin/upgrade/status')).body;
+          if (status.current_step === 'Waiting for the operator (maintenance)') break;
+          if (i > 300 || status.state !== 'running')
+            throw new Error(`never waited for the relayer: ${JSON.stringify(status)}`);
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        // The operator's new relayer starts relaying; then the deploy is confirmed.
+        relay = startRelayLoop({ rpcUrl: rpc.url, intervalMs: 100, relaying: () => true });
+        expect((await api('POST', `/admin/upgrade/${id}/continue`)).status).toBe(200);
+      },
+      {
+        drain_timeout_secs: 1,
+        force_after_timeout: true,
+        ibc_verify_timeout_secs: 20,
+        services: [{ name: 'relayer', deploy: { mode: 'manual', deploy_timeout_secs: 60 } }],
+      },
+    );
+    await relay?.stop();
+    expect(run.upgrade.state, JSON.stringify(run.upgrade.error)).toBe('succeeded');
+    const v = (run.upgrade.ibc_verification as { after_resume: Record<string, unknown> }).after_resume;
+    expect(v).toMatchObject({ checked: 2, relayed: 2, pending: 0, timed_out: 0, unknown: 0 });
+    for (const p of packets) expect(sim.ibc.commitment('transfer', 'channel-0', p.sequence)).toBeUndefined();
     expect(denials()).toEqual([]);
   }, 120_000);
 });

@@ -359,7 +359,8 @@ async function crashOnce(phase: CrashPhase, signal: 'SIGKILL' | 'SIGTERM'): Prom
       refusedMs,
       firstStatus: { state: String(first.state), next: (first.next as string | null) ?? null },
       ibcChecked:
-        (status.ibc_verification as { after_resume?: { checked: number } } | null)?.after_resume?.checked ?? null,
+        (status.ibc_verification as { after_resume?: { checked: number } } | null)?.after_resume?.checked ??
+        null,
       log,
     };
   } finally {

@@ -62,7 +62,7 @@ export const DRAIN_STATES: Record<string, StateEntry> = {
     handler: 'pre-checks',
     timeoutSecs: 420, // checks run in parallel, each bounded by check_timeout_secs (at most 300), then the contract
     memoryMb: 256,
-    access: { ...CONTROL_ONLY, checkpoints: 'read', chain: true, signer: true },
+    access: { ...CONTROL_ONLY, intents: 'read', checkpoints: 'read', chain: true, signer: true }, // intents: the IBC pre-check lists pending packets (found by the AWS-rules harness)
     idempotent: true,
     comment:
       'Configured health checks and the migration path. Unhealthy (or Degraded unless allowed) stops the upgrade before any drain.',
