@@ -93,3 +93,49 @@ describe('the sample services process', () => {
     await expect(fetch(relayer.version_url)).rejects.toThrow();
   });
 });
+
+describe("the sample services process's relayer", () => {
+  it('relays the chain packets through the RPC named in its URL file, and follows the file to a new endpoint', async () => {
+    const { SimulatedChain } = await import('../shared/adapters/chain/simulated-chain.ts');
+    const { startChainRpc } = await import('../local/engines/chain-rpc/rpc-server.ts');
+    const { writeFileSync } = await import('node:fs');
+    const relayDir = mkdtempSync(join(tmpdir(), 'ucp-relayer-'));
+    const urlFile = join(relayDir, 'chain-rpc-url');
+    const chain = SimulatedChain.create();
+    const send = () =>
+      chain.ibc.send({
+        source_port: 'transfer',
+        source_channel: 'channel-0',
+        data: Buffer.from('{}').toString('base64'),
+        timeout_height: { revision_number: 0, revision_height: 0 },
+        timeout_timestamp: String(BigInt(Date.now() + 3_600_000) * 1_000_000n),
+      });
+    const first = await startChainRpc(chain);
+    writeFileSync(urlFile, first.url);
+    const port = await freePort();
+    const s = await startSampleServices({
+      dir: relayDir,
+      basePort: port,
+      services: 'relayer:1',
+      chainRpcUrlFile: urlFile,
+    });
+    const relayed = async (sequence: number) => {
+      for (let i = 0; i < 100 && chain.ibc.commitment('transfer', 'channel-0', sequence); i++)
+        await sleep(100);
+      return chain.ibc.commitment('transfer', 'channel-0', sequence) === undefined;
+    };
+    try {
+      expect(await relayed(send().sequence)).toBe(true);
+      // The control plane restarted elsewhere: a new endpoint, named in the same file.
+      await first.stop();
+      const second = await startChainRpc(chain);
+      writeFileSync(urlFile, second.url);
+      expect(await relayed(send().sequence)).toBe(true);
+      expect(chain.ibc.acknowledgement('transfer', 'channel-7', 2)).toBeDefined();
+      await second.stop();
+    } finally {
+      await s.stop();
+      rmSync(relayDir, { recursive: true, force: true });
+    }
+  });
+});
