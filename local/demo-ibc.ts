@@ -8,6 +8,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sentPacket } from '../shared/chain/sent-packet.ts';
 
 process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
@@ -50,14 +51,8 @@ for (const id of ['ibc-1', 'ibc-2', 'ibc-3']) {
   const out = await chain.execute(escrow, {
     release: { id, ibc: { channel_id: 'channel-0', to_address: 'cosmos1solver', timeout_seconds: 1800 } },
   });
-  const sent = out.events?.find((e) => e.type === 'send_packet')?.attributes ?? [];
-  const attr = (k: string) => String(sent.find((a) => a.key === k)?.value);
-  const packet = {
-    source_port: attr('packet_src_port'),
-    source_channel: attr('packet_src_channel'),
-    sequence: Number(attr('packet_sequence')),
-    timeout_timestamp: attr('packet_timeout_timestamp'),
-  };
+  const packet = sentPacket(out.events);
+  if (!packet) throw new Error(`the release of ${id} sent no IBC packet`);
   await call(stack.tokens.intent, 'POST', '/intents', { id: `intent-${id}`, ibc_packets: [packet] });
 }
 const pending = (await admin('GET', '/admin/ibc/pending')).body.packets as Record<string, unknown>[];

@@ -3,6 +3,7 @@ import { type ChainRpc, startChainRpc } from '../../local/engines/chain-rpc/rpc-
 import { type RelayLoop, startRelayLoop } from '../../local/sample-services/sample-relayer.ts';
 import { CosmjsChain } from '../../shared/adapters/chain/cosmjs-chain.ts';
 import { SimulatedChain, sha256Hex } from '../../shared/adapters/chain/simulated-chain.ts';
+import { sentPacket } from '../../shared/chain/sent-packet.ts';
 import type { Settlement } from '../../shared/chain/settlement-types.ts';
 import { escrowWasm, OTHER, PRESERVING_MIGRATE, settlementWasm } from '../chain/fixtures.ts';
 import { AwsHarness, cloudAssembly } from './harness.ts';
@@ -252,30 +253,14 @@ describe('the contract upgrade under AWS rules (chain Task bundles over CometBFT
 describe('IBC packets under AWS rules: the chain Tasks read them through the RPC endpoint', () => {
   it('a relayer replaced in a maintenance with packets pending: relayed, then verified on chain by the Task bundle; no denial', async () => {
     await api('GET', '/admin/drain/status'); // an admin call initialises a fresh deployment
-    const escrow = await escrowContract([]);
+    const escrow = await escrowContract(['p-1', 'p-2']);
     const packets = [];
     for (const id of ['p-1', 'p-2']) {
-      await sim.execute(escrow, {
-        lock: {
-          id,
-          user: admin,
-          solver: OTHER.solver,
-          user_amount: '10',
-          solver_bond: '5',
-          timeout_seconds: 3600,
-        },
-      });
       const out = await sim.execute(escrow, {
         release: { id, ibc: { channel_id: 'channel-0', to_address: 'cosmos1solver', timeout_seconds: 3600 } },
       });
-      const attrs = out.events?.find((e) => e.type === 'send_packet')?.attributes ?? [];
-      const attr = (k: string) => String(attrs.find((a) => a.key === k)?.value);
-      const packet = {
-        source_port: 'transfer',
-        source_channel: 'channel-0',
-        sequence: Number(attr('packet_sequence')),
-        timeout_timestamp: attr('packet_timeout_timestamp'),
-      };
+      const packet = sentPacket(out.events);
+      if (!packet) throw new Error(`release of ${id} sent no packet`);
       packets.push(packet);
       const reg = await aws.api('intent', 'POST', '/intents', { id: `ibc-${id}`, ibc_packets: [packet] });
       expect(reg.status, JSON.stringify(reg.body)).toBe(201);

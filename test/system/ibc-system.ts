@@ -3,6 +3,7 @@ import { startSampleBackend } from '../../local/sample-backend.ts';
 import type { ReplicaFault } from '../../local/sample-services/sample-replica.ts';
 import { CosmjsIbcReader } from '../../shared/adapters/chain/cosmjs-ibc-reader.ts';
 import { SimulatedChain } from '../../shared/adapters/chain/simulated-chain.ts';
+import { sentPacket } from '../../shared/chain/sent-packet.ts';
 import type { IbcPacket } from '../../shared/domain/ibc-packet.ts';
 import { escrowWasm, OTHER } from '../chain/fixtures.ts';
 import { startTestApi, type TestApi } from '../support/api.ts';
@@ -60,16 +61,9 @@ export async function startIbcSystem(opts: { fault: ReplicaFault; restartMs?: nu
           ibc: { channel_id: 'channel-0', to_address: 'cosmos1solver', timeout_seconds: timeoutSecs },
         },
       });
-      const sent = out.events?.find((e) => e.type === 'send_packet');
-      const attr = (key: string) => sent?.attributes.find((a) => a.key === key)?.value;
+      const sent = sentPacket(out.events);
       if (!sent) throw new Error(`release of ${id} sent no packet`);
-      const packet: IbcPacket = {
-        source_port: String(attr('packet_src_port')),
-        source_channel: String(attr('packet_src_channel')),
-        sequence: Number(attr('packet_sequence')),
-        destination_chain: 'counterparty-1',
-        timeout_timestamp: String(attr('packet_timeout_timestamp')),
-      };
+      const packet: IbcPacket = { ...sent, destination_chain: 'counterparty-1' };
       const registered = await api.intent('POST', '/intents', { id: `intent-${id}`, ibc_packets: [packet] });
       if (registered.status !== 201) throw new Error(`intent-${id}: ${JSON.stringify(registered.body)}`);
       return packet;
