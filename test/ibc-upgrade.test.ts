@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { adminServices } from '../lambdas/compose/admin-services.ts';
 import type { IbcVerification } from '../shared/upgrade/ibc/ibc-verification.ts';
 import { latestEnvironment } from './support/api.ts';
+import { metricsDuring } from './support/metrics.ts';
 import { runUpgrade } from './support/upgrade.ts';
 import { type IbcSystem, relayerUpgrade, startIbcSystem } from './system/ibc-system.ts';
 
@@ -21,25 +22,6 @@ afterEach(async () => {
 
 const verification = (upgrade: Record<string, unknown>, phase: 'after_resume' | 'after_rollback') =>
   (upgrade.ibc_verification as Record<string, IbcVerification> | null)?.[phase];
-
-/** The EMF metric names written to stdout while `run` ran. */
-async function metricsDuring(run: () => Promise<void>): Promise<string[]> {
-  vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
-  const names: string[] = [];
-  const write = process.stdout.write.bind(process.stdout);
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array, ...rest: unknown[]) => {
-    for (const line of String(chunk).split('\n'))
-      if (line.includes('"_aws"'))
-        for (const c of (
-          JSON.parse(line) as { _aws: { CloudWatchMetrics: { Metrics: { Name: string }[] }[] } }
-        )._aws.CloudWatchMetrics)
-          for (const m of c.Metrics) names.push(m.Name);
-    return String(chunk).includes('"_aws"') ? true : write(chunk, ...(rest as []));
-  });
-  await run();
-  vi.restoreAllMocks();
-  return names;
-}
 
 describe('upgrading the sample relayer with IBC packets pending (seed 001 scenario 7)', () => {
   it('long timeouts: every packet pending at the checkpoint is relayed after resume, and verified so on chain', async () => {

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestApi, type TestApi } from './support/api.ts';
+import { metricsDuring } from './support/metrics.ts';
 import { healthEndpoint, runUpgrade } from './support/upgrade.ts';
 
 /**
@@ -19,24 +20,6 @@ afterEach(() => {
   vi.unstubAllEnvs();
   vi.restoreAllMocks();
 });
-
-/** The names of the EMF metrics the workflow's Tasks wrote to stdout while `run` ran. */
-async function metricsDuring(run: () => Promise<unknown>): Promise<string[]> {
-  vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
-  const names: string[] = [];
-  const write = process.stdout.write.bind(process.stdout);
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array, ...rest: unknown[]) => {
-    for (const line of String(chunk).split('\n')) {
-      if (!line.includes('"_aws"')) continue;
-      const record = JSON.parse(line) as { _aws: { CloudWatchMetrics: { Metrics: { Name: string }[] }[] } };
-      for (const m of record._aws.CloudWatchMetrics.flatMap((c) => c.Metrics)) names.push(m.Name);
-    }
-    return String(chunk).includes('"_aws"') ? true : write(chunk, ...(rest as []));
-  });
-  await run();
-  vi.restoreAllMocks();
-  return names;
-}
 
 describe('upgrade metrics', () => {
   it('a refused unapproved execution raises UnapprovedExecutionRefused, not UpgradeRollbacks', async () => {
