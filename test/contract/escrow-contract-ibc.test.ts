@@ -1,22 +1,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { packetCommitment } from '../../shared/adapters/chain/ibc-packet.ts';
 import { SimulatedChain } from '../../shared/adapters/chain/simulated-chain.ts';
-import { isChainError } from '../../shared/chain/chain-error.ts';
-import { escrowWasm, OTHER } from '../chain/fixtures.ts';
+import { caughtChainError, escrowWasm, OTHER } from '../chain/fixtures.ts';
 
 // The escrow contract's release over IBC: the committed wasm in cw-simulate, its IbcMsg::Transfer landing in the
 // simulated chain's packet store (shared/adapters/chain/simulated-ibc.ts).
 const USER = 'wasm1q5zs2pg9q5zs2pg9q5zs2pg9q5zs2pg9fm3tga';
 const RECEIVER = 'cosmos1solverreceiveraddress';
 
-async function refused(p: Promise<unknown>): Promise<string> {
-  const e: unknown = await p.then(
-    () => undefined,
-    (x: unknown) => x,
-  );
-  if (!isChainError(e)) throw new Error(`expected a refusal, got ${String(e)}`);
-  return e.message;
-}
+/** The message of the ChainError `p` rejects with. */
+const refused = async (p: Promise<unknown>): Promise<string> => (await caughtChainError(() => p)).message;
 
 const attribute = (
   events: readonly { type: string; attributes: readonly { key: string; value: string }[] }[],
