@@ -14,18 +14,15 @@ export async function packetsNotRelayed(
 ): Promise<{ fired: boolean; detail: string }> {
   const now = svc.clock.now();
   const since = s.bake?.started_at ?? now;
+  // Before its time nothing is read: the checkpoint (validated whole on every read) is opened only to judge.
+  const waited = Math.floor((now - since) / 1000);
+  if (waited < afterSecs) return { fired: false, detail: `not judged yet: ${afterSecs - waited} s from now` };
   const record = await svc.upgrades.get(s.upgrade_id);
   if (!record?.checkpoint_id) return { fired: false, detail: 'no checkpoint: no packets to follow' };
   const packets = (await checkpointedPackets(svc.checkpoints, record.checkpoint_id)).filter(
     (p) => p.chain_status !== 'relayed' && p.chain_status !== 'timed_out',
   );
   if (!packets.length) return { fired: false, detail: 'no packet was pending at the checkpoint' };
-  const waited = Math.floor((now - since) / 1000);
-  if (waited < afterSecs)
-    return {
-      fired: false,
-      detail: `${packets.length} packets to follow, judged ${afterSecs - waited} s from now`,
-    };
   const notRelayed = (await readPackets(svc.ibc, packets, now)).filter((r) => r.status !== 'relayed');
   return {
     fired: notRelayed.length > 0,
