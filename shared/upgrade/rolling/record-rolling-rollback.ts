@@ -1,0 +1,22 @@
+import { deploymentOf } from '../deploy/deployment-record.ts';
+import { replicasNotBack } from '../deploy/rollout.ts';
+import { finishUpgrade } from '../steps/common.ts';
+import type { UpgradeServices } from '../upgrade-services.ts';
+import { causeOf, type WorkflowState } from '../workflow-state.ts';
+
+/**
+ * How a rolled-back rolling release ends: `rolled_back` with its cause when every replica it touched is back, else
+ * `needs_operator`, naming each replica not back and where it may stand. Admission was never closed either way.
+ */
+export async function recordRollingRollback(svc: UpgradeServices, s: WorkflowState) {
+  const notBack = replicasNotBack((await deploymentOf(svc, s)).rollback);
+  const cause = causeOf(s.error);
+  const state = notBack.length ? 'needs_operator' : 'rolled_back';
+  await finishUpgrade(
+    svc,
+    s,
+    state,
+    notBack.length ? `${cause}; the rollback left replicas for an operator: ${notBack.join('; ')}` : cause,
+  );
+  return { state };
+}

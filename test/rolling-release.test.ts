@@ -1,0 +1,192 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startSampleBackend } from '../local/sample-backend.ts';
+import { startTestApi, type TestApi } from './support/api.ts';
+import { runUpgrade } from './support/upgrade.ts';
+
+/**
+ * A rolling release (`strategy: "rolling"`): replica by replica with admission open. DynamoDB Local, the local
+ * interpreter and sample replicas over HTTP; producers register each intent on a replica the load balancer offers
+ * (one not drained), owned by it.
+ */
+let api: TestApi | undefined;
+let backend: Awaited<ReturnType<typeof startSampleBackend>> | undefined;
+afterEach(async () => {
+  await api?.stop();
+  await backend?.stop();
+  api = undefined;
+  backend = undefined;
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const rolling = (b: NonNullable<typeof backend>, extra: Record<string, unknown> = {}) => ({
+  target_version: '1.1.0',
+  reason: 'backend 1.1.0, compatible',
+  strategy: 'rolling',
+  services: [
+    {
+      name: 'backend',
+      deploy: {
+        mode: 'hooks',
+        targets: b.targets,
+        replica_timeout_secs: 10,
+        request_timeout_secs: 2,
+        retries: 0,
+        replica_drain_timeout_secs: 30,
+        ...extra,
+      },
+    },
+  ],
+});
+
+interface Seen {
+  id: string;
+  owner: string;
+  registered: number;
+  completed: number | null;
+}
+
+/** Producers registering intents on the replicas the load balancer offers, each settling in 0.5 to 1.5 s. */
+function load(t: TestApi, b: NonNullable<typeof backend>, workers = 6) {
+  const seen: Seen[] = [];
+  const refused: number[] = [];
+  const failed: string[] = [];
+  let running = true;
+  const worker = async (w: number) => {
+    for (let n = 0; running; n++) {
+      const offered = b.accepting();
+      const owner = offered[(w + n) % Math.max(1, offered.length)];
+      if (!owner) {
+        await sleep(50);
+        continue;
+      }
+      const id = `w${w}-${n}`;
+      const reg = await t.intent('POST', '/intents', { id, owner });
+      if (reg.status === 503) {
+        refused.push(Date.now());
+        continue;
+      }
+      if (reg.status !== 201) {
+        failed.push(`${id}: ${reg.status}`);
+        continue;
+      }
+      const one: Seen = { id, owner, registered: Date.now(), completed: null };
+      seen.push(one);
+      await sleep(500 + ((w * 7 + n * 13) % 1000));
+      const done = await t.intent('POST', `/intents/${id}/complete`);
+      if (done.status === 200) one.completed = Date.now();
+      else failed.push(`${id} complete: ${done.status}`);
+    }
+  };
+  const all = Array.from({ length: workers }, (_, w) => worker(w));
+  return {
+    seen,
+    refused,
+    failed,
+    stop: async () => {
+      running = false;
+      await Promise.all(all);
+    },
+  };
+}
+
+describe('a rolling release', () => {
+  it('under load: no 503, and each replica is deployed only after the intents it owns are done', async () => {
+    api = await startTestApi();
+    backend = await startSampleBackend({ replicas: 3, version: '1.0.0', restartMs: 200 });
+    const b = backend;
+    const work = load(api, b);
+    await sleep(1500);
+    const run = await runUpgrade(api, rolling(b));
+    await sleep(500);
+    await work.stop();
+    expect(run.upgrade.state, String(run.upgrade.error)).toBe('succeeded');
+    expect(b.versions()).toEqual({ 'replica-1': '1.1.0', 'replica-2': '1.1.0', 'replica-3': '1.1.0' });
+    expect(work.refused).toEqual([]);
+    expect(work.failed).toEqual([]);
+    expect(work.seen.length).toBeGreaterThan(20);
+    const deploys = b.deploys();
+    for (const [replica, list] of Object.entries(deploys)) {
+      const at = list[0]?.at ?? 0;
+      expect(
+        list.map((d) => d.version),
+        replica,
+      ).toEqual(['1.1.0']);
+      // Its own intents: done before its deploy, or registered after it was back.
+      const early = work.seen.filter(
+        (i) => i.owner === replica && i.registered < at && (i.completed ?? Infinity) > at,
+      );
+      expect(
+        early.map((i) => i.id),
+        replica,
+      ).toEqual([]);
+    }
+    // One after the other: a replica is drained only once the one before it is back.
+    const starts = Object.values(deploys).map((l) => l[0]?.at ?? 0);
+    expect([...starts].sort((x, y) => x - y)).toEqual(starts);
+    expect((await api.admin('GET', '/admin/drain/status')).body).toMatchObject({
+      mode: 'Active',
+      version: '1.0.0',
+    });
+    expect(run.steps.map((s) => s.name)).not.toContain('Start drain');
+  });
+
+  it("a replica's drain timeout with locked funds stops the release and rolls back what it changed", async () => {
+    api = await startTestApi();
+    backend = await startSampleBackend({ replicas: 3, version: '1.0.0', restartMs: 100 });
+    // replica-2 holds an intent with the user's funds locked that will not finish in time.
+    expect(
+      (await api.intent('POST', '/intents', { id: 'stuck', owner: 'replica-2', user_funds_locked: true }))
+        .status,
+    ).toBe(201);
+    const owned = await api.admin('GET', '/admin/inflight?owner=replica-2');
+    expect((owned.body.intents as { id: string }[]).map((i) => i.id)).toEqual(['stuck']);
+    const run = await runUpgrade(api, rolling(backend, { replica_drain_timeout_secs: 2 }));
+    expect(run.upgrade.state, JSON.stringify([run.endState, run.upgrade.error, run.steps])).toBe('rolled_back');
+    expect(String(run.upgrade.error)).toMatch(
+      /replica-2: 1 of its intents still inflight after 2 s \(1 with funds locked; e\.g\. stuck\)/,
+    );
+    expect(backend.versions()).toEqual({ 'replica-1': '1.0.0', 'replica-2': '1.0.0', 'replica-3': '1.0.0' });
+    const deploys = backend.deploys();
+    expect(deploys['replica-1']?.map((d) => d.version)).toEqual(['1.1.0', '1.0.0']); // rolled out, then back
+    expect(deploys['replica-2']).toEqual([]); // drained, never deployed: resumed
+    expect(deploys['replica-3']).toEqual([]);
+    expect(backend.accepting()).toEqual(['replica-1', 'replica-2', 'replica-3']);
+    expect((await api.admin('GET', '/admin/drain/status')).body).toMatchObject({
+      mode: 'Active',
+      admitting: true,
+    });
+  });
+
+  it('refuses what a rolling release cannot do, with a 400 that says what to fix', async () => {
+    api = await startTestApi();
+    backend = await startSampleBackend({ replicas: 2, version: '1.0.0' });
+    const base = rolling(backend);
+    const contract = {
+      address: `wasm1${'q'.repeat(38)}p`,
+      new_code_id: 2,
+      expected_checksum: 'a'.repeat(64),
+      migrate_msg: { new_version: '1.1.0' },
+    };
+    const noDrain = backend.targets.map(({ drain_url: _d, ...t }) => t);
+    for (const [body, says] of [
+      [
+        { ...base, migrations: ['1.0.0->1.1.0'] },
+        /migrations: migrating stored records needs the global drain/,
+      ],
+      [{ ...base, contract }, /contract: a contract migration needs the global drain/],
+      [
+        { ...base, services: [{ name: 'backend', deploy: { mode: 'hooks', targets: noDrain } }] },
+        /replica replica-1 has no drain_url/,
+      ],
+      [
+        { ...base, services: [{ name: 'backend', deploy: { mode: 'manual' } }] },
+        /rolls hooks, not a manual deploy/,
+      ],
+    ] as const) {
+      const res = await api.admin('POST', '/admin/upgrade/start', body);
+      expect(res.status, JSON.stringify(res.body)).toBe(400);
+      expect(String(res.body.message)).toMatch(says);
+    }
+    expect((await api.admin('GET', '/admin/upgrade/status')).status).not.toBe(500);
+  });
+});
