@@ -41,6 +41,7 @@ describe("the seeds' upgrade scenarios, through the API on the local stack", () 
       'Resume on target version',
       'Smoke test after resume',
       'Verify every replica before success',
+      'Verify IBC packets',
       'Record upgrade in history',
     ]);
     expect(run.steps.every((s) => s.outcome === 'succeeded')).toBe(true);
