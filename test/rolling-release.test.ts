@@ -96,9 +96,24 @@ describe('a rolling release', () => {
     const b = backend;
     const work = load(api, b);
     await sleep(1500);
-    const run = await runUpgrade(api, rolling(b));
+    const seenStatus: string[] = [];
+    const t = api;
+    const run = await runUpgrade(t, rolling(b), async () => {
+      // While it runs: the status says rolling, and names the replica draining for its own intents.
+      for (let i = 0; i < 100; i++) {
+        const st = (await t.admin('GET', '/admin/upgrade/status')).body;
+        const detail = (st.components as { detail: string }[] | undefined)?.[0]?.detail ?? '';
+        seenStatus.push(`${String(st.strategy)} ${detail}`);
+        if (/draining replica-\d/.test(detail) || st.state !== 'running') break;
+        await sleep(100);
+      }
+    });
     await sleep(500);
     await work.stop();
+    expect(
+      seenStatus.some((x) => /^rolling \d of 3 replicas on 1\.1\.0; draining replica-\d/.test(x)),
+      seenStatus.join('\n'),
+    ).toBe(true);
     expect(run.upgrade.state, String(run.upgrade.error)).toBe('succeeded');
     expect(b.versions()).toEqual({ 'replica-1': '1.1.0', 'replica-2': '1.1.0', 'replica-3': '1.1.0' });
     expect(work.refused).toEqual([]);
@@ -141,7 +156,9 @@ describe('a rolling release', () => {
     const owned = await api.admin('GET', '/admin/inflight?owner=replica-2');
     expect((owned.body.intents as { id: string }[]).map((i) => i.id)).toEqual(['stuck']);
     const run = await runUpgrade(api, rolling(backend, { replica_drain_timeout_secs: 2 }));
-    expect(run.upgrade.state, JSON.stringify([run.endState, run.upgrade.error, run.steps])).toBe('rolled_back');
+    expect(run.upgrade.state, JSON.stringify([run.endState, run.upgrade.error, run.steps])).toBe(
+      'rolled_back',
+    );
     expect(String(run.upgrade.error)).toMatch(
       /replica-2: 1 of its intents still inflight after 2 s \(1 with funds locked; e\.g\. stuck\)/,
     );
