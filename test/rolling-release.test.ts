@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSampleBackend } from '../local/sample-backend.ts';
+import { LocalWorkflowEngine } from '../local/workflow/local-workflow-engine.ts';
 import { startTestApi, type TestApi } from './support/api.ts';
 import { runUpgrade } from './support/upgrade.ts';
 
@@ -205,5 +206,75 @@ describe('a rolling release', () => {
       expect(String(res.body.message)).toMatch(says);
     }
     expect((await api.admin('GET', '/admin/upgrade/status')).status).not.toBe(500);
+  });
+});
+
+describe('a rolling release whose execution is lost', () => {
+  it('is recovered by abort: every replica it touched is put back and resumed (aborted); admission never closed', async () => {
+    api = await startTestApi();
+    backend = await startSampleBackend({ replicas: 3, version: '1.0.0', restartMs: 100 });
+    const t = api;
+    // replica-2 holds an intent: the release is waiting for it when its execution is lost.
+    expect((await t.intent('POST', '/intents', { id: 'held', owner: 'replica-2' })).status).toBe(201);
+    const started = await t.admin('POST', '/admin/upgrade/start', rolling(backend));
+    expect(started.status, JSON.stringify(started.body)).toBe(202);
+    for (let i = 0; ; i++) {
+      const detail = (
+        (await t.admin('GET', '/admin/upgrade/status')).body.components as { detail: string }[]
+      )[0]?.detail;
+      if (/draining replica-2/.test(String(detail))) break;
+      if (i > 200) throw new Error(`never drained replica-2: ${detail}`);
+      await sleep(100);
+    }
+    t.engine.stopAll(); // the runtime restarted: the execution is gone; replica-1 runs 1.1.0, replica-2 is drained
+    t.useEngine(await LocalWorkflowEngine.create({ environment: t.env }));
+    expect((await t.intent('POST', '/intents', { id: 'meanwhile', owner: 'replica-3' })).status).toBe(201);
+    expect((await t.intent('POST', '/intents/held/complete')).status).toBe(200);
+    const aborted = await t.admin('POST', '/admin/upgrade/abort');
+    expect(aborted.status, JSON.stringify(aborted.body)).toBe(202);
+    for (let i = 0; ; i++) {
+      const u = (await t.admin('GET', `/admin/upgrades/${started.body.upgrade_id as string}`)).body
+        .upgrade as {
+        state: string;
+      };
+      if (u.state !== 'running') {
+        expect(u.state).toBe('aborted');
+        break;
+      }
+      if (i > 300) throw new Error('recovery did not end');
+      await sleep(100);
+    }
+    expect(backend.versions()).toEqual({ 'replica-1': '1.0.0', 'replica-2': '1.0.0', 'replica-3': '1.0.0' });
+    expect(backend.accepting()).toEqual(['replica-1', 'replica-2', 'replica-3']);
+    expect((await t.admin('GET', '/admin/drain/status')).body).toMatchObject({
+      mode: 'Active',
+      admitting: true,
+    });
+  });
+});
+
+describe('an operator aborting a rolling release', () => {
+  it('rolls back the replicas it touched, newest first, and ends aborted', async () => {
+    api = await startTestApi();
+    backend = await startSampleBackend({ replicas: 3, version: '1.0.0', restartMs: 100 });
+    const t = api;
+    expect((await t.intent('POST', '/intents', { id: 'held', owner: 'replica-2' })).status).toBe(201);
+    const run = await runUpgrade(t, rolling(backend), async () => {
+      for (let i = 0; ; i++) {
+        const detail = (
+          (await t.admin('GET', '/admin/upgrade/status')).body.components as { detail: string }[]
+        )[0]?.detail;
+        if (/draining replica-2/.test(String(detail))) break;
+        if (i > 200) throw new Error(`never drained replica-2: ${detail}`);
+        await sleep(100);
+      }
+      const aborted = await t.admin('POST', '/admin/upgrade/abort');
+      expect(aborted.status, JSON.stringify(aborted.body)).toBe(202);
+    });
+    expect(run.upgrade.state, String(run.upgrade.error)).toBe('aborted');
+    expect(run.endState).toBe('Rolling release aborted');
+    expect(backend.versions()).toEqual({ 'replica-1': '1.0.0', 'replica-2': '1.0.0', 'replica-3': '1.0.0' });
+    expect(backend.deploys()['replica-1']?.map((d) => d.version)).toEqual(['1.1.0', '1.0.0']);
+    expect(backend.accepting()).toEqual(['replica-1', 'replica-2', 'replica-3']);
   });
 });

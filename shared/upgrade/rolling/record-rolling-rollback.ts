@@ -5,13 +5,15 @@ import type { UpgradeServices } from '../upgrade-services.ts';
 import { causeOf, type WorkflowState } from '../workflow-state.ts';
 
 /**
- * How a rolled-back rolling release ends: `rolled_back` with its cause when every replica it touched is back, else
+ * How a rolled-back rolling release ends: `rolled_back` (or `aborted`, when an operator asked) with its cause when every replica it touched is back, else
  * `needs_operator`, naming each replica not back and where it may stand. Admission was never closed either way.
  */
 export async function recordRollingRollback(svc: UpgradeServices, s: WorkflowState) {
   const notBack = replicasNotBack((await deploymentOf(svc, s)).rollback);
   const cause = causeOf(s.error);
-  const state = notBack.length ? 'needs_operator' : 'rolled_back';
+  const aborted = (await svc.upgrades.get(s.upgrade_id))?.abort_requested === true;
+  // An operator's abort is a planned outcome: `aborted`, as for a drained upgrade.
+  const state = notBack.length ? 'needs_operator' : aborted ? 'aborted' : 'rolled_back';
   await finishUpgrade(
     svc,
     s,

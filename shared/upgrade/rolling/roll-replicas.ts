@@ -37,6 +37,11 @@ const fail = (service: string, name: string, cause: string) =>
  */
 export async function rollReplicas(svc: UpgradeServices, s: WorkflowState) {
   const version = s.config.target_version;
+  if ((await svc.upgrades.get(s.upgrade_id))?.abort_requested)
+    throw new StepFailure(
+      'AbortRequested',
+      'an operator aborted the rolling release; rolling its replicas back',
+    );
   let dep = await deploymentOf(svc, s);
   for (const service of s.config.services) {
     const spec = service.deploy as Hooks;

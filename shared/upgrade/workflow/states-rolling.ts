@@ -94,7 +94,13 @@ export const ROLLING_STATES: Record<string, StateEntry> = {
     Type: 'Choice',
     Choices: [
       { Variable: '$.outcome.state', StringEquals: 'needs_operator', Next: 'Upgrade needs an operator' },
+      { Variable: '$.outcome.state', StringEquals: 'aborted', Next: 'Rolling release aborted' },
     ],
     Default: 'Upgrade rolled back',
+  },
+  'Rolling release aborted': {
+    Type: 'Succeed',
+    Comment:
+      'Planned outcome: an operator aborted the rolling release; its replicas are back on their old version.',
   },
 };
