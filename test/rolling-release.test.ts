@@ -278,3 +278,76 @@ describe('an operator aborting a rolling release', () => {
     expect(backend.accepting()).toEqual(['replica-1', 'replica-2', 'replica-3']);
   });
 });
+
+describe('a canary first', () => {
+  const canaryBake = (url: string) => ({
+    replicas: 1,
+    bake: {
+      duration_secs: 3,
+      check_interval_secs: 1,
+      triggers: [
+        { type: 'health', check: { name: 'canary', type: 'http', url }, consecutive: 1 },
+        { type: 'stuck_inflight', max_age_secs: 60 },
+      ],
+    },
+  });
+
+  it('a healthy canary bakes, then the release goes on to every replica', async () => {
+    api = await startTestApi();
+    backend = await startSampleBackend({ replicas: 3, version: '1.0.0', restartMs: 100 });
+    const first = backend.targets[0]?.health_url as string;
+    const run = await runUpgrade(api, { ...rolling(backend), canary: canaryBake(first) });
+    expect(run.upgrade.state, String(run.upgrade.error)).toBe('succeeded');
+    expect(backend.versions()).toEqual({ 'replica-1': '1.1.0', 'replica-2': '1.1.0', 'replica-3': '1.1.0' });
+    expect((run.upgrade.bake as { state: string }).state).toBe('passed');
+    // The canary was deployed, then baked, and only then the others.
+    const d = backend.deploys();
+    // The canary's last look (a polling step keeps one entry): the canary was deployed before it, the others after.
+    const bake = run.steps.find((s) => s.name === 'Bake the canary') as { started_at?: number } | undefined;
+    expect(bake).toBeDefined();
+    expect(d['replica-1']?.[0]?.at ?? 0).toBeLessThan(Number(bake?.started_at));
+    expect(d['replica-2']?.[0]?.at ?? 0).toBeGreaterThan(Number(bake?.started_at));
+  });
+
+  it('a canary turning Unhealthy in its bake rolls back the canary alone; nothing else was touched', async () => {
+    api = await startTestApi();
+    backend = await startSampleBackend({
+      replicas: 3,
+      version: '1.0.0',
+      restartMs: 100,
+      faults: { 'replica-1': 'degrades_after_deploy' },
+      degradeAfterMs: 1000,
+    });
+    const first = backend.targets[0]?.health_url as string;
+    const run = await runUpgrade(api, {
+      ...rolling(backend),
+      canary: { ...canaryBake(first), bake: { ...canaryBake(first).bake, duration_secs: 30 } },
+    });
+    expect(run.upgrade.state, String(run.upgrade.error)).toBe('rolled_back');
+    expect(String(run.upgrade.error)).toMatch(/^the canary's bake tripped: health canary/);
+    expect(backend.versions()).toEqual({ 'replica-1': '1.0.0', 'replica-2': '1.0.0', 'replica-3': '1.0.0' });
+    const d = backend.deploys();
+    expect(d['replica-1']?.map((x) => x.version)).toEqual(['1.1.0', '1.0.0']);
+    expect(d['replica-2']).toEqual([]);
+    expect(d['replica-3']).toEqual([]);
+    expect(backend.accepting()).toEqual(['replica-1', 'replica-2', 'replica-3']);
+  });
+
+  it('a canary without a rolling release, or as large as the service, is a 400 that says what to fix', async () => {
+    api = await startTestApi();
+    backend = await startSampleBackend({ replicas: 2, version: '1.0.0' });
+    const first = backend.targets[0]?.health_url as string;
+    const { strategy: _s, ...drained } = rolling(backend);
+    for (const [body, says] of [
+      [{ ...drained, canary: canaryBake(first) }, /canary rolls first in a rolling release/],
+      [
+        { ...rolling(backend), canary: { ...canaryBake(first), replicas: 2 } },
+        /canary must be fewer replicas/,
+      ],
+    ] as const) {
+      const res = await api.admin('POST', '/admin/upgrade/start', body);
+      expect(res.status, JSON.stringify(res.body)).toBe(400);
+      expect(String(res.body.message)).toMatch(says);
+    }
+  });
+});

@@ -73,6 +73,9 @@ const LOOPS = new Set([
   'Roll back rolled replicas',
   'Rolling rollback done?',
   'Wait during rolling rollback',
+  'Bake the canary',
+  'Canary verdict?',
+  'Wait during canary bake',
   // The IBC verifications, after the resume and after a rollback: IBC_VERIFY_WAITS + 1 readings each at most.
   ...IBC_VERIFICATIONS.flatMap((name) => [name, `${name}: settled?`, `${name}: wait`]),
 ]);
@@ -199,11 +202,15 @@ describe('workflow budgets, worst case the inputs allow', () => {
     // Each direction: every look of the shared budget, and each replica's deploy (or way back), with its choice and wait.
     const perDirection = (ROLLING_LOOK_BUDGET + 2 * L.replica_targets) * (5 + 2 + 2);
     const once = 200; // the states before and after it, with retries (far fewer than the drain path's)
-    expect(once + 2 * perDirection).toBeLessThan(20_000);
+    const canary = (BAKE_LIMITS.max_checks + 1) * (5 + 2 + 2); // the canary's bake: each look, its choice and wait
+    expect(once + 2 * perDirection + canary).toBeLessThan(20_000);
     // Time: every replica drained to its limit and deployed at its worst, there and back.
-    const secs = 2 * L.replica_targets * (MAX_REPLICA_DRAIN_SECS + REPLICA_BUDGET_SECS + 60);
+    const secs =
+      2 * L.replica_targets * (MAX_REPLICA_DRAIN_SECS + REPLICA_BUDGET_SECS + 60) + BAKE_LIMITS.duration_secs;
     expect(secs).toBeLessThan(WORKFLOW.executionTimeoutSecs);
-    console.log(`rolling worst case: ${once + 2 * perDirection} events, ${(secs / 86_400).toFixed(2)} days`);
+    console.log(
+      `rolling worst case (canary included): ${once + 2 * perDirection + canary} events, ${(secs / 86_400).toFixed(2)} days`,
+    );
   });
 
   it('every Task state times out after its function does', () => {

@@ -111,6 +111,10 @@ export const UpgradeRequestSchema = z
       .optional(),
     /** Watch rollback triggers after resume before calling it a success. */
     bake: BakeSchema.optional(),
+    /** A rolling release's canary: its first `replicas` rolled, then baked with these triggers, before the rest. */
+    canary: z
+      .strictObject({ replicas: z.number().int().min(1).max(10).default(1), bake: BakeSchema })
+      .optional(),
     /** `rolling`: replica by replica with admission open (no drain, no record or contract change); default `drain`. */
     strategy: z.enum(STRATEGIES).default('drain'),
   })

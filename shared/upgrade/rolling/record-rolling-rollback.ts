@@ -10,7 +10,12 @@ import { causeOf, type WorkflowState } from '../workflow-state.ts';
  */
 export async function recordRollingRollback(svc: UpgradeServices, s: WorkflowState) {
   const notBack = replicasNotBack((await deploymentOf(svc, s)).rollback);
-  const cause = causeOf(s.error);
+  const tripped = s.bake?.verdict === 'tripped' ? s.bake.trigger : null;
+  const cause = s.error
+    ? causeOf(s.error)
+    : tripped
+      ? `the canary's bake tripped: ${tripped}`
+      : 'rolled back';
   const aborted = (await svc.upgrades.get(s.upgrade_id))?.abort_requested === true;
   // An operator's abort is a planned outcome: `aborted`, as for a drained upgrade.
   const state = notBack.length ? 'needs_operator' : aborted ? 'aborted' : 'rolled_back';

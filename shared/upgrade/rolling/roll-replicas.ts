@@ -37,12 +37,20 @@ const fail = (service: string, name: string, cause: string) =>
  */
 export async function rollReplicas(svc: UpgradeServices, s: WorkflowState) {
   const version = s.config.target_version;
-  if ((await svc.upgrades.get(s.upgrade_id))?.abort_requested)
+  const record = await svc.upgrades.get(s.upgrade_id);
+  if (record?.abort_requested)
     throw new StepFailure(
       'AbortRequested',
       'an operator aborted the rolling release; rolling its replicas back',
     );
   let dep = await deploymentOf(svc, s);
+  // The canary: once its replicas run the release (and none is draining), it bakes before the rest are touched.
+  const canary = s.config.canary;
+  const canaryPassed = record?.bake?.state === 'passed';
+  const deployedCount = dep.replicas.filter((r) => r.outcome === 'deployed').length;
+  const drainingAny = dep.replicas.some((r) => r.outcome === 'draining');
+  if (canary && !canaryPassed && deployedCount >= canary.replicas && !drainingAny)
+    return { done: false, canary_bake: true, wait_secs: 0 };
   for (const service of s.config.services) {
     const spec = service.deploy as Hooks;
     const c = clientFor(spec);
@@ -52,7 +60,11 @@ export async function rollReplicas(svc: UpgradeServices, s: WorkflowState) {
     let draining = mine().filter((r) => r.outcome === 'draining');
     if (!draining.length) {
       const seen = new Set(mine().map((r) => r.name));
-      const batch = spec.targets.filter((t) => !seen.has(t.name)).slice(0, spec.max_parallel);
+      const size =
+        canary && !canaryPassed
+          ? Math.min(spec.max_parallel, canary.replicas - deployedCount)
+          : spec.max_parallel;
+      const batch = spec.targets.filter((t) => !seen.has(t.name)).slice(0, size);
       if (!batch.length) continue; // this service is done
       for (const t of batch) {
         const from = await c.version(t).catch(() => null);
@@ -84,6 +96,7 @@ export async function rollReplicas(svc: UpgradeServices, s: WorkflowState) {
     }
     if (waits.length)
       return {
+        canary_bake: false,
         done: false,
         service: service.name,
         waiting: waits,
@@ -105,14 +118,29 @@ export async function rollReplicas(svc: UpgradeServices, s: WorkflowState) {
                 }),
               )
             : deployed;
-        return { ...resumed, service: service.name, started_at: r.started_at };
+        return {
+          canary_bake: false,
+          ...resumed,
+          service: service.name,
+          started_at: r.started_at,
+        };
       }),
     );
     for (const r of results) dep = { ...dep, replicas: withReplica(dep.replicas, r) };
     await saveDeployment(svc, s, dep);
     const failed = results.find((r) => r.outcome === 'failed');
     if (failed) throw fail(service.name, failed.name, failed.cause ?? 'failed');
-    return { done: false, service: service.name, deployed: results.map((r) => r.name), wait_secs: 0 };
+    return {
+      canary_bake: false,
+      done: false,
+      service: service.name,
+      deployed: results.map((r) => r.name),
+      wait_secs: 0,
+    };
   }
-  return { done: true, wait_secs: 0 };
+  return {
+    canary_bake: false,
+    done: true,
+    wait_secs: 0,
+  };
 }

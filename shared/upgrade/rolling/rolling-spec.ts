@@ -12,6 +12,7 @@ interface RollingRequest {
   readonly contracts?: readonly unknown[] | undefined;
   readonly bake?: unknown;
   readonly deprecate_versions?: readonly string[] | undefined;
+  readonly canary?: { readonly replicas: number } | undefined;
 }
 
 /**
@@ -23,7 +24,15 @@ export function rollingProblems(
   c: RollingRequest,
   services: readonly ServiceSpec[],
 ): { path: (string | number)[]; message: string }[] {
-  if (c.strategy !== 'rolling') return [];
+  if (c.strategy !== 'rolling')
+    return c.canary
+      ? [
+          {
+            path: ['canary'],
+            message: 'a canary rolls first in a rolling release: add "strategy": "rolling"',
+          },
+        ]
+      : [];
   const problems: { path: (string | number)[]; message: string }[] = [];
   const drainOnly = 'needs the global drain: leave strategy out (or "drain") to change it';
   if (c.target_version === undefined)
@@ -49,6 +58,12 @@ export function rollingProblems(
     problems.push({
       path: ['services'],
       message: 'a rolling release needs services (or deploy) with deploy hooks to roll',
+    });
+  const first = services[0]?.deploy;
+  if (c.canary && first?.mode === 'hooks' && c.canary.replicas >= first.targets.length)
+    problems.push({
+      path: ['canary', 'replicas'],
+      message: `the canary must be fewer replicas than the first service has (${first.targets.length}): it is rolled and baked before the rest`,
     });
   services.forEach((s, i) => {
     if (s.deploy.mode !== 'hooks') {

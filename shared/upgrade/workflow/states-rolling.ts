@@ -26,9 +26,36 @@ export const ROLLING_STATES: Record<string, StateEntry> = {
   },
   'Rolling release done?': {
     Type: 'Choice',
-    Choices: [{ Variable: '$.rolling.done', BooleanEquals: true, Next: 'Verify every rolled replica' }],
+    Choices: [
+      { Variable: '$.rolling.done', BooleanEquals: true, Next: 'Verify every rolled replica' },
+      { Variable: '$.rolling.canary_bake', BooleanEquals: true, Next: 'Bake the canary' },
+    ],
     Default: 'Wait during rolling release',
   },
+  'Bake the canary': {
+    Type: 'Task',
+    phase: 'resumed',
+    fn: 'CheckCanary',
+    handler: 'check-canary',
+    timeoutSecs: 420, // health triggers run in parallel, each bounded by check_timeout_secs (at most 300)
+    memoryMb: 256,
+    access: { ...CONTROL_ONLY, intents: 'read', alarms: true },
+    idempotent: true,
+    comment:
+      "One look at the canary's triggers (canary.bake): stuck_inflight counts the intents the canary replicas own. Tripped: the canary alone is rolled back; passed: the release goes on.",
+    resultPath: '$.bake',
+    catch: { next: 'Roll back rolled replicas', resultPath: '$.error' },
+    next: 'Canary verdict?',
+  },
+  'Canary verdict?': {
+    Type: 'Choice',
+    Choices: [
+      { Variable: '$.bake.verdict', StringEquals: 'tripped', Next: 'Roll back rolled replicas' },
+      { Variable: '$.bake.verdict', StringEquals: 'passed', Next: 'Roll replicas with the fence open' },
+    ],
+    Default: 'Wait during canary bake',
+  },
+  'Wait during canary bake': { Type: 'Wait', SecondsPath: '$.bake.wait_secs', Next: 'Bake the canary' },
   'Wait during rolling release': {
     Type: 'Wait',
     SecondsPath: '$.rolling.wait_secs',
