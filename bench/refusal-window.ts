@@ -120,8 +120,24 @@ try {
     strategy: 'rolling',
     services: [{ name: 'backend', deploy: hooks({ replica_drain_timeout_secs: 60 }) }],
   });
+  const canary = await measureUpgrade('canary release', {
+    target_version: '2.0.2',
+    reason: 'bench: canary, then rolling',
+    strategy: 'rolling',
+    services: [{ name: 'backend', deploy: hooks({ replica_drain_timeout_secs: 60 }) }],
+    canary: {
+      replicas: 1,
+      bake: {
+        duration_secs: 3,
+        check_interval_secs: 1,
+        triggers: [
+          { type: 'health', check: { name: 'canary', type: 'http', url: backend.targets[0]?.health_url } },
+        ],
+      },
+    },
+  });
   console.log('\nupgrade           state      window   refused  failed  lost  admitted  took');
-  for (const o of [global, rolling])
+  for (const o of [global, rolling, canary])
     console.log(
       `${o.name.padEnd(17)} ${o.state.padEnd(10)} ${`${(o.windowMs / 1000).toFixed(1)} s`.padStart(7)} ${String(o.refused).padStart(8)} ${String(o.failed).padStart(7)} ${String(o.lost).padStart(5)} ${String(o.admitted).padStart(9)}  ${(o.upgradeMs / 1000).toFixed(1)} s`,
     );
@@ -130,7 +146,11 @@ try {
     `\nrolling / global: refused ${ratio(rolling.refused, global.refused)}, window ${ratio(rolling.windowMs, global.windowMs)}, time taken ${ratio(rolling.upgradeMs, global.upgradeMs)}`,
   );
   console.log(
-    `goal (issue 25): rolling refused 0, failed 0, lost 0 -> ${rolling.refused === 0 && rolling.failed === 0 && rolling.lost === 0 ? 'met' : 'NOT met'}`,
+    `canary / global: refused ${ratio(canary.refused, global.refused)}, window ${ratio(canary.windowMs, global.windowMs)}, time taken ${ratio(canary.upgradeMs, global.upgradeMs)}`,
+  );
+  const clean = (o: Outcome) => o.refused === 0 && o.failed === 0 && o.lost === 0;
+  console.log(
+    `goal (issue 25): rolling and canary refused 0, failed 0, lost 0 -> ${clean(rolling) && clean(canary) ? 'met' : 'NOT met'}`,
   );
 } finally {
   await backend.stop();
