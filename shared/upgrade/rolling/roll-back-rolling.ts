@@ -11,6 +11,7 @@ import type { ReplicaRecord } from '../deploy-spec.ts';
 import type { UpgradeServices } from '../upgrade-services.ts';
 import type { WorkflowState } from '../workflow-state.ts';
 import { ownedIntents } from './owned-intents.ts';
+import { resumeIfOk } from './resume-replica.ts';
 import { rollingWaitSecs } from './roll-replicas.ts';
 
 /**
@@ -98,17 +99,7 @@ export async function rollBackRolling(svc: UpgradeServices, s: WorkflowState) {
       };
     }
     const result = await rollBackReplica(c, spec, { ...next, service: service.name });
-    const resumed =
-      result.outcome === 'rolled_back'
-        ? await c.signal(target, 'resume').then(
-            () => result,
-            (e: Error) => ({
-              ...result,
-              outcome: 'rollback_failed' as const,
-              cause: `resume hook: ${e.message}`,
-            }),
-          )
-        : result;
+    const resumed = await resumeIfOk(c, target, result, 'rolled_back', 'rollback_failed');
     await save(resumed);
     return { done: false, service: service.name, replica: next.name, outcome: resumed.outcome, wait_secs: 0 };
   }

@@ -11,6 +11,7 @@ import type { ReplicaRecord, ReplicaTarget } from '../deploy-spec.ts';
 import type { UpgradeServices } from '../upgrade-services.ts';
 import { StepFailure, type WorkflowState } from '../workflow-state.ts';
 import { ownedIntents } from './owned-intents.ts';
+import { resumeIfOk } from './resume-replica.ts';
 
 /** Looks at draining replicas' intents over a whole rolling release (and again over its rollback), at most. */
 export const ROLLING_LOOK_BUDGET = 600;
@@ -107,19 +108,8 @@ export async function rollReplicas(svc: UpgradeServices, s: WorkflowState) {
       draining.map(async (r) => {
         const t = spec.targets.find((x) => x.name === r.name) as ReplicaTarget;
         const deployed = await deployReplica(c, t, version, spec, r.from);
-        const resumed =
-          deployed.outcome === 'deployed'
-            ? await c.signal(t, 'resume').then(
-                () => deployed,
-                (e: Error) => ({
-                  ...deployed,
-                  outcome: 'failed' as const,
-                  cause: `resume hook: ${e.message}`,
-                }),
-              )
-            : deployed;
+        const resumed = await resumeIfOk(c, t, deployed, 'deployed', 'failed');
         return {
-          canary_bake: false,
           ...resumed,
           service: service.name,
           started_at: r.started_at,
