@@ -8,6 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stackClient } from '../local/stack-client.ts';
 
 process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
@@ -21,16 +22,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'bench-refusal-'));
 const stack = await startLocalStack({ dataDir, host: '127.0.0.1', port: await freePort() });
 const backend = await startSampleBackend({ replicas: 3, version: '1.0.0', restartMs: 300 });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const call = async (token: string, method: string, path: string, body?: unknown) => {
-  const res = await fetch(`${stack.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-};
-const intent = (m: string, p: string, b?: unknown) => call(stack.tokens.intent, m, p, b);
-const admin = (m: string, p: string, b?: unknown) => call(stack.tokens.admin, m, p, b);
+const { admin, intent } = stackClient(stack);
 
 interface Outcome {
   name: string;

@@ -8,6 +8,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stackClient } from './stack-client.ts';
 
 process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
@@ -25,15 +26,7 @@ const relayer = await startSampleBackend({
   faults: { 'replica-1': 'not_relaying' },
   relay: { rpcUrl: stack.chainRpcUrl },
 });
-const call = async (token: string, method: string, path: string, body?: unknown) => {
-  const res = await fetch(`${stack.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-};
-const admin = (m: string, p: string, b?: unknown) => call(stack.tokens.admin, m, p, b);
+const { admin, intent } = stackClient(stack);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const chain = stack.env.overrides.chain?.();
@@ -58,7 +51,7 @@ for (const id of ['ibc-1', 'ibc-2', 'ibc-3']) {
     sequence: Number(attr('packet_sequence')),
     timeout_timestamp: attr('packet_timeout_timestamp'),
   };
-  await call(stack.tokens.intent, 'POST', '/intents', { id: `intent-${id}`, ibc_packets: [packet] });
+  await intent('POST', '/intents', { id: `intent-${id}`, ibc_packets: [packet] });
 }
 const pending = (await admin('GET', '/admin/ibc/pending')).body.packets as Record<string, unknown>[];
 console.log(`pending IBC packets (GET /admin/ibc/pending), the relayer 1.0.0 stuck:`);
