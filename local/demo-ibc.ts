@@ -72,11 +72,13 @@ const started = await admin('POST', '/admin/upgrade/start', {
 console.log(
   `POST /admin/upgrade/start -> ${started.status} ${String(started.body.upgrade_id ?? started.body.message)}`,
 );
-let status: Record<string, unknown> = {};
+let status: Record<string, unknown> = { state: 'running' };
 let last = '';
 do {
   await sleep(300);
-  status = (await admin('GET', '/admin/upgrade/status')).body;
+  const read = await admin('GET', '/admin/upgrade/status');
+  if (read.status !== 200) continue; // a busy machine: a 503 is an answer to retry
+  status = read.body;
   if (status.current_step !== last) console.log(`  ${String(status.current_step)}`);
   last = String(status.current_step);
 } while (status.state === 'running');
