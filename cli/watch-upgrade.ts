@@ -48,7 +48,8 @@ export function upgradeFrame(m: OutputMode, detail: Body, status: Body | null, n
   const steps = (detail.steps ?? []) as Body[];
   const lines = [
     `${paint(m, 'bold', String(u.id))}  ${String(u.from_version)} -> ${String(u.to_version)}  ${stateWord(m, status?.state ?? u.state)}` +
-      (typeof u.progress_pct === 'number' ? `  ${u.progress_pct}%` : ''),
+      (typeof u.progress_pct === 'number' ? `  ${u.progress_pct}%` : '') +
+      (status?.strategy === 'rolling' ? `  ${paint(m, 'dim', 'rolling: admission stays open')}` : ''),
   ];
   // A wait for the operator is a step that handed its token over and ended: the status's current step says it waits.
   const live = u.state === 'running';

@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sentPacket } from '../shared/chain/sent-packet.ts';
+import { stackClient } from './stack-client.ts';
 
 process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
@@ -26,15 +27,7 @@ const relayer = await startSampleBackend({
   faults: { 'replica-1': 'not_relaying' },
   relay: { rpcUrl: stack.chainRpcUrl },
 });
-const call = async (token: string, method: string, path: string, body?: unknown) => {
-  const res = await fetch(`${stack.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-};
-const admin = (m: string, p: string, b?: unknown) => call(stack.tokens.admin, m, p, b);
+const { admin, intent } = stackClient(stack);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const chain = stack.env.overrides.chain?.();
@@ -53,7 +46,7 @@ for (const id of ['ibc-1', 'ibc-2', 'ibc-3']) {
   });
   const packet = sentPacket(out.events);
   if (!packet) throw new Error(`the release of ${id} sent no IBC packet`);
-  await call(stack.tokens.intent, 'POST', '/intents', { id: `intent-${id}`, ibc_packets: [packet] });
+  await intent('POST', '/intents', { id: `intent-${id}`, ibc_packets: [packet] });
 }
 const pending = (await admin('GET', '/admin/ibc/pending')).body.packets as Record<string, unknown>[];
 console.log(`pending IBC packets (GET /admin/ibc/pending), the relayer 1.0.0 stuck:`);
@@ -74,11 +67,13 @@ const started = await admin('POST', '/admin/upgrade/start', {
 console.log(
   `POST /admin/upgrade/start -> ${started.status} ${String(started.body.upgrade_id ?? started.body.message)}`,
 );
-let status: Record<string, unknown> = {};
+let status: Record<string, unknown> = { state: 'running' };
 let last = '';
 do {
   await sleep(300);
-  status = (await admin('GET', '/admin/upgrade/status')).body;
+  const read = await admin('GET', '/admin/upgrade/status');
+  if (read.status !== 200) continue; // a busy machine: a 503 is an answer to retry
+  status = read.body;
   if (status.current_step !== last) console.log(`  ${String(status.current_step)}`);
   last = String(status.current_step);
 } while (status.state === 'running');

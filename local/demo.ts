@@ -10,6 +10,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stackClient } from './stack-client.ts';
 
 process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
@@ -31,16 +32,7 @@ const backend = await startSampleBackend({
 });
 const t0 = Date.now();
 const at = () => `${((Date.now() - t0) / 1000).toFixed(1).padStart(5)}s`;
-const call = async (token: string, method: string, path: string, body?: unknown) => {
-  const res = await fetch(`${stack.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, unknown> };
-};
-const admin = (m: string, p: string, b?: unknown) => call(stack.tokens.admin, m, p, b);
-const intent = (m: string, p: string, b?: unknown) => call(stack.tokens.intent, m, p, b);
+const { admin, intent } = stackClient(stack);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const counts = { admitted: 0, refused503: 0, completed: 0, failed: 0 };

@@ -65,11 +65,16 @@ export async function startSampleBackend(opts: SampleBackendOptions) {
   const targets: ReplicaTarget[] = replicas.map((r) => ({
     name: r.name,
     deploy_url: `http://127.0.0.1:${r.port}/deploy`,
+    drain_url: `http://127.0.0.1:${r.port}/drain`,
+    resume_url: `http://127.0.0.1:${r.port}/resume`,
     health_url: `http://127.0.0.1:${r.port}/health`,
     version_url: `http://127.0.0.1:${r.port}/version`,
   }));
   return {
     targets,
+    /** The load balancer's view: the replicas taking new intents now (not drained, not restarting). */
+    accepting: () =>
+      replicas.filter((r) => !r.state.draining && settle(r.state).restartingTo === null).map((r) => r.name),
     versions: () => Object.fromEntries(replicas.map((r) => [r.name, settle(r.state).version])),
     deploys: () => Object.fromEntries(replicas.map((r) => [r.name, [...r.state.deploys]])),
     stop: async () => {

@@ -35,6 +35,7 @@ const RECORD_ONLY = new Set([
   'Record upgrade in history',
   'Record failure needing an operator',
   'Record unapproved execution',
+  'Record rolling release rolled back',
 ]);
 
 describe('statemachines/upgrade.asl.json', () => {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { BAKE_LIMITS } from '../shared/upgrade/bake/bake-spec.ts';
 import { ROLLBACK_DRAIN_CHECKS } from '../shared/upgrade/bake/rollback-after-resume.ts';
-import { REPLICA_BUDGET_SECS } from '../shared/upgrade/deploy-spec.ts';
+import { MAX_REPLICA_DRAIN_SECS, REPLICA_BUDGET_SECS } from '../shared/upgrade/deploy-spec.ts';
 import { IBC_VERIFY_WAITS } from '../shared/upgrade/ibc/verify-ibc-step.ts';
+import { ROLLING_LOOK_BUDGET } from '../shared/upgrade/rolling/roll-replicas.ts';
 import { UPGRADE_LIMITS, withDefaults } from '../shared/upgrade/upgrade-config.ts';
 import { WORKFLOW, WORKFLOW_TASK_ENTRIES } from '../shared/upgrade/workflow/definition.ts';
 import { nextDrainWaitSecs } from '../shared/upgrade/workflow/drain-backoff.ts';
@@ -65,6 +66,16 @@ const LOOPS = new Set([
   'Verify governance migration',
   'Wait for operator deploy',
   "Resume on the operator's version?",
+  // A rolling release and its rollback: the other way through, instead of the drain (its own budget below).
+  'Roll replicas with the fence open',
+  'Rolling release done?',
+  'Wait during rolling release',
+  'Roll back rolled replicas',
+  'Rolling rollback done?',
+  'Wait during rolling rollback',
+  'Bake the canary',
+  'Canary verdict?',
+  'Wait during canary bake',
   // The IBC verifications, after the resume and after a rollback: IBC_VERIFY_WAITS + 1 readings each at most.
   ...IBC_VERIFICATIONS.flatMap((name) => [name, `${name}: settled?`, `${name}: wait`]),
 ]);
@@ -184,6 +195,21 @@ describe('workflow budgets, worst case the inputs allow', () => {
     expect(total).toBeLessThan(20_000);
     console.log(
       `worst-case history: ${total} events; components ${COMPONENTS}, replicas ${L.replica_targets}`,
+    );
+  });
+
+  it('a rolling release and its rollback stay within the history and the execution timeout', () => {
+    // Each direction: every look of the shared budget, and each replica's deploy (or way back), with its choice and wait.
+    const perDirection = (ROLLING_LOOK_BUDGET + 2 * L.replica_targets) * (5 + 2 + 2);
+    const once = 200; // the states before and after it, with retries (far fewer than the drain path's)
+    const canary = (BAKE_LIMITS.max_checks + 1) * (5 + 2 + 2); // the canary's bake: each look, its choice and wait
+    expect(once + 2 * perDirection + canary).toBeLessThan(20_000);
+    // Time: every replica drained to its limit and deployed at its worst, there and back.
+    const secs =
+      2 * L.replica_targets * (MAX_REPLICA_DRAIN_SECS + REPLICA_BUDGET_SECS + 60) + BAKE_LIMITS.duration_secs;
+    expect(secs).toBeLessThan(WORKFLOW.executionTimeoutSecs);
+    console.log(
+      `rolling worst case (canary included): ${once + 2 * perDirection + canary} events, ${(secs / 86_400).toFixed(2)} days`,
     );
   });
 

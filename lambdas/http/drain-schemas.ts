@@ -39,6 +39,11 @@ const IbcPacketBody = z.strictObject({
 });
 const packets = z.optional(z.array(IbcPacketBody).check(z.maxLength(MAX_PACKETS_PER_INTENT)));
 
+/** A replica's name as a deploy section gives it. */
+const ownerName = z
+  .string()
+  .check(z.regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be a replica name: 1-64 letters, digits, . _ -'));
+
 export const RegisterIntentBody = z.strictObject({
   id: text(128),
   phase: z.optional(text(64)),
@@ -47,6 +52,8 @@ export const RegisterIntentBody = z.strictObject({
   ibc_in_flight: flag,
   ibc_packets: packets,
   protocol_version: z.optional(text(64)),
+  /** The replica that handles it (a rolling release waits for its own intents before redeploying it). */
+  owner: z.optional(ownerName),
 });
 
 /** Today's bodiless call stays valid: the outcome defaults to settled. */
@@ -71,6 +78,7 @@ const limit = z.pipe(
 
 export const InflightQuery = z.strictObject({
   phase: z.optional(text(64)),
+  owner: z.optional(ownerName),
   locked: z.optional(boolString),
   limit: z.optional(limit),
   cursor: z.optional(text(2048)),

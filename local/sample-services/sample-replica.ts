@@ -21,6 +21,8 @@ export interface ReplicaState {
   /** A deploy restarts it: Unhealthy until this time (ms), then on `restartingTo`. */
   restartingUntil: number;
   restartingTo: string | null;
+  /** Drained by a rolling release (POST /drain): it takes no new intents until POST /resume. */
+  draining?: boolean;
 }
 
 export interface ReplicaOptions {
@@ -38,8 +40,9 @@ export function settle(state: ReplicaState, now = Date.now()): ReplicaState {
 }
 
 /**
- * One sample replica's HTTP protocol (the deploy hooks the control plane calls): GET /health, GET /version and
- * POST /deploy {version}, which restarts it on that version after `restartMs`. `changed` is called after every
+ * One sample replica's HTTP protocol (the deploy hooks the control plane calls): GET /health, GET /version,
+ * POST /deploy {version}, which restarts it on that version after `restartMs`, and POST /drain and /resume (a
+ * rolling release: a drained replica takes no new intents; its load balancer sends them to the others). `changed` is called after every
  * change of the state (the process of sample services saves it to disk).
  */
 export function replicaHandler(
@@ -64,6 +67,11 @@ export function replicaHandler(
     }
     if (req.method === 'GET' && req.url === '/version')
       return json(200, { version: f === 'wrong_version' && onNew ? `${state.version}-rc` : state.version });
+    if (req.method === 'POST' && (req.url === '/drain' || req.url === '/resume')) {
+      state.draining = req.url === '/drain';
+      changed();
+      return json(200, { draining: state.draining });
+    }
     if (req.method === 'POST' && req.url === '/deploy') {
       let body = '';
       req.on('data', (c: Buffer) => {

@@ -45,6 +45,8 @@ export function targetsOf(layout: ServicesLayout): Record<string, ReplicaTarget[
     list.push({
       name: r.name,
       deploy_url: `${url}/deploy`,
+      drain_url: `${url}/drain`,
+      resume_url: `${url}/resume`,
       health_url: `${url}/health`,
       version_url: `${url}/version`,
     });

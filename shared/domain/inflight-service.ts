@@ -86,6 +86,7 @@ export class InflightService {
       created_at: now,
       updated_at: now,
       ...(req.smoke_test ? { smoke_test: true } : {}),
+      ...(req.owner ? { owner: req.owner } : {}),
     };
     // The cached version is a guess: the gate's own version is part of the admission's condition, so a stale
     // guess is refused, the mode re-read, and the intent stamped again with what the gate says.

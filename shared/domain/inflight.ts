@@ -14,6 +14,8 @@ export interface InflightIntent {
   readonly created_at: number;
   readonly updated_at: number;
   readonly smoke_test?: boolean;
+  /** The service replica that handles it (a rolling release waits for a replica's own intents before redeploying it). */
+  readonly owner?: string;
 }
 
 /** What a caller supplies to register an intent; omitted flags are false, the phase defaults to `Pending`. */
@@ -28,6 +30,8 @@ export interface RegisterIntent {
   readonly protocol_version?: string | undefined;
   /** The control plane's own test intent (the post-upgrade smoke test): left out of the operators' counts and lists. */
   readonly smoke_test?: boolean | undefined;
+  /** The service replica that handles it, as the deploy section names it (`relayer-2`). */
+  readonly owner?: string | undefined;
 }
 
 /** A change to an inflight intent's phase, lock flags or packets (a list replaces the one stored; [] clears it). */
@@ -49,6 +53,8 @@ export interface InflightQuery {
   /** Only intents that carry IBC packets, and of those only the ones with a packet on this channel. */
   readonly with_packets?: boolean | undefined;
   readonly channel?: string | undefined;
+  /** Only the intents this replica owns. */
+  readonly owner?: string | undefined;
   readonly limit: number;
   readonly cursor?: string | undefined;
 }

@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { atMost } from './at-most.ts';
 import { HttpUrl } from './check-spec.ts';
 
+/** The longest a rolling release waits for one drained replica's intents (its worst case fits the components budget). */
+export const MAX_REPLICA_DRAIN_SECS = 3600;
+
 /** The most one upgrade may wait for a manual deploy (with the other limits: UPGRADE_LIMITS). */
 export const MAX_DEPLOY_TIMEOUT_SECS = 3 * 86_400;
 
@@ -11,6 +14,10 @@ const ReplicaSchema = z.strictObject({
   deploy_url: HttpUrl,
   health_url: HttpUrl,
   version_url: HttpUrl,
+  /** A rolling release: POST here stops the replica taking new intents (its load balancer sends them elsewhere). */
+  drain_url: HttpUrl.optional(),
+  /** A rolling release: POST here lets it take new intents again. */
+  resume_url: HttpUrl.optional(),
 });
 
 /** The `deploy` section of an upgrade request, its defaults and limits: how the new version gets onto the replicas. */
@@ -32,6 +39,8 @@ export const DeploySchema = z.discriminatedUnion('mode', [
     /** Per replica: deploy call answered, then healthy and on the target version, within this time. */
     replica_timeout_secs: z.number().int().min(1).max(3600).default(120),
     stabilize_secs: z.number().int().min(0).max(3600).default(0),
+    /** A rolling release: how long a drained replica's own intents may take to finish before the release rolls back. */
+    replica_drain_timeout_secs: z.number().int().min(1).max(MAX_REPLICA_DRAIN_SECS, atMost).default(600),
     /** Each HTTP call's own timeout. */
     request_timeout_secs: z.number().int().min(1).max(300).default(10),
     /** Retries of a failed HTTP call (deploy, health, version). */
@@ -98,7 +107,14 @@ export interface ReplicaRecord {
   readonly started_at: string;
   readonly healthy_at: string | null;
   /** `deploying` / `rolling_back`: recorded before the hook is called, replaced once the outcome is known. */
-  readonly outcome: 'deploying' | 'deployed' | 'failed' | 'rolling_back' | 'rolled_back' | 'rollback_failed';
+  readonly outcome:
+    | 'draining'
+    | 'deploying'
+    | 'deployed'
+    | 'failed'
+    | 'rolling_back'
+    | 'rolled_back'
+    | 'rollback_failed';
   readonly cause: string | null;
   readonly duration_ms: number;
 }

@@ -4,6 +4,7 @@ import { startedRecord } from './deploy/rollout.ts';
 import type { ReplicaRecord } from './deploy-spec.ts';
 import { verifyIbcPackets } from './ibc/verify-ibc-step.ts';
 import { patchesOf, recordPatch, writeRecord } from './record-patch.ts';
+import { recoverRolling } from './rolling/recover-rolling.ts';
 import { smokeTest } from './steps/deploy.ts';
 import { cancelUpgradeDrain } from './steps/drain.ts';
 import {
@@ -99,7 +100,9 @@ export async function recoverOrphanedUpgrade(
     }),
   );
   let report: RecoveryReport;
-  if ((mode.mode === 'Active' || mode.mode === 'Resuming') && mode.version === record.to_version) {
+  if (record.config.strategy === 'rolling') {
+    report = await recoverRolling(svc, state);
+  } else if ((mode.mode === 'Active' || mode.mode === 'Resuming') && mode.version === record.to_version) {
     await resumeOnTarget(svc, state);
     const smoke = await smokeTest(svc, state);
     // Succeeded only with every replica read once more on the target (a replica may have restarted meanwhile).

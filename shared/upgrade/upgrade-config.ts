@@ -28,6 +28,7 @@ import {
 } from './deploy-spec.ts';
 import { freeText } from './free-text-schema.ts';
 import { jsonLimitProblem, MAX_CONFIG_DEPTH } from './json-limits.ts';
+import { rollingProblems, STRATEGIES } from './rolling/rolling-spec.ts';
 
 /**
  * The most an upgrade may ask for, so that its worst case fits the execution's timeout (24 days: the local
@@ -110,6 +111,12 @@ export const UpgradeRequestSchema = z
       .optional(),
     /** Watch rollback triggers after resume before calling it a success. */
     bake: BakeSchema.optional(),
+    /** A rolling release's canary: its first `replicas` rolled, then baked with these triggers, before the rest. */
+    canary: z
+      .strictObject({ replicas: z.number().int().min(1).max(10).default(1), bake: BakeSchema })
+      .optional(),
+    /** `rolling`: replica by replica with admission open (no drain, no record or contract change); default `drain`. */
+    strategy: z.enum(STRATEGIES).default('drain'),
   })
   .superRefine((c, ctx) => {
     const stored = jsonLimitProblem(c, MAX_CONFIG_DEPTH);
@@ -126,6 +133,8 @@ export const UpgradeRequestSchema = z
           message: `give ${one} (one) or ${many} (a list), not both`,
         });
     for (const p of componentProblems(contracts, services, c.order))
+      ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
+    for (const p of rollingProblems(c, services))
       ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
     if (c.bake && contracts.some((x) => x.governance))
       ctx.addIssue({

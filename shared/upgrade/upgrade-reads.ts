@@ -47,6 +47,8 @@ export interface UpgradeStatus {
   } | null;
   /** Each contract and service of the upgrade, in its declared order: pending, current, done or rolled back. */
   readonly components: readonly ComponentProgress[];
+  /** `rolling`: replica by replica with admission open; `drain`: behind a global drain. */
+  readonly strategy: 'drain' | 'rolling';
   /** The checkpoint's pending IBC packets read on chain after the resume and after a rollback (null: not yet). */
   readonly ibc_verification: IbcVerifications | null;
 }
@@ -134,6 +136,7 @@ export class UpgradeReads {
         : null,
       components: componentProgress(record),
       ibc_verification: record.ibc_verification ?? null,
+      strategy: record.config.strategy ?? 'drain',
     };
   }
 

@@ -227,6 +227,51 @@ describe('the synthesized app under AWS rules (bundles, template IAM, template s
     }
     noDenials();
   });
+  it('a rolling release with the fence open: owned intents waited for, no 503, every replica rolled; no denial', async () => {
+    const from = (await drain()).version;
+    const backend = await startSampleBackend({ replicas: 2, version: '1.0.0', restartMs: 100 });
+    try {
+      // replica-1 holds an intent; it completes while the release waits for it.
+      expect((await intent('POST', '/intents', { id: 'owned-1', owner: 'replica-1' })).status).toBe(201);
+      const run = await upgrade(
+        {
+          target_version: '1.4.0',
+          reason: 'compatible backend release',
+          strategy: 'rolling',
+          services: [
+            {
+              name: 'backend',
+              deploy: {
+                mode: 'hooks',
+                targets: backend.targets,
+                replica_timeout_secs: 5,
+                request_timeout_secs: 2,
+                retries: 0,
+                replica_drain_timeout_secs: 30,
+              },
+            },
+          ],
+        },
+        async () => {
+          await eventually(async () =>
+            /draining replica-1/.test(
+              String(((await upgradeStatus()).components as { detail: string }[] | undefined)?.[0]?.detail),
+            ),
+          );
+          // Admission is open: another producer's intent goes to replica-2 meanwhile.
+          expect((await intent('POST', '/intents', { id: 'during', owner: 'replica-2' })).status).toBe(201);
+          expect((await intent('POST', '/intents/owned-1/complete')).status).toBe(200);
+          expect((await intent('POST', '/intents/during/complete')).status).toBe(200);
+        },
+      );
+      expect(run.execution, JSON.stringify(run.execution)).toMatchObject({ status: 'SUCCEEDED' });
+      expect(backend.versions()).toEqual({ 'replica-1': '1.4.0', 'replica-2': '1.4.0' });
+      expect(await drain()).toMatchObject({ mode: 'Active', version: from });
+    } finally {
+      await backend.stop();
+    }
+    noDenials();
+  });
   it('a lost execution is recovered by abort: records restored from the checkpoint, the old version resumes', async () => {
     const from = (await drain()).version;
     expect((await intent('POST', '/intents', { id: 'kept', protocol_version: from })).status).toBe(201);

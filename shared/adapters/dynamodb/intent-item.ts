@@ -23,5 +23,6 @@ export const intentFromItem = (item: Record<string, unknown>): InflightIntent =>
     protocol_version: String(item.protocol_version),
     created_at: Number(item.created_at),
     updated_at: Number(item.updated_at),
+    ...(typeof item.owner === 'string' ? { owner: item.owner } : {}),
   };
 };

@@ -231,6 +231,10 @@ export class DynamoIntentStore implements IntentStore {
       filters.push('size(ibc_packets) > :zero');
       values[':zero'] = 0;
     }
+    if (query.owner !== undefined) {
+      filters.push('#owner = :owner');
+      values[':owner'] = query.owner;
+    }
     if (query.channel !== undefined) {
       filters.push('contains(ibc_channels, :channel)');
       values[':channel'] = query.channel;
@@ -326,7 +330,14 @@ export class DynamoIntentStore implements IntentStore {
           ExclusiveStartKey: key,
           ...(filter ? { FilterExpression: filter } : {}),
           ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
-          ...(filter.includes('#phase') ? { ExpressionAttributeNames: { '#phase': 'phase' } } : {}),
+          ...(/#phase|#owner/.test(filter)
+            ? {
+                ExpressionAttributeNames: {
+                  ...(filter.includes('#phase') ? { '#phase': 'phase' } : {}),
+                  ...(filter.includes('#owner') ? { '#owner': 'owner' } : {}),
+                },
+              }
+            : {}),
         }),
       );
       key = out.LastEvaluatedKey;

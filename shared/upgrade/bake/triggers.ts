@@ -37,8 +37,28 @@ async function failureShare(
   return { fired: pct > t.max_pct, detail: `${shown}, limit ${t.max_pct} %` };
 }
 
+/** A rolling release's canary: the intents its replicas (those running the release) own, inflight past `maxAgeSecs`. */
+async function stuckOnCanary(svc: UpgradeServices, s: WorkflowState, maxAgeSecs: number): Promise<string[]> {
+  const now = svc.clock.now();
+  const record = await svc.upgrades.get(s.upgrade_id);
+  const canary = (record?.deployment?.replicas ?? [])
+    .filter((r) => r.outcome === 'deployed')
+    .map((r) => r.name);
+  const stuck: string[] = [];
+  for (const owner of canary) {
+    let cursor: string | undefined;
+    do {
+      const page = await svc.inflight.list({ owner, limit: 1000, cursor });
+      for (const i of page.intents) if (now - i.created_at > maxAgeSecs * 1000) stuck.push(i.id);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+  }
+  return stuck;
+}
+
 /** Intents admitted on the target version (since the resume) still inflight after `maxAgeSecs`. */
 async function stuckOnTarget(svc: UpgradeServices, s: WorkflowState, maxAgeSecs: number): Promise<string[]> {
+  if (s.config.strategy === 'rolling') return stuckOnCanary(svc, s, maxAgeSecs);
   const now = svc.clock.now();
   const stuck: string[] = [];
   for await (const page of svc.records.pages()) {

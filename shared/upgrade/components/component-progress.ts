@@ -67,10 +67,12 @@ const serviceProgress = (r: UpgradeRecord, c: Component): ComponentProgress => {
       state: 'current',
       detail: `${failed.name} failed: ${failed.cause ?? 'no cause recorded'}`,
     };
+  // A rolling release: the replicas drained now, waiting for their own intents before their deploy.
+  const draining = out.filter((x) => x.outcome === 'draining').map((x) => x.name);
   return {
     ...base,
     state: deployed >= total ? 'done' : 'current',
-    detail: `${deployed} of ${total} replicas on ${r.to_version}`,
+    detail: `${deployed} of ${total} replicas on ${r.to_version}${draining.length ? `; draining ${draining.join(', ')} (waiting for the intents each owns)` : ''}`,
   };
 };
 

@@ -12,6 +12,8 @@ export interface ReplicaClient {
   health(target: ReplicaTarget): Promise<HealthStatus>;
   /** The version the replica reports running. */
   version(target: ReplicaTarget): Promise<string>;
+  /** A rolling release: stop it taking new intents (drain_url), or let it take them again (resume_url). */
+  signal(target: ReplicaTarget, which: 'drain' | 'resume'): Promise<void>;
 }
 
 /** What a version URL said: a version as is, anything else only as a short sanitised excerpt. */
@@ -62,6 +64,17 @@ export function httpReplicaClient(opts: { requestTimeoutSecs: number; retries: n
         throw new Error(
           `deploy hook ${describeUrl(target.deploy_url)} answered ${res.status}: ${safeExcerpt(res.text)}`,
         );
+    },
+    async signal(target, which) {
+      const url = which === 'drain' ? target.drain_url : target.resume_url;
+      if (!url) throw new Error(`replica ${target.name} has no ${which}_url`);
+      const res = await call(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
+      if (res.status >= 300)
+        throw new Error(`${which} hook ${describeUrl(url)} answered ${res.status}: ${safeExcerpt(res.text)}`);
     },
     async health(target) {
       const res = await call(target.health_url);

@@ -15,7 +15,8 @@ import { ibcPreCheck } from './ibc-precheck.ts';
 export async function runPreChecks(svc: UpgradeServices, s: WorkflowState) {
   let results: HealthResult[] = [];
   try {
-    const chain = migrationChain(svc, s); // no path: refused here, before anything changes
+    // No path: refused here, before anything changes. A rolling release changes no record: it needs none.
+    const chain = s.config.strategy === 'rolling' ? [] : migrationChain(svc, s);
     results = await runChecks(svc.checksFor(s.config.pre_checks), s.config.check_timeout_secs);
     const bad = blocking(results, s.config.allow_degraded, s.config.pre_checks);
     if (bad.length) throw new StepFailure('PreChecksFailed', `pre-checks failed: ${describeChecks(bad)}`);

@@ -2,6 +2,7 @@ import { APPROVAL_STATES } from './states-approval.ts';
 import { BAKE_STATES } from './states-bake.ts';
 import { DRAIN_STATES } from './states-drain.ts';
 import { ROLLBACK_STATES } from './states-rollback.ts';
+import { ROLLING_STATES } from './states-rolling.ts';
 import { UPGRADE_STATES } from './states-upgrade.ts';
 import { isTask, type TaskEntry, type WorkflowDefinition } from './types.ts';
 
@@ -19,7 +20,14 @@ export const WORKFLOW: WorkflowDefinition = {
   // state's timeout fit (test/workflow-budget.test.ts). An execution timeout cannot be caught, so it must never
   // hit. (Standard allows a year; the local interpreter's timers hold at most 24.8 days.)
   executionTimeoutSecs: 24 * 86_400,
-  states: { ...DRAIN_STATES, ...APPROVAL_STATES, ...UPGRADE_STATES, ...BAKE_STATES, ...ROLLBACK_STATES },
+  states: {
+    ...DRAIN_STATES,
+    ...APPROVAL_STATES,
+    ...ROLLING_STATES,
+    ...UPGRADE_STATES,
+    ...BAKE_STATES,
+    ...ROLLBACK_STATES,
+  },
 };
 
 /** Every Task of the workflow with its state name. */

@@ -80,7 +80,11 @@ export const DRAIN_STATES: Record<string, StateEntry> = {
   },
   'Is this a dry run?': {
     Type: 'Choice',
-    Choices: [{ Variable: '$.config.dry_run', BooleanEquals: true, Next: 'Plan the migration (dry run)' }],
+    Choices: [
+      { Variable: '$.config.dry_run', BooleanEquals: true, Next: 'Plan the migration (dry run)' },
+      // A rolling release: no drain, replica by replica with the fence open (states-rolling.ts).
+      { Variable: '$.config.strategy', StringEquals: 'rolling', Next: 'Roll replicas with the fence open' },
+    ],
     Default: 'Start drain',
   },
   'Plan the migration (dry run)': {

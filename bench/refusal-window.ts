@@ -1,0 +1,151 @@
+/**
+ * The refusal window of an upgrade, seen by producers: a global-drain upgrade beside a rolling release, on the
+ * embedded stack (DynamoDB Local, the S3 server, the local interpreter) and 3 sample replicas, under the same steady
+ * load (6 producers, each intent owned by a replica the load balancer offers and settling in 1 to 3 s) plus a prober
+ * registering every 50 ms. Prints, for each: the window (first 503 to last 503 the prober saw), intents refused,
+ * failed and lost, and how long the upgrade took; then the ratios, rolling to global, measured in the same run.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stackClient } from '../local/stack-client.ts';
+
+process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+process.env.MIN_UPGRADE_INTERVAL_SECS = '0';
+process.env.TABLE_PREFIX ??= 'bench';
+const { startLocalStack } = await import('../local/stack.ts');
+const { freePort } = await import('../local/engines/free-port.ts');
+const { startSampleBackend } = await import('../local/sample-backend.ts');
+
+const dataDir = mkdtempSync(join(tmpdir(), 'bench-refusal-'));
+const stack = await startLocalStack({ dataDir, host: '127.0.0.1', port: await freePort() });
+const backend = await startSampleBackend({ replicas: 3, version: '1.0.0', restartMs: 300 });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const { admin, intent } = stackClient(stack);
+
+interface Outcome {
+  name: string;
+  windowMs: number;
+  refused: number;
+  failed: number;
+  lost: number;
+  admitted: number;
+  upgradeMs: number;
+  state: string;
+}
+
+async function measureUpgrade(name: string, request: Record<string, unknown>): Promise<Outcome> {
+  const tag = name.replace(/\W+/g, '');
+  const refusals: number[] = [];
+  const counts = { admitted: 0, failed: 0, lost: 0 };
+  let running = true;
+  const owner = (n: number) => {
+    const offered = backend.accepting();
+    return offered[n % Math.max(1, offered.length)];
+  };
+  const register = async (id: string, n: number) => {
+    const who = owner(n);
+    const r = await intent('POST', '/intents', { id, ...(who ? { owner: who } : {}) });
+    if (r.status === 503) refusals.push(Date.now());
+    else if (r.status === 201) counts.admitted++;
+    else counts.failed++;
+    return r.status === 201;
+  };
+  const complete = async (id: string) => {
+    const r = await intent('POST', `/intents/${id}/complete`);
+    if (r.status !== 200) counts.lost++;
+  };
+  const producer = async (w: number) => {
+    for (let n = 0; running; n++) {
+      const id = `${tag}-w${w}-${n}`;
+      if (!(await register(id, n + w))) {
+        await sleep(200);
+        continue;
+      }
+      await sleep(1000 + ((w * 7 + n * 13) % 2000));
+      await complete(id);
+    }
+  };
+  const prober = async () => {
+    for (let n = 0; running; n++) {
+      const id = `${tag}-probe-${n}`;
+      if (await register(id, n)) await complete(id);
+      await sleep(50);
+    }
+  };
+  const all = [...Array.from({ length: 6 }, (_, w) => producer(w)), prober()];
+  await sleep(2000);
+  const t0 = Date.now();
+  const started = await admin('POST', '/admin/upgrade/start', request);
+  if (started.status !== 202) throw new Error(`${name}: ${started.status} ${JSON.stringify(started.body)}`);
+  let state = 'running';
+  while (state === 'running' || state === 'baking') {
+    await sleep(200);
+    const detail = await admin('GET', `/admin/upgrades/${String(started.body.upgrade_id)}`);
+    state = String((detail.body.upgrade as { state?: string } | undefined)?.state ?? 'running');
+  }
+  const upgradeMs = Date.now() - t0;
+  await sleep(1500);
+  running = false;
+  await Promise.all(all);
+  const windowMs = refusals.length ? (refusals.at(-1) as number) - (refusals[0] as number) : 0;
+  return { name, windowMs, refused: refusals.length, ...counts, upgradeMs, state };
+}
+
+const hooks = (extra: Record<string, unknown> = {}) => ({
+  mode: 'hooks',
+  targets: backend.targets,
+  replica_timeout_secs: 30,
+  ...extra,
+});
+try {
+  const global = await measureUpgrade('global drain', {
+    target_version: '2.0.0',
+    reason: 'bench: global drain',
+    drain_timeout_secs: 60,
+    services: [{ name: 'backend', deploy: hooks() }],
+  });
+  const rolling = await measureUpgrade('rolling release', {
+    target_version: '2.0.1',
+    reason: 'bench: rolling',
+    strategy: 'rolling',
+    services: [{ name: 'backend', deploy: hooks({ replica_drain_timeout_secs: 60 }) }],
+  });
+  const canary = await measureUpgrade('canary release', {
+    target_version: '2.0.2',
+    reason: 'bench: canary, then rolling',
+    strategy: 'rolling',
+    services: [{ name: 'backend', deploy: hooks({ replica_drain_timeout_secs: 60 }) }],
+    canary: {
+      replicas: 1,
+      bake: {
+        duration_secs: 3,
+        check_interval_secs: 1,
+        triggers: [
+          { type: 'health', check: { name: 'canary', type: 'http', url: backend.targets[0]?.health_url } },
+        ],
+      },
+    },
+  });
+  console.log('\nupgrade           state      window   refused  failed  lost  admitted  took');
+  for (const o of [global, rolling, canary])
+    console.log(
+      `${o.name.padEnd(17)} ${o.state.padEnd(10)} ${`${(o.windowMs / 1000).toFixed(1)} s`.padStart(7)} ${String(o.refused).padStart(8)} ${String(o.failed).padStart(7)} ${String(o.lost).padStart(5)} ${String(o.admitted).padStart(9)}  ${(o.upgradeMs / 1000).toFixed(1)} s`,
+    );
+  const ratio = (a: number, b: number) => (b === 0 ? (a === 0 ? '1.00' : '∞') : (a / b).toFixed(2));
+  console.log(
+    `\nrolling / global: refused ${ratio(rolling.refused, global.refused)}, window ${ratio(rolling.windowMs, global.windowMs)}, time taken ${ratio(rolling.upgradeMs, global.upgradeMs)}`,
+  );
+  console.log(
+    `canary / global: refused ${ratio(canary.refused, global.refused)}, window ${ratio(canary.windowMs, global.windowMs)}, time taken ${ratio(canary.upgradeMs, global.upgradeMs)}`,
+  );
+  const clean = (o: Outcome) => o.refused === 0 && o.failed === 0 && o.lost === 0;
+  console.log(
+    `goal (issue 25): rolling and canary refused 0, failed 0, lost 0 -> ${clean(rolling) && clean(canary) ? 'met' : 'NOT met'}`,
+  );
+} finally {
+  await backend.stop();
+  await stack.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+}
