@@ -50,6 +50,12 @@ export const health: Route = { method: 'GET', resource: '/health', access: 'publ
   proposalCancel: Route = { method: 'POST', resource: '/admin/proposals/{id}/cancel', access: 'admin', handler: 'proposal-cancel', summary: 'The proposer or an approver withdraws a proposal.', input: { body: 'ProposalCancelBody', bodyOptional: true }, aws: { control: 'write', notify: true }, errors: ['not_found', 'proposal_busy', 'approvals_off', 'not_active'] },
   // Starts the approved upgrade: what upgrade-start has, and the announcement.
   proposalExecute: Route = { method: 'POST', resource: '/admin/proposals/{id}/execute', access: 'admin', handler: 'proposal-execute', summary: 'Start the upgrade with exactly the approved config, once.', input: { body: 'EmptyBody', bodyOptional: true }, initialises: true, aws: { control: 'write', intents: 'read', workflow: 'start', notify: true }, errors: ['not_found', 'proposal_busy', 'approvals_off', 'not_approved', 'timelock_active', 'proposal_executed', 'upgrade_running', 'too_soon', 'approval_required', 'execution_exists', 'not_initialised'] },
+  protocolRolloutStart: Route = { method: 'POST', resource: '/admin/protocol/rollouts', access: 'admin', handler: 'protocol-rollout-start', summary: "Start a protocol rollout (seed 001's Procedure 3): parallel, migration, deprecation (426), removal, on a schedule; no drain.", input: { body: 'RolloutStartBody' }, aws: { control: 'write', intents: 'read', notify: true } },
+  protocolRolloutsList: Route = { method: 'GET', resource: '/admin/protocol/rollouts', access: 'admin', handler: 'protocol-rollouts-list', summary: 'Protocol rollouts, newest first: phase, timers, conversion progress.', input: { query: 'ListQuery' }, aws: { control: 'read' } },
+  protocolRolloutGet: Route = { method: 'GET', resource: '/admin/protocol/rollouts/{id}', access: 'admin', handler: 'protocol-rollout-get', summary: 'A protocol rollout: phase, timers, sunset, conversion progress, history and what happens next.', aws: { control: 'read' }, errors: ['not_found'] },
+  protocolRolloutHold: Route = { method: 'POST', resource: '/admin/protocol/rollouts/{id}/hold', access: 'admin', handler: 'protocol-rollout-hold', summary: 'Hold a protocol rollout in its phase: its timer and its conversion wait (audited, announced).', input: { body: 'RolloutHoldBody' }, aws: { control: 'write', intents: 'read', notify: true }, errors: ['not_found', 'rollout_held', 'rollout_finished', 'rollout_busy'] },
+  protocolRolloutContinue: Route = { method: 'POST', resource: '/admin/protocol/rollouts/{id}/continue', access: 'admin', handler: 'protocol-rollout-continue', summary: 'Let a held protocol rollout go on; its phase timer is extended by the hold.', input: { body: 'EmptyBody', bodyOptional: true }, aws: { control: 'write', intents: 'read', notify: true }, errors: ['not_found', 'rollout_not_held', 'rollout_finished', 'rollout_busy'] },
+  protocolRolloutRollback: Route = { method: 'POST', resource: '/admin/protocol/rollouts/{id}/rollback', access: 'admin', handler: 'protocol-rollout-rollback', summary: 'Roll a protocol rollout back before removal: `from` admitted and stamped again, `to` intents converted back.', input: { body: 'RolloutRollbackBody' }, aws: { control: 'write', intents: 'read', notify: true }, errors: ['not_found', 'rollout_not_reversible', 'rollout_finished', 'rollout_busy'] },
   checkpointsList: Route = { method: 'GET', resource: '/admin/checkpoints', access: 'admin', handler: 'checkpoints-list', summary: 'Checkpoints still within retention, newest first.', input: { query: 'ListQuery' }, aws: { control: 'read' } },
   checkpointGet: Route = { method: 'GET', resource: '/admin/checkpoints/{id}', access: 'admin', handler: 'checkpoint-get', summary: "A checkpoint's summary; with validate=true every hash and count rechecked.", input: { query: 'CheckpointQuery' }, aws: { control: 'read', checkpoints: 'read' }, errors: ['not_found'] };
 
@@ -85,6 +91,12 @@ export const ROUTES: readonly Route[] = [
   proposalReject,
   proposalCancel,
   proposalExecute,
+  protocolRolloutStart,
+  protocolRolloutsList,
+  protocolRolloutGet,
+  protocolRolloutHold,
+  protocolRolloutContinue,
+  protocolRolloutRollback,
   checkpointsList,
   checkpointGet,
 ];

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { adminServices } from '../lambdas/compose/admin-services.ts';
 import { type Environment, environmentOf } from '../lambdas/compose/environment.ts';
 import { proposalServices } from '../lambdas/compose/proposal-services.ts';
+import { protocolServices } from '../lambdas/compose/protocol-services.ts';
 import { CosmjsIbcReader } from '../shared/adapters/chain/cosmjs-ibc-reader.ts';
 import { ensureLocalTables } from '../shared/adapters/dynamodb/bootstrap.ts';
 import { loadConfig } from '../shared/config.ts';
@@ -12,6 +13,7 @@ import type { ChainRpc } from './engines/chain-rpc/rpc-server.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './engines/dynamodb-local.ts';
 import { type LocalContracts, startLocalChain } from './engines/local-chain.ts';
 import { type LocalS3, startLocalS3 } from './engines/s3-server.ts';
+import { startProtocolTicker } from './protocol-ticker.ts';
 import { resolveOperators, resolveTokens, type Tokens } from './tokens.ts';
 import { LocalScheduleStore } from './workflow/local-schedule-store.ts';
 import { LocalWorkflowEngine } from './workflow/local-workflow-engine.ts';
@@ -60,6 +62,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   let contracts: LocalContracts | undefined;
   let chainRpc: ChainRpc | undefined;
   let sweep: NodeJS.Timeout | undefined;
+  let ticker: ReturnType<typeof startProtocolTicker> | undefined;
   let schedules: LocalScheduleStore | undefined;
   let env: Environment | undefined;
   try {
@@ -123,6 +126,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     const proposals = proposalServices(env);
     sweep = setInterval(() => void proposals.sweep().catch(() => {}), 30_000);
     sweep.unref();
+    // The protocol rollouts' schedule (a per-minute rule on AWS): every second here (PROTOCOL_TICK_MS).
+    ticker = startProtocolTicker(protocolServices(env), Number(process.env.PROTOCOL_TICK_MS || 1000), log);
   } catch (err) {
     await chainRpc?.stop();
     await s3?.stop();
@@ -152,6 +157,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     chainRpcUrl: rpc.url,
     async stop(graceMs = 3000) {
       clearInterval(sweep);
+      await ticker?.stop();
       // In order: the API stops taking requests (503 shutting_down) and lets those under way answer, the workflow
       // stops at a state boundary (schedules disarmed), then the engines behind both stop. A request never meets a
       // stopped engine: DynamoDB Local ignores the Ctrl-C and SIGTERM meant for the stack (local/engines/dynamodb-local.ts).

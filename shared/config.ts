@@ -36,6 +36,8 @@ export interface Config {
   readonly minUpgradeIntervalSecs: number;
   readonly pollIntervalSecs: number;
   readonly versionCacheMs: number;
+  /** How long one protocol rollout tick may convert intents before it saves its place (PROTOCOL_TICK_BUDGET_MS). */
+  readonly protocolTickBudgetMs: number;
   /** Each DynamoDB request's own timeout (DYNAMODB_REQUEST_TIMEOUT_MS); the SDK retries a timed-out one. */
   readonly dynamoRequestTimeoutMs: number;
   /** Each S3 request's own timeout (S3_REQUEST_TIMEOUT_MS); the SDK retries a timed-out one. */
@@ -198,6 +200,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     minUpgradeIntervalSecs: intFromEnv(env, 'MIN_UPGRADE_INTERVAL_SECS', 86_400, 0, 365 * 86_400),
     pollIntervalSecs: intFromEnv(env, 'WORKFLOW_POLL_INTERVAL_SECS', 5, 1, 300),
     versionCacheMs: intFromEnv(env, 'VERSION_CACHE_MS', 10_000, 0, 600_000),
+    protocolTickBudgetMs: intFromEnv(env, 'PROTOCOL_TICK_BUDGET_MS', 40_000, 100, 600_000),
     dynamoRequestTimeoutMs: intFromEnv(env, 'DYNAMODB_REQUEST_TIMEOUT_MS', 3_000, 100, 60_000),
     s3RequestTimeoutMs: intFromEnv(env, 'S3_REQUEST_TIMEOUT_MS', 30_000, 100, 300_000),
     fenceClockSkewMs: intFromEnv(env, 'FENCE_CLOCK_SKEW_MS', 1_000, 0, 60_000),

@@ -21,6 +21,7 @@ const ACTIONS: ModeAction[] = [
   { kind: 'begin_resume', version: '2.0.0' },
   { kind: 'finish_resume' },
   { kind: 'set_deprecated', versions: ['0.9.0'] },
+  { kind: 'set_running_version', version: '2.0.0' },
 ];
 
 /** The whole table: for each (mode, action), the resulting mode or null where the move is illegal. */
@@ -35,6 +36,7 @@ const EXPECTED: Record<Mode, Record<ModeAction['kind'], Mode | null | 'SAME'>> =
     begin_resume: null,
     finish_resume: null,
     set_deprecated: 'SAME',
+    set_running_version: 'SAME',
   },
   Draining: {
     start_drain: null,
@@ -45,6 +47,7 @@ const EXPECTED: Record<Mode, Record<ModeAction['kind'], Mode | null | 'SAME'>> =
     begin_resume: null,
     finish_resume: null,
     set_deprecated: 'SAME',
+    set_running_version: null,
   },
   Drained: {
     start_drain: null,
@@ -55,6 +58,7 @@ const EXPECTED: Record<Mode, Record<ModeAction['kind'], Mode | null | 'SAME'>> =
     begin_resume: 'Resuming',
     finish_resume: null,
     set_deprecated: 'SAME',
+    set_running_version: null,
   },
   Upgrading: {
     start_drain: null,
@@ -65,6 +69,7 @@ const EXPECTED: Record<Mode, Record<ModeAction['kind'], Mode | null | 'SAME'>> =
     begin_resume: 'Resuming',
     finish_resume: null,
     set_deprecated: 'SAME',
+    set_running_version: null,
   },
   Resuming: {
     start_drain: null,
@@ -75,6 +80,7 @@ const EXPECTED: Record<Mode, Record<ModeAction['kind'], Mode | null | 'SAME'>> =
     begin_resume: 'Resuming',
     finish_resume: 'Active',
     set_deprecated: 'SAME',
+    set_running_version: null,
   },
 };
 
@@ -98,9 +104,10 @@ describe('drain mode transition table', () => {
         expect(next.mode).toBe(expected);
         expect(next.rev).toBe(from.rev + 1);
         expect(next.updatedBy).toBe('op');
-        // The fence rev moves exactly when the gates' desired state flips.
+        // The fence rev moves exactly when the gates' desired state flips, or their version changes while open.
         const flips = admitsIntents(mode) !== admitsIntents(expected);
-        expect(next.fenceRev).toBe(flips ? next.rev : from.fenceRev);
+        const newVersion = action.kind === 'set_running_version';
+        expect(next.fenceRev).toBe(flips || newVersion ? next.rev : from.fenceRev);
       });
     }
   }

@@ -22,7 +22,7 @@ export interface AwsAccess {
   readonly outcomes?: boolean;
 }
 
-/** The exported name of a zod schema in lambdas/http/schemas.ts, drain-schemas.ts or proposal-schemas.ts. */
+/** The exported name of a zod schema in lambdas/http/schemas.ts, drain-schemas.ts, proposal-schemas.ts or protocol-schemas.ts. */
 export type SchemaName = string;
 
 /** What a route reads from the request: its body and query schemas (by name), and whether the body may be empty. */

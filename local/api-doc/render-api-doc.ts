@@ -1,11 +1,17 @@
 import * as z from 'zod';
 import * as drainSchemas from '../../lambdas/http/drain-schemas.ts';
 import * as proposalSchemas from '../../lambdas/http/proposal-schemas.ts';
+import * as protocolSchemas from '../../lambdas/http/protocol-schemas.ts';
 import * as schemas from '../../lambdas/http/schemas.ts';
 import { commonErrors, ROUTES, type Route } from '../../lambdas/routes.ts';
 
 /** Every request schema the API table may name, by its exported name. */
-export const SCHEMAS: Record<string, unknown> = { ...schemas, ...drainSchemas, ...proposalSchemas };
+export const SCHEMAS: Record<string, unknown> = {
+  ...schemas,
+  ...drainSchemas,
+  ...proposalSchemas,
+  ...protocolSchemas,
+};
 
 type JsonSchema = {
   type?: string | string[];

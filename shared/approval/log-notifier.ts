@@ -1,8 +1,8 @@
+import { type Announcement, aboutOf, type Notifier } from '../domain/announcement.ts';
 import { guardedRequest } from '../net/guarded-request.ts';
-import type { Notifier, ProposalNotice } from './proposal-notice.ts';
 
 /**
- * Proposal announcements without SNS (the embedded runtime): one log line each, and a JSON POST of the notice to
+ * Announcements (proposals, protocol rollouts) without SNS (the embedded runtime): one log line each, and a JSON POST of the notice to
  * the webhook (PROPOSAL_WEBHOOK_URL) when one is configured. A webhook that fails is logged, never fatal.
  */
 export class LogNotifier implements Notifier {
@@ -11,8 +11,10 @@ export class LogNotifier implements Notifier {
     private readonly webhookUrl: string | undefined,
   ) {}
 
-  async notify(n: ProposalNotice): Promise<void> {
-    this.log(`proposal ${n.proposal_id}: ${n.subject}`, { notice: n });
+  async notify(n: Announcement): Promise<void> {
+    const about = aboutOf(n);
+    const what = `${about.name === 'proposal_id' ? 'proposal' : 'protocol rollout'} ${about.id}`;
+    this.log(`${what}: ${n.subject}`, { notice: n });
     if (!this.webhookUrl) return;
     try {
       const out = await guardedRequest(this.webhookUrl, {
@@ -22,10 +24,9 @@ export class LogNotifier implements Notifier {
         timeoutMs: 5000,
         maxBytes: 1024,
       });
-      if (out.status >= 300)
-        this.log(`proposal webhook answered ${out.status}`, { proposal_id: n.proposal_id });
+      if (out.status >= 300) this.log(`${what}: webhook answered ${out.status}`, { [about.name]: about.id });
     } catch (err) {
-      this.log(`proposal webhook failed: ${(err as Error).message}`, { proposal_id: n.proposal_id });
+      this.log(`${what}: webhook failed: ${(err as Error).message}`, { [about.name]: about.id });
     }
   }
 }

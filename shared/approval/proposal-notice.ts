@@ -24,10 +24,9 @@ export interface ProposalNotice {
   readonly by: string | null;
 }
 
-/** Where announcements go: an SNS topic on AWS; a log line and an optional webhook locally. */
-export interface Notifier {
-  notify(notice: ProposalNotice): Promise<void>;
-}
+import type { Notifier } from '../domain/announcement.ts';
+
+export type { Notifier };
 
 const HEADLINES: Record<ProposalEvent, string> = {
   proposed: 'proposed, waiting for approvals',

@@ -28,8 +28,10 @@ export interface ModeState {
   readonly drainTimeoutSecs: number | null;
   readonly targetVersion: string | null;
   readonly forced: boolean;
-  /** Protocol versions no longer admitted (set when an upgrade resumes). */
+  /** Protocol versions no longer admitted (set when an upgrade resumes, or by a protocol rollout). */
   readonly deprecatedVersions: readonly string[];
+  /** When a deprecated version is removed for good (ms), where a protocol rollout set it: the 426 says it. */
+  readonly versionSunsets: Readonly<Record<string, number>>;
   readonly updatedAt: number;
   readonly updatedBy: string;
 }
@@ -43,7 +45,8 @@ export type ModeAction =
   | { kind: 'begin_upgrade'; targetVersion: string }
   | { kind: 'begin_resume'; version: string | null }
   | { kind: 'finish_resume' }
-  | { kind: 'set_deprecated'; versions: readonly string[] };
+  | { kind: 'set_deprecated'; versions: readonly string[]; sunsets?: Readonly<Record<string, number>> }
+  | { kind: 'set_running_version'; version: string };
 
 export const DEFAULT_DRAIN_TIMEOUT_SECS = 1800;
 export const MAX_DRAIN_TIMEOUT_SECS = 7 * 24 * 3600;
@@ -69,6 +72,7 @@ export const initialModeState = (version: string, now: number): ModeState => ({
   targetVersion: null,
   forced: false,
   deprecatedVersions: [],
+  versionSunsets: {},
   updatedAt: now,
   updatedBy: 'system',
 });
@@ -100,6 +104,12 @@ const HINTS: Record<ModeAction['kind'], Partial<Record<Mode, string>>> = {
   },
   finish_resume: {},
   set_deprecated: {},
+  set_running_version: {
+    Draining: 'a drain is under way; the version changes once intents are admitted again',
+    Drained: 'the system is drained; the version changes once intents are admitted again',
+    Upgrading: 'an upgrade is in progress',
+    Resuming: 'a resume is in progress',
+  },
 };
 
 const refuse = (from: Mode, action: ModeAction['kind']): never => {
@@ -116,6 +126,7 @@ const ALLOWED: Record<ModeAction['kind'], readonly Mode[]> = {
   begin_resume: ['Drained', 'Upgrading', 'Resuming'],
   finish_resume: ['Resuming'],
   set_deprecated: MODES,
+  set_running_version: ['Active'],
 };
 
 /** The modes from which an action is legal (for messages and the transition table test). */
@@ -177,7 +188,14 @@ export function transition(state: ModeState, action: ModeAction, actor: string, 
     }
     case 'finish_resume':
       return { ...base, mode: 'Active', reason: null, startedAt: null, deadline: null, forced: false };
-    case 'set_deprecated':
-      return { ...base, deprecatedVersions: [...new Set(action.versions)] };
+    case 'set_deprecated': {
+      const versions = [...new Set(action.versions)];
+      const sunsets = { ...state.versionSunsets, ...action.sunsets };
+      const kept = Object.entries(sunsets).filter(([v]) => versions.includes(v));
+      return { ...base, deprecatedVersions: versions, versionSunsets: Object.fromEntries(kept) };
+    }
+    case 'set_running_version':
+      // The gates stay open and take the new version: a new fence rev makes every gate rewrite it.
+      return { ...base, version: action.version, fenceRev: rev };
   }
 }

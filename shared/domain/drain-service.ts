@@ -109,10 +109,21 @@ export class DrainService {
     });
   }
 
-  /** Stops admitting intents of these protocol versions (an upgrade's `deprecate_versions`). */
-  setDeprecatedVersions(caller: Caller, versions: readonly string[]): Promise<DrainStatus> {
-    return this.admin(caller, 'versions.deprecate', { versions }, () =>
-      this.move({ kind: 'set_deprecated', versions }, caller),
+  /** Stops admitting intents of these protocol versions (an upgrade's `deprecate_versions`, a protocol rollout). */
+  setDeprecatedVersions(
+    caller: Caller,
+    versions: readonly string[],
+    sunsets: Readonly<Record<string, number>> = {},
+  ): Promise<DrainStatus> {
+    return this.admin(caller, 'versions.deprecate', { versions, sunsets }, () =>
+      this.move({ kind: 'set_deprecated', versions, sunsets }, caller),
+    );
+  }
+
+  /** Stamps new intents with `version` from now on, admission staying open (a protocol rollout's migration phase). */
+  setRunningVersion(caller: Caller, version: string): Promise<DrainStatus> {
+    return this.admin(caller, 'versions.run', { version }, () =>
+      this.move({ kind: 'set_running_version', version }, caller),
     );
   }
 

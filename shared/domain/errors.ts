@@ -116,8 +116,11 @@ export class UnsupportedError extends DomainError {
 
 /** The caller speaks a protocol version the system no longer admits: it must upgrade (the accepted ones in details). */
 export class UpgradeRequiredError extends DomainError {
-  constructor(message: string, acceptedVersions: readonly string[]) {
-    super('upgrade_required', 'outdated', message, { accepted_versions: acceptedVersions });
+  constructor(message: string, acceptedVersions: readonly string[], sunsetAt: string | null = null) {
+    super('upgrade_required', 'outdated', message, {
+      accepted_versions: acceptedVersions,
+      ...(sunsetAt ? { sunset_at: sunsetAt } : {}),
+    });
   }
 }
 

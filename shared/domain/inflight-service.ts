@@ -54,7 +54,7 @@ export interface CompleteResult {
  * admitted and counted, or refused with nothing left behind (docs/fence-design.md).
  */
 export class InflightService {
-  private cachedVersions: { running: string; deprecated: readonly string[]; until: number } | null = null;
+  private cachedVersions: (Versions & { until: number }) | null = null;
   /** A refusal just seen, repeated without a write for at most a second (a drain refuses every producer's retry). */
   private refusing: { error: NotAdmittingError; until: number } | null = null;
   private countingCache: { value: OutcomeCounting | null; until: number } | null = null;
@@ -204,15 +204,19 @@ export class InflightService {
    * A registration names the running version or one the control plane knows how to migrate (its registry), never a
    * deprecated one: an unknown version is invalid, a deprecated one must upgrade (the seeds' "upgrade required").
    */
-  private checkAccepted(version: string, v: { running: string; deprecated: readonly string[] }): void {
+  private checkAccepted(version: string, v: Versions): void {
     const accepted = [...new Set([v.running, ...(this.d.knownVersions ?? [])])]
       .filter((k) => !v.deprecated.includes(k))
       .sort();
-    if (v.deprecated.includes(version))
+    if (v.deprecated.includes(version)) {
+      const sunset = v.sunsets[version];
+      const when = sunset === undefined ? null : new Date(sunset).toISOString();
       throw new UpgradeRequiredError(
-        `protocol_version ${version} is deprecated and no longer admitted: upgrade required; accepted versions: ${accepted.join(', ')}`,
+        `protocol_version ${version} is deprecated and no longer admitted${when ? ` (sunset ${when})` : ''}: upgrade required; accepted versions: ${accepted.join(', ')}`,
         accepted,
+        when,
       );
+    }
     if (!accepted.includes(version))
       throw new UnknownVersionError(
         `protocol_version ${version} is not one this system runs or can migrate; accepted versions: ${accepted.join(', ')}`,
@@ -220,17 +224,25 @@ export class InflightService {
       );
   }
 
-  private async versions(): Promise<{ running: string; deprecated: readonly string[] }> {
+  private async versions(): Promise<Versions> {
     const now = this.d.clock.now();
     if (this.cachedVersions && this.cachedVersions.until > now) return this.cachedVersions;
     const mode = await this.d.fence.readMode();
     this.cachedVersions = {
       running: mode.version,
       deprecated: mode.deprecatedVersions,
+      sunsets: mode.versionSunsets,
       until: now + (this.d.versionCacheMs ?? 10_000),
     };
     return this.cachedVersions;
   }
+}
+
+/** What a registration is checked against: the running version, the deprecated ones and their sunsets. */
+interface Versions {
+  readonly running: string;
+  readonly deprecated: readonly string[];
+  readonly sunsets: Readonly<Record<string, number>>;
 }
 
 const checkId = (id: string): void => {

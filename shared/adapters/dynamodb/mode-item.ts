@@ -14,6 +14,7 @@ export function modeToAttributes(m: ModeState): Record<string, unknown> {
     target_version: m.targetVersion,
     forced: m.forced,
     deprecated_versions: m.deprecatedVersions,
+    version_sunsets: m.versionSunsets,
     updated_at: m.updatedAt,
     updated_by: m.updatedBy,
   };
@@ -38,7 +39,14 @@ export function modeFromItem(item: Record<string, unknown>): ModeState {
     targetVersion: strOrNull(item.target_version),
     forced: item.forced === true,
     deprecatedVersions: Array.isArray(item.deprecated_versions) ? (item.deprecated_versions as string[]) : [],
+    versionSunsets: sunsetsOf(item.version_sunsets),
     updatedAt: Number(item.updated_at),
     updatedBy: String(item.updated_by),
   };
 }
+
+/** Stored sunsets: a map of version to ms (absent on records written before protocol rollouts). */
+const sunsetsOf = (v: unknown): Record<string, number> =>
+  v && typeof v === 'object'
+    ? Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, n]) => [k, Number(n)]))
+    : {};

@@ -1,7 +1,7 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import type { Notifier, ProposalNotice } from '../../approval/proposal-notice.ts';
+import { type Announcement, aboutOf, type Notifier } from '../../domain/announcement.ts';
 
-/** Proposal announcements on AWS: the proposals' own SNS topic (not the alarm topic), for email or chat subscribers. */
+/** Announcements on AWS (proposals, protocol rollouts): the proposals' own SNS topic (not the alarm topic), for email or chat subscribers. */
 export class SnsNotifier implements Notifier {
   private readonly sns: SNSClient;
 
@@ -12,7 +12,8 @@ export class SnsNotifier implements Notifier {
     this.sns = new SNSClient({ region });
   }
 
-  async notify(n: ProposalNotice): Promise<void> {
+  async notify(n: Announcement): Promise<void> {
+    const about = aboutOf(n);
     await this.sns.send(
       new PublishCommand({
         TopicArn: this.topicArn,
@@ -20,7 +21,7 @@ export class SnsNotifier implements Notifier {
         Message: n.message,
         MessageAttributes: {
           event: { DataType: 'String', StringValue: n.event },
-          proposal_id: { DataType: 'String', StringValue: n.proposal_id },
+          [about.name]: { DataType: 'String', StringValue: about.id },
         },
       }),
     );

@@ -1,0 +1,16 @@
+import { NotFoundError } from '../shared/domain/errors.ts';
+import { protocolServices } from './compose/protocol-services.ts';
+import { httpHandler } from './http/http-handler.ts';
+import { RolloutHoldBody, rolloutIdFrom } from './http/protocol-schemas.ts';
+import { protocolRolloutHold } from './routes.ts';
+
+/** POST /admin/protocol/rollouts/{id}/hold {reason}: the rollout stays in its phase until continued. */
+export const handler = httpHandler(
+  protocolRolloutHold,
+  { body: RolloutHoldBody, services: protocolServices },
+  async ({ body, caller, pathParameters, services }) => {
+    const id = rolloutIdFrom(pathParameters);
+    if (!id) throw new NotFoundError('no such protocol rollout: ids look like pr-20261204T053000-ab12cd');
+    return { status: 200, body: await services.rollouts.hold(caller, id, body.reason) };
+  },
+);

@@ -1,0 +1,16 @@
+import { NotFoundError } from '../shared/domain/errors.ts';
+import { protocolServices } from './compose/protocol-services.ts';
+import { httpHandler } from './http/http-handler.ts';
+import { RolloutRollbackBody, rolloutIdFrom } from './http/protocol-schemas.ts';
+import { protocolRolloutRollback } from './routes.ts';
+
+/** POST /admin/protocol/rollouts/{id}/rollback {reason}: back to `from` before removal; `to` intents converted back. */
+export const handler = httpHandler(
+  protocolRolloutRollback,
+  { body: RolloutRollbackBody, services: protocolServices },
+  async ({ body, caller, pathParameters, services }) => {
+    const id = rolloutIdFrom(pathParameters);
+    if (!id) throw new NotFoundError('no such protocol rollout: ids look like pr-20261204T053000-ab12cd');
+    return { status: 200, body: await services.rollouts.rollback(caller, id, body.reason) };
+  },
+);

@@ -1,0 +1,125 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { FINISHED, type ProtocolRollout, type RolloutStore } from '../../protocol/rollout.ts';
+import { writtenIf } from './conditional-write.ts';
+
+const PK = 'PROTOCOL_ROLLOUTS';
+/** The one unfinished rollout's id: created with it, deleted with the write that finishes it. */
+const ACTIVE_KEY = { pk: 'PROTOCOL_ROLLOUT', sk: 'ACTIVE' };
+
+const strip = (item: Record<string, unknown>): ProtocolRollout => {
+  const { pk: _pk, sk: _sk, ...rest } = item;
+  return rest as unknown as ProtocolRollout;
+};
+
+/**
+ * Protocol rollouts in the control table: PROTOCOL_ROLLOUTS/<id>, one item each (ids sort by creation time), and
+ * the ACTIVE marker that makes "one unfinished rollout at a time" a condition of the create, not a caller's check.
+ */
+export class DynamoRolloutStore implements RolloutStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async create(r: ProtocolRollout): Promise<{ created: true } | { created: false; active: string }> {
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.table,
+                Item: { ...ACTIVE_KEY, rollout_id: r.id },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            {
+              Put: {
+                TableName: this.table,
+                Item: { pk: PK, sk: r.id, ...r },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+          ],
+        }),
+      );
+      return { created: true };
+    } catch (err) {
+      if (!(err instanceof TransactionCanceledException)) throw err;
+      const marker = await this.marker();
+      return { created: false, active: marker ?? r.id };
+    }
+  }
+
+  async get(id: string): Promise<ProtocolRollout | null> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: { pk: PK, sk: id }, ConsistentRead: true }),
+    );
+    return out.Item ? strip(out.Item) : null;
+  }
+
+  async active(): Promise<ProtocolRollout | null> {
+    const id = await this.marker();
+    return id ? this.get(id) : null;
+  }
+
+  async list(limit: number): Promise<ProtocolRollout[]> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': PK },
+        ScanIndexForward: false,
+        Limit: limit,
+        ConsistentRead: true,
+      }),
+    );
+    return (out.Items ?? []).map(strip);
+  }
+
+  async replace(next: ProtocolRollout): Promise<boolean> {
+    const put = {
+      TableName: this.table,
+      Item: { pk: PK, sk: next.id, ...next },
+      ConditionExpression: '#rev = :read',
+      ExpressionAttributeNames: { '#rev': 'rev' },
+      ExpressionAttributeValues: { ':read': next.rev - 1 },
+    };
+    if (!FINISHED.includes(next.phase)) return writtenIf(this.db.send(new PutCommand(put)));
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: put },
+            {
+              Delete: {
+                TableName: this.table,
+                Key: ACTIVE_KEY,
+                ConditionExpression: 'rollout_id = :id',
+                ExpressionAttributeValues: { ':id': next.id },
+              },
+            },
+          ],
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof TransactionCanceledException) return false;
+      throw err;
+    }
+  }
+
+  private async marker(): Promise<string | null> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: ACTIVE_KEY, ConsistentRead: true }),
+    );
+    return out.Item ? String(out.Item.rollout_id) : null;
+  }
+}
