@@ -4,6 +4,8 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 export interface CapacityTotals {
   read: number;
   write: number;
+  /** The same units by operation (GetItem, Query, TransactGetItems...). */
+  byCommand: Record<string, number>;
 }
 
 type Consumed = { CapacityUnits?: number };
@@ -14,7 +16,7 @@ const READS = /^(Get|BatchGet|TransactGet|Query|Scan)/;
  * fail a condition are billed too, but their answer carries no figure: meter paths that succeed.
  */
 export function meterCapacity(client: DynamoDBDocumentClient): { totals: CapacityTotals; reset(): void } {
-  const totals: CapacityTotals = { read: 0, write: 0 };
+  const totals: CapacityTotals = { read: 0, write: 0, byCommand: {} };
   client.middlewareStack.add(
     (next, context) => async (args) => {
       (args.input as Record<string, unknown>).ReturnConsumedCapacity = 'TOTAL';
@@ -22,7 +24,9 @@ export function meterCapacity(client: DynamoDBDocumentClient): { totals: Capacit
       const consumed = (out.output as { ConsumedCapacity?: Consumed | Consumed[] }).ConsumedCapacity;
       // TOTAL gives one figure per call; whether it is read or write units follows from the operation.
       const units = [consumed ?? []].flat().reduce((n, c) => n + (c.CapacityUnits ?? 0), 0);
-      if (READS.test(String(context.commandName))) totals.read += units;
+      const command = String(context.commandName).replace(/Command$/, '');
+      totals.byCommand[command] = (totals.byCommand[command] ?? 0) + units;
+      if (READS.test(command)) totals.read += units;
       else totals.write += units;
       return out;
     },
@@ -33,6 +37,7 @@ export function meterCapacity(client: DynamoDBDocumentClient): { totals: Capacit
     reset() {
       totals.read = 0;
       totals.write = 0;
+      totals.byCommand = {};
     },
   };
 }

@@ -7,6 +7,7 @@ import type { Construct } from 'constructs';
 import type { AwsAccess } from '../lambdas/api/route-types.ts';
 import { ROUTES } from '../lambdas/routes.ts';
 import { OUTCOMES_PK_PREFIX } from '../shared/adapters/dynamodb/outcome-ledger.ts';
+import { PACKET_INDEX } from '../shared/adapters/dynamodb/tables.ts';
 import type { TaskAccess } from '../shared/upgrade/workflow/types.ts';
 
 /** What one function may touch (defined with the API table, which gives each route its own). */
@@ -66,6 +67,9 @@ export function grantAccess(fn: IGrantable, access: Access, t: AccessTargets): v
       }),
     );
   if (access.intents) add(INTENTS[access.intents], [t.intents.tableArn]);
+  // Who may read the intents may read their packet index (a Query is all it serves).
+  if (access.intents && INTENTS[access.intents].includes('dynamodb:Query'))
+    add(['dynamodb:Query'], [`${t.intents.tableArn}/index/${PACKET_INDEX}`]);
   const kms = (write: boolean) =>
     add(write ? ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'] : ['kms:Decrypt'], [t.key.keyArn]);
   if (access.control || access.intents || access.outcomes)

@@ -1,11 +1,12 @@
 import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
+import { PACKET_INDEX } from '../shared/adapters/dynamodb/tables.ts';
 
 export interface StatefulProps extends StackProps {
   /** Checkpoint retention in days (default 30): the bucket's lifecycle expiry. */
@@ -57,6 +58,13 @@ export class StatefulStack extends Stack {
       ...tableDefaults,
       partitionKey: { name: 'shard', type: AttributeType.NUMBER },
       sortKey: { name: 'id', type: AttributeType.STRING },
+    });
+    // Sparse: only the intents that carry IBC packets have ibc_shard (shared/adapters/dynamodb/tables.ts).
+    this.intentsTable.addGlobalSecondaryIndex({
+      indexName: PACKET_INDEX,
+      partitionKey: { name: 'ibc_shard', type: AttributeType.NUMBER },
+      sortKey: { name: 'id', type: AttributeType.STRING },
+      projectionType: ProjectionType.ALL,
     });
     const accessLogs = new Bucket(this, 'AccessLogs', {
       encryption: BucketEncryption.S3_MANAGED,

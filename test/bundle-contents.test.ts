@@ -42,10 +42,11 @@ async function bundle(route: string): Promise<{ inputs: string[]; bytes: number 
 }
 
 /**
- * What a lean route may weigh with the SDK inside: today 273-306 KB, of which the bare DynamoDB client is 197 KB
- * (the issue's 250 KB target was set with the SDK left out; see README "Deploying to AWS").
+ * What a lean route may weigh with the SDK inside: today 308-329 KB, of which the bare DynamoDB client is 197 KB
+ * (the issue's 250 KB target was set with the SDK left out; see README "Deploying to AWS"). Raised from 320 KB when
+ * intent owners, the packet index and protocol-version sunsets took drain-start past it by 2 KB.
  */
-const LEAN_ROUTE_MAX_KB = 320;
+const LEAN_ROUTE_MAX_KB = 332;
 
 describe('each bundle holds only what its route uses', () => {
   it.each(LEAN_ROUTES)(

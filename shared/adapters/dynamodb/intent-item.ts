@@ -3,12 +3,13 @@ import type { InflightIntent } from '../../domain/inflight.ts';
 
 /**
  * The stored item: the intent's fields plus its fence shard, the partition key, and, when it carries packets, their
- * channels (`ibc_channels`, so a list can filter on a channel in DynamoDB).
+ * channels (`ibc_channels`, so a list can filter on a channel in DynamoDB) and `ibc_shard`, the shard again, which
+ * puts it in the sparse packet index (tables.ts). Without packets it has neither: the index costs it nothing.
  */
 export const intentToItem = (i: InflightIntent, shard: number): Record<string, unknown> => ({
   ...i,
   shard,
-  ...(i.ibc_packets?.length ? { ibc_channels: channelsOf(i.ibc_packets) } : {}),
+  ...(i.ibc_packets?.length ? { ibc_channels: channelsOf(i.ibc_packets), ibc_shard: shard } : {}),
 });
 
 export const intentFromItem = (item: Record<string, unknown>): InflightIntent => {

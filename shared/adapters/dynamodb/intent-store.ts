@@ -22,7 +22,9 @@ import type { Census, FenceSnapshot, IntentStore, RegisterOutcome } from '../../
 import { admissionCutoffs, admit, reapUnadmitted, unadmitted } from './admission.ts';
 import { writtenIf } from './conditional-write.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
+import { filterNames } from './filter-names.ts';
 import { intentFromItem } from './intent-item.ts';
+import { packetPage } from './packet-page.ts';
 import type { TableNames } from './tables.ts';
 
 const PATCHABLE = [
@@ -99,12 +101,16 @@ export class DynamoIntentStore implements IntentStore {
       ? { ...change, ibc_channels: channelsOf(change.ibc_packets) }
       : { ...change };
     const fields = PATCHABLE.filter((f) => patch[f] !== undefined);
+    const key = this.key(id);
+    // In the packet index while it has packets, out of it once they are cleared (intent-item.ts).
+    const packets = change.ibc_packets?.length;
+    const index = packets === undefined ? '' : packets ? ', ibc_shard = :ibc_shard' : ' REMOVE ibc_shard';
     try {
       const out = await this.db.send(
         new UpdateCommand({
           TableName: this.tables.intents,
-          Key: this.key(id),
-          UpdateExpression: `SET updated_at = :now${fields.map((f) => `, #${f} = :${f}`).join('')}`,
+          Key: key,
+          UpdateExpression: `SET updated_at = :now${fields.map((f) => `, #${f} = :${f}`).join('')}${index}`,
           ConditionExpression: WRITABLE,
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           ...(fields.length
@@ -112,6 +118,7 @@ export class DynamoIntentStore implements IntentStore {
             : {}),
           ExpressionAttributeValues: {
             ':now': now,
+            ...(packets ? { ':ibc_shard': key.shard } : {}),
             ...Object.fromEntries(fields.map((f) => [`:${f}`, patch[f]])),
           },
           ReturnValues: 'ALL_NEW',
@@ -227,10 +234,6 @@ export class DynamoIntentStore implements IntentStore {
       filters.push('begins_with(#phase, :prefix)');
       values[':prefix'] = query.phase_prefix;
     }
-    if (query.with_packets) {
-      filters.push('size(ibc_packets) > :zero');
-      values[':zero'] = 0;
-    }
     if (query.owner !== undefined) {
       filters.push('#owner = :owner');
       values[':owner'] = query.owner;
@@ -239,7 +242,22 @@ export class DynamoIntentStore implements IntentStore {
       filters.push('contains(ibc_channels, :channel)');
       values[':channel'] = query.channel;
     }
-    return this.scanPage(filters.join(' AND '), values, query.limit, decodeCursor(query.cursor));
+    const start = decodeCursor(query.cursor);
+    if (!query.with_packets) return this.scanPage(filters.join(' AND '), values, query.limit, start);
+    // Only intents with packets: their sparse index, not the table (packet-page.ts).
+    filters.push('size(ibc_packets) > :zero');
+    values[':zero'] = 0;
+    const page = { limit: query.limit, start, selective: filters.length > 2 };
+    const cutoffs = admissionCutoffs(await this.readFence(), this.skewMs);
+    return packetPage(
+      this.db,
+      this.tables.intents,
+      this.shardCount,
+      filters.join(' AND '),
+      values,
+      page,
+      cutoffs,
+    );
   }
 
   async withLockedFunds(limit: number): Promise<InflightIntent[]> {
@@ -330,14 +348,7 @@ export class DynamoIntentStore implements IntentStore {
           ExclusiveStartKey: key,
           ...(filter ? { FilterExpression: filter } : {}),
           ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
-          ...(/#phase|#owner/.test(filter)
-            ? {
-                ExpressionAttributeNames: {
-                  ...(filter.includes('#phase') ? { '#phase': 'phase' } : {}),
-                  ...(filter.includes('#owner') ? { '#owner': 'owner' } : {}),
-                },
-              }
-            : {}),
+          ...filterNames(filter),
         }),
       );
       key = out.LastEvaluatedKey;
