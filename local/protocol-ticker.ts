@@ -21,7 +21,8 @@ export function startProtocolTicker(
       lastError = '';
     } catch (err) {
       const message = (err as Error).message;
-      if (message !== lastError) log(`protocol rollout tick failed (tried again in ${everyMs} ms): ${message}`);
+      if (message !== lastError)
+        log(`protocol rollout tick failed (tried again in ${everyMs} ms): ${message}`);
       lastError = message;
     }
   };
