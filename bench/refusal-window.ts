@@ -1,5 +1,6 @@
 /**
- * The refusal window of an upgrade, seen by producers: a global-drain upgrade beside a rolling release, on the
+ * The refusal window of an upgrade, seen by producers: a global-drain upgrade beside a rolling release, a canary
+ * release and a protocol rollout (1.1.0 -> 2.0.0, phases of seconds; its ticks are the stack's own timer), on the
  * embedded stack (DynamoDB Local, the S3 server, the local interpreter) and 3 sample replicas, under the same steady
  * load (6 producers, each intent owned by a replica the load balancer offers and settling in 1 to 3 s) plus a prober
  * registering every 50 ms. Prints, for each: the window (first 503 to last 503 the prober saw), intents refused,
@@ -35,7 +36,8 @@ interface Outcome {
   state: string;
 }
 
-async function measureUpgrade(name: string, request: Record<string, unknown>): Promise<Outcome> {
+/** Runs `change` (it returns its end state) under the steady load and the prober; what producers saw. */
+async function measure(name: string, change: () => Promise<string>): Promise<Outcome> {
   const tag = name.replace(/\W+/g, '');
   const refusals: number[] = [];
   const counts = { admitted: 0, failed: 0, lost: 0 };
@@ -77,6 +79,17 @@ async function measureUpgrade(name: string, request: Record<string, unknown>): P
   const all = [...Array.from({ length: 6 }, (_, w) => producer(w)), prober()];
   await sleep(2000);
   const t0 = Date.now();
+  const state = await change();
+  const upgradeMs = Date.now() - t0;
+  await sleep(1500);
+  running = false;
+  await Promise.all(all);
+  const windowMs = refusals.length ? (refusals.at(-1) as number) - (refusals[0] as number) : 0;
+  return { name, windowMs, refused: refusals.length, ...counts, upgradeMs, state };
+}
+
+/** Starts an upgrade and waits for its end state. */
+async function upgrade(name: string, request: Record<string, unknown>): Promise<string> {
   const started = await admin('POST', '/admin/upgrade/start', request);
   if (started.status !== 202) throw new Error(`${name}: ${started.status} ${JSON.stringify(started.body)}`);
   let state = 'running';
@@ -85,12 +98,18 @@ async function measureUpgrade(name: string, request: Record<string, unknown>): P
     const detail = await admin('GET', `/admin/upgrades/${String(started.body.upgrade_id)}`);
     state = String((detail.body.upgrade as { state?: string } | undefined)?.state ?? 'running');
   }
-  const upgradeMs = Date.now() - t0;
-  await sleep(1500);
-  running = false;
-  await Promise.all(all);
-  const windowMs = refusals.length ? (refusals.at(-1) as number) - (refusals[0] as number) : 0;
-  return { name, windowMs, refused: refusals.length, ...counts, upgradeMs, state };
+  return state;
+}
+
+/** Starts a protocol rollout and waits (the stack ticks it every second) until it is finished. */
+async function rollout(request: Record<string, unknown>): Promise<string> {
+  const started = await admin('POST', '/admin/protocol/rollouts', request);
+  if (started.status !== 201) throw new Error(`rollout: ${started.status} ${JSON.stringify(started.body)}`);
+  for (;;) {
+    await sleep(200);
+    const r = await admin('GET', `/admin/protocol/rollouts/${String(started.body.id)}`);
+    if (r.body.phase === 'removed' || r.body.phase === 'rolled_back') return String(r.body.phase);
+  }
 }
 
 const hooks = (extra: Record<string, unknown> = {}) => ({
@@ -100,36 +119,53 @@ const hooks = (extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 try {
-  const global = await measureUpgrade('global drain', {
-    target_version: '2.0.0',
-    reason: 'bench: global drain',
-    drain_timeout_secs: 60,
-    services: [{ name: 'backend', deploy: hooks() }],
-  });
-  const rolling = await measureUpgrade('rolling release', {
-    target_version: '2.0.1',
-    reason: 'bench: rolling',
-    strategy: 'rolling',
-    services: [{ name: 'backend', deploy: hooks({ replica_drain_timeout_secs: 60 }) }],
-  });
-  const canary = await measureUpgrade('canary release', {
-    target_version: '2.0.2',
-    reason: 'bench: canary, then rolling',
-    strategy: 'rolling',
-    services: [{ name: 'backend', deploy: hooks({ replica_drain_timeout_secs: 60 }) }],
-    canary: {
-      replicas: 1,
-      bake: {
-        duration_secs: 3,
-        check_interval_secs: 1,
-        triggers: [
-          { type: 'health', check: { name: 'canary', type: 'http', url: backend.targets[0]?.health_url } },
-        ],
+  const global = await measure('global drain', () =>
+    upgrade('global drain', {
+      target_version: '1.1.0',
+      reason: 'bench: global drain',
+      drain_timeout_secs: 60,
+      services: [{ name: 'backend', deploy: hooks() }],
+    }),
+  );
+  const rolling = await measure('rolling release', () =>
+    upgrade('rolling release', {
+      target_version: '2.0.1',
+      reason: 'bench: rolling',
+      strategy: 'rolling',
+      services: [{ name: 'backend', deploy: hooks({ replica_drain_timeout_secs: 60 }) }],
+    }),
+  );
+  const canary = await measure('canary release', () =>
+    upgrade('canary release', {
+      target_version: '2.0.2',
+      reason: 'bench: canary, then rolling',
+      strategy: 'rolling',
+      services: [{ name: 'backend', deploy: hooks({ replica_drain_timeout_secs: 60 }) }],
+      canary: {
+        replicas: 1,
+        bake: {
+          duration_secs: 3,
+          check_interval_secs: 1,
+          triggers: [
+            { type: 'health', check: { name: 'canary', type: 'http', url: backend.targets[0]?.health_url } },
+          ],
+        },
       },
-    },
-  });
-  console.log('\nupgrade           state      window   refused  failed  lost  admitted  took');
-  for (const o of [global, rolling, canary])
+    }),
+  );
+  // Last, from the global drain's 1.1.0 (rolling releases leave the protocol version as it is): both admitted,
+  // converted in place, 1.1.0 deprecated.
+  const protocol = await measure('protocol rollout', () =>
+    rollout({
+      from: '1.1.0',
+      to: '2.0.0',
+      parallel_secs: 2,
+      deprecation_secs: 2,
+      reason: 'bench: Procedure 3 with short phases',
+    }),
+  );
+  console.log('\nchange           state      window   refused  failed  lost  admitted  took');
+  for (const o of [global, rolling, canary, protocol])
     console.log(
       `${o.name.padEnd(17)} ${o.state.padEnd(10)} ${`${(o.windowMs / 1000).toFixed(1)} s`.padStart(7)} ${String(o.refused).padStart(8)} ${String(o.failed).padStart(7)} ${String(o.lost).padStart(5)} ${String(o.admitted).padStart(9)}  ${(o.upgradeMs / 1000).toFixed(1)} s`,
     );
@@ -140,9 +176,13 @@ try {
   console.log(
     `canary / global: refused ${ratio(canary.refused, global.refused)}, window ${ratio(canary.windowMs, global.windowMs)}, time taken ${ratio(canary.upgradeMs, global.upgradeMs)}`,
   );
-  const clean = (o: Outcome) => o.refused === 0 && o.failed === 0 && o.lost === 0;
   console.log(
-    `goal (issue 25): rolling and canary refused 0, failed 0, lost 0 -> ${clean(rolling) && clean(canary) ? 'met' : 'NOT met'}`,
+    `protocol rollout / global: refused ${ratio(protocol.refused, global.refused)}, window ${ratio(protocol.windowMs, global.windowMs)}, time taken ${ratio(protocol.upgradeMs, global.upgradeMs)}`,
+  );
+  const clean = (o: Outcome) => o.refused === 0 && o.failed === 0 && o.lost === 0;
+  const met = clean(rolling) && clean(canary) && clean(protocol);
+  console.log(
+    `goal (issue 25): rolling, canary and protocol rollout refused 0, failed 0, lost 0 -> ${met ? 'met' : 'NOT met'}`,
   );
 } finally {
   await backend.stop();

@@ -35,6 +35,7 @@ const INTENTS: Record<NonNullable<Access['intents']>, string[]> = {
   update: ['dynamodb:UpdateItem'],
   complete: ['dynamodb:DeleteItem'],
   reopen: [...READ, 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+  convert: [...READ, 'dynamodb:UpdateItem'],
 };
 
 export interface AccessTargets {

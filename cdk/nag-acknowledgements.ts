@@ -28,6 +28,7 @@ export function acknowledgeFindings(stacks: InstanceStacks, names: InstanceNames
   const gaugeRule = watchers.findChild('EmitDrainGauges');
   const undelivered = watchers.findChild('UndeliveredRecoveries');
   const sweepRule = watchers.findChild('SweepProposals');
+  const tickRule = watchers.findChild('TickProtocolRollout');
 
   ack(
     data.signerSecret,
@@ -54,6 +55,11 @@ export function acknowledgeFindings(stacks: InstanceStacks, names: InstanceNames
     sweepRule,
     'Serverless-EventBusDLQ',
     'A lost sweep is redone a minute later: each notice is due from stored times and marked when sent, so nothing is lost.',
+  );
+  ack(
+    tickRule,
+    'Serverless-EventBusDLQ',
+    "A lost tick is made up by the next a minute later: a rollout's phase and conversion are read from its stored record each time.",
   );
   ack(undelivered, 'AwsSolutions-SQS3', 'This queue is itself the dead-letter queue of the recovery rule.');
   ack(

@@ -16,11 +16,13 @@ export interface UpgradeWatchersProps {
 /**
  * What keeps watch when nobody does: a rule that starts recovery whenever an upgrade execution ends FAILED,
  * TIMED_OUT or ABORTED (so a dead execution never leaves the system fenced: recovery skips upgrades that ended
- * properly), and a per-minute emitter of the drain gauges (so the drain alarms need no one polling the status).
+ * properly), a per-minute emitter of the drain gauges (so the drain alarms need no one polling the status), the
+ * proposals' sweep and the protocol rollouts' tick.
  */
 export class UpgradeWatchers extends Construct {
   readonly drainGauges: ProjectFunction;
   readonly proposalSweep: ProjectFunction;
+  readonly protocolTick: ProjectFunction;
   readonly undelivered: Queue;
 
   constructor(scope: Construct, id: string, props: UpgradeWatchersProps) {
@@ -81,6 +83,20 @@ export class UpgradeWatchers extends Construct {
       description: 'Announces proposals whose timelock ended or which expired',
       schedule: Schedule.rate(Duration.minutes(1)),
       targets: [new LambdaFunction(this.proposalSweep)],
+    });
+    // A protocol rollout's phases change by the clock (and by the end of a conversion): a step every minute, from
+    // the rollout's stored record, so a lost invocation is made up by the next. The tick converts for 40 s at most.
+    this.protocolTick = new ProjectFunction(scope, 'ProtocolRolloutTick', {
+      entry: 'lambdas/protocol-rollout-tick.ts',
+      description: 'every minute: one step of the unfinished protocol rollout (phase timers, conversion)',
+      environment: props.environment,
+      timeout: Duration.seconds(60),
+    });
+    grantAccess(this.protocolTick, { control: 'write', intents: 'convert', notify: true }, props.targets);
+    new Rule(this, 'TickProtocolRollout', {
+      description: 'Moves the unfinished protocol rollout on: phase timers, in-place conversion of intents',
+      schedule: Schedule.rate(Duration.minutes(1)),
+      targets: [new LambdaFunction(this.protocolTick)],
     });
   }
 }

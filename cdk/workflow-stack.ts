@@ -126,7 +126,12 @@ export class WorkflowStack extends Stack {
     });
     new FunctionAlarms(this, 'TaskAlarms', {
       topic: d.alarmTopic,
-      functions: [...taskFunctions, this.watchers.drainGauges, this.watchers.proposalSweep],
+      functions: [
+        ...taskFunctions,
+        this.watchers.drainGauges,
+        this.watchers.proposalSweep,
+        this.watchers.protocolTick,
+      ],
     });
   }
 }

@@ -9,7 +9,9 @@ import { outputMode, paint } from './output.ts';
 /** Builds `ucp`: the global connection and output options, then one subcommand per entry of COMMANDS. */
 export function buildProgram(onExit: (code: ExitCode) => void): Command {
   const program = new Command('ucp')
-    .description('Operate the upgrade control plane: drain, upgrades, proposals, checkpoints.')
+    .description(
+      'Operate the upgrade control plane: drain, upgrades, proposals, protocol rollouts, checkpoints.',
+    )
     .option('--url <url>', 'the API (default: the local stack `npm start` runs, or UCP_URL)')
     .option('--token <token>', 'bearer token (default: the local admin token, or UCP_TOKEN)')
     .option('--operator <name>', 'use this operator’s own local token (approvals)')
@@ -29,6 +31,8 @@ export function buildProgram(onExit: (code: ExitCode) => void): Command {
       'start, follow and steer an upgrade: start, status, watch, show, abort, continue, confirm-migration, promote',
     proposals: 'upgrades that need approvals: list, show, propose, approve, reject, cancel, execute',
     schedules: 'scheduled upgrades: list, create, delete',
+    protocol:
+      'protocol version rollouts without a drain (Procedure 3): list, show, start, hold, continue, rollback',
     checkpoint: 'one checkpoint: validate',
   };
   const parentOf = (words: readonly string[]): Command => {

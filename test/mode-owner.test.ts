@@ -62,7 +62,7 @@ describe('manual drain calls during an upgrade', () => {
 
   it('the rule is in the store: a mode write by an operator while a lock is held is refused, whatever the rev', async () => {
     const upgrades = api.cp.upgrade.upgrades;
-    expect(await upgrades.acquireLock('u-held', Date.now())).toBeNull();
+    expect(await upgrades.acquireLock('u-held', Date.now(), true)).toBeNull();
     try {
       const operator: Caller = { actor: 'op', correlationId: null };
       await expect(api.cp.drain.startDrain(operator, 'sneaking in')).rejects.toMatchObject({

@@ -1,9 +1,12 @@
+import { rmSync } from 'node:fs';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { coreServices } from '../lambdas/compose/core-services.ts';
 import { environmentOf } from '../lambdas/compose/environment.ts';
 import { protocolServices } from '../lambdas/compose/protocol-services.ts';
 import { startTestApi, type TestApi } from './support/api.ts';
+import { stackDataDir, ucp } from './support/ucp.ts';
+import { runUpgrade } from './support/upgrade.ts';
 
 /**
  * Protocol rollouts (seed 001's Procedure 3) on DynamoDB Local through the real handlers: 1.0.0 -> 2.0.0 (the
@@ -243,4 +246,56 @@ describe('protocol rollout', () => {
     expect((await t.admin('GET', '/admin/protocol/rollouts')).body.count).toBe(1);
     expect((await t.admin('GET', '/admin/protocol/rollouts/pr-nope')).status).toBe(404);
   }, 30_000);
+
+  it('ucp protocol: start, show, hold, continue, list, rollback', async () => {
+    api = await startTestApi(FAST);
+    const dir = stackDataDir(api.url, api.adminToken);
+    const run = (...args: string[]) => ucp('--data-dir', dir, ...args);
+    const bad = await run('protocol', 'start', '--from', '1.0.0', '--to', '2.0.0', '--reason', 'x');
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/parallel_secs/);
+    const started = await run(
+      ...['protocol', 'start', '--from', '1.0.0', '--to', '2.0.0', '--parallel-secs', '3600'],
+      ...['--deprecation-secs', '86400', '--reason', 'v2 for every producer', '--json'],
+    );
+    expect(started.code, started.stderr).toBe(0);
+    const id = String(started.json?.id);
+    const shown = await run('protocol', 'show', id);
+    expect(shown.stdout).toMatch(/protocol:\s+1\.0\.0 -> 2\.0\.0/);
+    expect(shown.stdout).toMatch(/next:\s+migration phase in 3[56]\d\d s/);
+    expect((await run('protocol', 'hold', id, '--reason', 'wait for X')).stdout).toMatch(/\(held\)/);
+    expect((await run('protocol', 'list')).stdout).toMatch(new RegExp(`${id}.*parallel \\(held\\)`));
+    expect((await run('protocol', 'continue', id)).code).toBe(0);
+    const back = await run('protocol', 'rollback', id, '--reason', 'not now');
+    expect(back.stdout).toMatch(/phase:\s+rolling_back/);
+    rmSync(dir, { recursive: true, force: true });
+  }, 30_000);
+
+  it('owns the running version while unfinished: an upgrade changing it gets 409 until it ends, and the reverse', async () => {
+    api = await startTestApi({ ...FAST, MIN_UPGRADE_INTERVAL_SECS: '0' });
+    const t = api;
+    const id = String((await start(t, { parallel_secs: 3600 })).body.id);
+    const changing = await t.admin('POST', '/admin/upgrade/start', {
+      target_version: '1.1.0',
+      reason: 'v1.1',
+    });
+    expect(changing.status).toBe(409);
+    expect(changing.body.error).toBe('protocol_rollout_active');
+    expect(String(changing.body.message)).toMatch(/rolling release, maintenance/);
+    expect((await t.admin('GET', '/admin/upgrade/status')).body.state).toBe('none');
+    // Once it is rolled back (and finished), the same upgrade may start.
+    await t.admin('POST', `/admin/protocol/rollouts/${id}/rollback`, { reason: 'make room' });
+    await tickUntil(t, id, 'rolled_back');
+    const run = await runUpgrade(
+      t,
+      { target_version: '1.1.0', reason: 'v1.1', poll_interval_secs: 1 },
+      async () => {
+        // While that upgrade changes the version, a rollout is refused: it names the upgrade.
+        const during = await start(t, { to: '2.0.0' });
+        expect(during.status).toBe(409);
+        expect(during.body.error).toBe('upgrade_running');
+      },
+    );
+    expect(run.execution.status).toBe('SUCCEEDED');
+  }, 60_000);
 });

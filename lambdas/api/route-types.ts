@@ -7,8 +7,9 @@ export interface AwsAccess {
   /**
    * register: Put, and Delete of its own item when the gate refuses. reopen: read, plus UpdateItem to lift the freezes
    * an upgrade's checkpoint left and DeleteItem to remove what refused registrations left (no Put).
+   * convert: read, plus UpdateItem to convert intents between protocol versions in place (the rollout tick).
    */
-  readonly intents?: 'read' | 'write' | 'register' | 'update' | 'complete' | 'reopen';
+  readonly intents?: 'read' | 'write' | 'register' | 'update' | 'complete' | 'reopen' | 'convert';
   readonly checkpoints?: 'read' | 'write';
   /** start: StartExecution; signal: SendTask*; operate: both (abort: signal a wait, or start a recovery). */
   readonly workflow?: 'start' | 'inspect' | 'signal' | 'operate';

@@ -66,6 +66,12 @@ export class RolloutService {
       };
       const r = enter(draft, 'parallel', now, caller.actor, this.d.settleMs);
       const out = await this.d.store.create(r);
+      if (!out.created && 'upgrade' in out)
+        throw new ConflictError(
+          'upgrade_running',
+          `upgrade ${out.upgrade} is changing the running version: start the rollout once it has ended`,
+          { running_upgrade_id: out.upgrade },
+        );
       if (!out.created)
         throw new ValidationError(
           `protocol rollout ${out.active} is not finished: hold it, roll it back or let it finish (GET /admin/protocol/rollouts/${out.active}) before starting another`,

@@ -82,10 +82,16 @@ export interface ProtocolRollout {
   readonly rev: number;
 }
 
+/** A create refused: another rollout is unfinished, or an upgrade that changes the running version holds the lock. */
+export type CreateOutcome =
+  | { readonly created: true }
+  | { readonly created: false; readonly active: string }
+  | { readonly created: false; readonly upgrade: string };
+
 /** Where rollouts are kept. Every write is conditional: two ticks, or a tick and an operator, never both win. */
 export interface RolloutStore {
-  /** Stores a new rollout unless another is unfinished (then returns the unfinished one's id). */
-  create(r: ProtocolRollout): Promise<{ created: true } | { created: false; active: string }>;
+  /** Stores a new rollout unless another is unfinished, or an upgrade changing the running version runs. */
+  create(r: ProtocolRollout): Promise<CreateOutcome>;
   get(id: string): Promise<ProtocolRollout | null>;
   /** The unfinished rollout, if any. */
   active(): Promise<ProtocolRollout | null>;

@@ -93,8 +93,11 @@ export interface StepRecord {
 
 /** Persistence of upgrades, their steps, and the one-upgrade-at-a-time lock. */
 export interface UpgradeStore {
-  /** Takes the lock for `id`; returns the holder's id when another upgrade holds it. */
-  acquireLock(id: string, now: number): Promise<string | null>;
+  /**
+   * Takes the lock for `id`; returns the holder's id when another upgrade holds it. An upgrade that changes the
+   * running version is refused (409 protocol_rollout_active) while a protocol rollout is unfinished.
+   */
+  acquireLock(id: string, now: number, changesVersion: boolean): Promise<string | null>;
   releaseLock(id: string): Promise<void>;
   lockHolder(): Promise<string | null>;
   create(record: UpgradeRecord): Promise<void>;

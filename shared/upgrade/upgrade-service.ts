@@ -173,7 +173,8 @@ export class UpgradeService {
     // A maintenance upgrade runs on the version running now (recorded, so a retry or a recovery reads the same).
     const run = runConfig(config, mode.version);
     const name = givenName ?? executionName(config.target_version, now);
-    const holder = await this.svc.upgrades.acquireLock(name, now);
+    const changesVersion = run.target_version !== mode.version && config.strategy !== 'rolling';
+    const holder = await this.svc.upgrades.acquireLock(name, now, changesVersion);
     if (holder) throw runningConflict(holder);
     const record: UpgradeRecord = {
       id: name,

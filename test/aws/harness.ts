@@ -169,7 +169,7 @@ export class AwsHarness {
 
   /** The function of an API route's handler (`intent-complete`), a workflow task (`Task...`) or a watcher, by logical id prefix. */
   fn(id: string): FunctionSpec {
-    const name = /^(Task|ProposalSweep|DrainGauges|InitialiseDeployment)/.test(id)
+    const name = /^(Task|ProposalSweep|ProtocolRolloutTick|DrainGauges|InitialiseDeployment)/.test(id)
       ? id
       : `Api${id.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase())}`;
     const fn = this.app.functions.get(name);

@@ -388,4 +388,42 @@ describe('the synthesized app under AWS rules (bundles, template IAM, template s
     expect((await intent('POST', '/intents/during-bake/complete')).status).toBe(200);
     noDenials();
   }, 150_000);
+
+  it('a protocol rollout moves phase by phase on its per-minute tick (invoked here as the rule would): no 503, 426 after, no denial', async () => {
+    const from = (await drain()).version;
+    const to = '2.0.0'; // every version these scenarios leave behind has a migration path to it
+    expect((await intent('POST', '/intents', { id: 'before-rollout' })).status).toBe(201);
+    const started = await admin('POST', '/admin/protocol/rollouts', {
+      from,
+      to,
+      parallel_secs: 1,
+      deprecation_secs: 1,
+      reason: 'Procedure 3 on AWS',
+    });
+    expect(started.status, JSON.stringify(started.body)).toBe(201);
+    const id = String(started.body.id);
+    const phases: string[] = [];
+    await eventually(async () => {
+      const tick = await aws.invoke(aws.fn('ProtocolRolloutTick'), {});
+      expect(tick.ok, JSON.stringify(tick)).toBe(true);
+      const r = (await admin('GET', `/admin/protocol/rollouts/${id}`)).body;
+      if (phases.at(-1) !== r.phase) phases.push(String(r.phase));
+      // Admission never closes: a registration with no version is admitted in every phase.
+      expect((await intent('POST', '/intents', { id: `during-${phases.length}-${Date.now()}` })).status).toBe(
+        201,
+      );
+      return r.phase === 'removed';
+    }, 90_000);
+    expect(phases.at(-1)).toBe('removed');
+    expect(phases).toContain('migration');
+    const old = await intent('POST', '/intents', { id: 'old-protocol', protocol_version: from });
+    expect(old.status).toBe(426);
+    expect(old.body.error).toBe('upgrade_required');
+    expect((await drain()).version).toBe(to);
+    const notices = aws.sns.published.filter((m) => m.attributes.rollout_id === id);
+    expect(notices.map((m) => m.subject)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/entered removed/)]),
+    );
+    noDenials();
+  }, 150_000);
 });

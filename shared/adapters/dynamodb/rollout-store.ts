@@ -6,12 +6,16 @@ import {
   QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { FINISHED, type ProtocolRollout, type RolloutStore } from '../../protocol/rollout.ts';
+import {
+  type CreateOutcome,
+  FINISHED,
+  type ProtocolRollout,
+  type RolloutStore,
+} from '../../protocol/rollout.ts';
 import { writtenIf } from './conditional-write.ts';
+import { ROLLOUT_ACTIVE_KEY, UPGRADE_LOCK_KEY } from './upgrade-lock.ts';
 
 const PK = 'PROTOCOL_ROLLOUTS';
-/** The one unfinished rollout's id: created with it, deleted with the write that finishes it. */
-const ACTIVE_KEY = { pk: 'PROTOCOL_ROLLOUT', sk: 'ACTIVE' };
 
 const strip = (item: Record<string, unknown>): ProtocolRollout => {
   const { pk: _pk, sk: _sk, ...rest } = item;
@@ -28,7 +32,7 @@ export class DynamoRolloutStore implements RolloutStore {
     private readonly table: string,
   ) {}
 
-  async create(r: ProtocolRollout): Promise<{ created: true } | { created: false; active: string }> {
+  async create(r: ProtocolRollout): Promise<CreateOutcome> {
     try {
       await this.db.send(
         new TransactWriteCommand({
@@ -36,7 +40,7 @@ export class DynamoRolloutStore implements RolloutStore {
             {
               Put: {
                 TableName: this.table,
-                Item: { ...ACTIVE_KEY, rollout_id: r.id },
+                Item: { ...ROLLOUT_ACTIVE_KEY, rollout_id: r.id },
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },
@@ -47,12 +51,27 @@ export class DynamoRolloutStore implements RolloutStore {
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },
+            {
+              // No upgrade that changes the running version holds the lock (a rolling release may).
+              ConditionCheck: {
+                TableName: this.table,
+                Key: UPGRADE_LOCK_KEY,
+                ConditionExpression: 'attribute_not_exists(pk) OR changes_version = :no',
+                ExpressionAttributeValues: { ':no': false },
+              },
+            },
           ],
         }),
       );
       return { created: true };
     } catch (err) {
       if (!(err instanceof TransactionCanceledException)) throw err;
+      if (err.CancellationReasons?.[2]?.Code === 'ConditionalCheckFailed') {
+        const lock = await this.db.send(
+          new GetCommand({ TableName: this.table, Key: UPGRADE_LOCK_KEY, ConsistentRead: true }),
+        );
+        return { created: false, upgrade: String(lock.Item?.upgrade_id ?? 'an upgrade') };
+      }
       const marker = await this.marker();
       return { created: false, active: marker ?? r.id };
     }
@@ -101,7 +120,7 @@ export class DynamoRolloutStore implements RolloutStore {
             {
               Delete: {
                 TableName: this.table,
-                Key: ACTIVE_KEY,
+                Key: ROLLOUT_ACTIVE_KEY,
                 ConditionExpression: 'rollout_id = :id',
                 ExpressionAttributeValues: { ':id': next.id },
               },
@@ -118,7 +137,7 @@ export class DynamoRolloutStore implements RolloutStore {
 
   private async marker(): Promise<string | null> {
     const out = await this.db.send(
-      new GetCommand({ TableName: this.table, Key: ACTIVE_KEY, ConsistentRead: true }),
+      new GetCommand({ TableName: this.table, Key: ROLLOUT_ACTIVE_KEY, ConsistentRead: true }),
     );
     return out.Item ? String(out.Item.rollout_id) : null;
   }

@@ -1,3 +1,4 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -7,10 +8,11 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { ConflictError } from '../../domain/errors.ts';
 import type { StepRecord, UpgradeRecord, UpgradeStore } from '../../upgrade/upgrade-record.ts';
 import { writtenIf } from './conditional-write.ts';
 import { retryOnConflict } from './transactions.ts';
-import { UPGRADE_LOCK_KEY } from './upgrade-lock.ts';
+import { ROLLOUT_ACTIVE_KEY, UPGRADE_LOCK_KEY } from './upgrade-lock.ts';
 
 const recordKey = (id: string) => ({ pk: 'UPGRADES', sk: id });
 /** The history index: one small item per upgrade, sorted by start time (ids do not sort by time). */
@@ -31,17 +33,42 @@ export class DynamoUpgradeStore implements UpgradeStore {
     private readonly table: string,
   ) {}
 
-  async acquireLock(id: string, now: number): Promise<string | null> {
-    const acquired = await writtenIf(
-      this.db.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { ...UPGRADE_LOCK_KEY, upgrade_id: id, acquired_at: now },
-          ConditionExpression: 'attribute_not_exists(pk)',
+  async acquireLock(id: string, now: number, changesVersion: boolean): Promise<string | null> {
+    const put = {
+      TableName: this.table,
+      Item: { ...UPGRADE_LOCK_KEY, upgrade_id: id, acquired_at: now, changes_version: changesVersion },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    };
+    if (!changesVersion) {
+      const acquired = await writtenIf(this.db.send(new PutCommand(put)));
+      return acquired ? null : ((await this.lockHolder()) ?? 'another upgrade');
+    }
+    // The running version is a protocol rollout's while one is unfinished: the lock is taken only if none is.
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: put },
+            {
+              ConditionCheck: {
+                TableName: this.table,
+                Key: ROLLOUT_ACTIVE_KEY,
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+          ],
         }),
-      ),
-    );
-    return acquired ? null : ((await this.lockHolder()) ?? 'another upgrade');
+      );
+      return null;
+    } catch (err) {
+      if (!(err instanceof TransactionCanceledException)) throw err;
+      if (err.CancellationReasons?.[1]?.Code === 'ConditionalCheckFailed')
+        throw new ConflictError(
+          'protocol_rollout_active',
+          'a protocol rollout owns the running version until it is removed or rolled back (GET /admin/protocol/rollouts): upgrade without a new target_version (a rolling release, maintenance), or finish the rollout first',
+        );
+      return (await this.lockHolder()) ?? 'another upgrade';
+    }
   }
 
   async releaseLock(id: string): Promise<void> {
