@@ -9,6 +9,7 @@ import { renderHistory } from './history-table.js';
 import { inflightChart } from './inflight-chart.js';
 import { inflightList } from './inflight-list.js';
 import { renderProposals, tickCountdowns } from './proposals-table.js';
+import { renderRollouts } from './rollouts-table.js';
 import { initUpgradeActions, renderGraph, renderTimeline, renderUpgradeStatus } from './upgrade-panel.js';
 
 const POLL_MS = 1000;
@@ -36,6 +37,7 @@ function render(snap) {
   renderTimeline(snap.upgrade?.record ?? null, snap.upgrade?.steps ?? []);
   renderHistory(snap.upgrades);
   renderProposals(snap.proposals);
+  renderRollouts(snap.rollouts);
   renderCheckpoints(snap.checkpoints);
 }
 

@@ -24,16 +24,18 @@ export interface ConsoleSnapshot {
   } | null;
   readonly upgrades: Answer;
   readonly proposals: Answer;
+  readonly rollouts: Answer;
   readonly checkpoints: Answer;
 }
 
 /** Reads the admin GET routes the page shows (each answer kept whole, errors included) in one go. */
 export async function consoleSnapshot(read: AdminRead): Promise<ConsoleSnapshot> {
-  const [drain, upgradeStatus, upgrades, proposals, checkpoints] = await Promise.all([
+  const [drain, upgradeStatus, upgrades, proposals, rollouts, checkpoints] = await Promise.all([
     read('/admin/drain/status'),
     read('/admin/upgrade/status'),
     read('/admin/upgrades?limit=20'),
     read('/admin/proposals?limit=20'),
+    read('/admin/protocol/rollouts?limit=10'),
     read('/admin/checkpoints?limit=20'),
   ]);
   const id = upgradeStatus.status === 200 ? upgradeStatus.body.upgrade_id : undefined;
@@ -45,6 +47,7 @@ export async function consoleSnapshot(read: AdminRead): Promise<ConsoleSnapshot>
     upgrade: detail?.status === 200 ? upgradeView(detail.body) : null,
     upgrades,
     proposals,
+    rollouts,
     checkpoints,
   };
 }

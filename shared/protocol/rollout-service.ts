@@ -111,7 +111,10 @@ export class RolloutService {
     });
   }
 
-  /** Back to `from` before removal: `from` is admitted and stamped again, and the `to` intents are converted back. */
+  /**
+   * Back to `from` before removal: `from` is admitted and stamped again, and the `to` intents are converted back
+   * (from the parallel phase, where neither happened, it is rolled back at once).
+   */
   rollback(caller: Caller, id: string, reason: string): Promise<RolloutView> {
     return this.change(caller, id, 'protocol.rollout.rollback', { reason }, (r, now) => {
       if (!REVERSIBLE.includes(r.phase))
@@ -125,7 +128,9 @@ export class RolloutService {
           'rollout_not_reversible',
           `migration ${lossy.from}->${lossy.to} cannot be reversed, and intents were converted: roll forward instead`,
         );
-      return { ...enter(r, 'rolling_back', now, caller.actor, this.d.settleMs, reason), held: null };
+      // In the parallel phase nothing was converted and the mode is as it was: rolled back at once.
+      const phase = r.phase === 'parallel' ? 'rolled_back' : 'rolling_back';
+      return { ...enter(r, phase, now, caller.actor, this.d.settleMs, reason), held: null };
     });
   }
 

@@ -246,7 +246,7 @@ describe('the templates, under what AWS enforces', () => {
     }
   });
 
-  it('only the functions that announce proposals may publish, and only to the proposals topic', () => {
+  it('only the functions that announce proposals and protocol rollouts may publish, and only to the proposals topic', () => {
     const publishers = Object.entries(service.findResources('AWS::IAM::Policy') as Resources)
       .filter(([, p]) =>
         (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement.some((s) =>
@@ -261,7 +261,12 @@ describe('the templates, under what AWS enforces', () => {
         'ApiProposalCreate',
         'ApiProposalExecute',
         'ApiProposalReject',
+        'ApiProtocolRolloutContinue',
+        'ApiProtocolRolloutHold',
+        'ApiProtocolRolloutRollback',
+        'ApiProtocolRolloutStart',
         'ProposalSweep',
+        'ProtocolRolloutTick',
         'TaskRegisterScheduled',
       ].sort(),
     );

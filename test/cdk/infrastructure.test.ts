@@ -183,9 +183,9 @@ describe('the CDK app', () => {
       .filter(([id]) => !id.startsWith('AWSCDKTriggerCustomResourceProvider'))
       .map(([, f]) => f);
     expect(functions.length).toBe(
-      // One per route, one per Task, the per-minute drain-gauge emitter and proposal sweep (cdk/upgrade-watchers.ts),
-      // and the deploy's initialiser (cdk/api-stack.ts).
-      new Set(ROUTES.map((r) => r.handler)).size + Object.keys(WORKFLOW_TASKS).length + 3,
+      // One per route, one per Task, the per-minute drain-gauge emitter, proposal sweep and protocol rollout tick
+      // (cdk/upgrade-watchers.ts), and the deploy's initialiser (cdk/api-stack.ts).
+      new Set(ROUTES.map((r) => r.handler)).size + Object.keys(WORKFLOW_TASKS).length + 4,
     );
     for (const f of functions) {
       expect(f.Properties).toMatchObject({

@@ -238,4 +238,24 @@ describe('the local console page, in Chromium', () => {
     // The refused token's 401 is the only failed load the page saw; no script error, no CSP violation.
     expect(log.errors.filter((e) => !/status of 401/.test(e))).toEqual([]);
   });
+
+  it('shows a protocol rollout: its phase, a hold, what happens next (last: it owns the running version)', async () => {
+    // From whatever version the upgrades above left running, to the first the migrations reach from it.
+    const from = String((await api.admin('GET', '/admin/drain/status')).body.version);
+    const body = { from, parallel_secs: 3600, deprecation_secs: 3600, reason: 'console' };
+    let started = await api.admin('POST', '/admin/protocol/rollouts', { ...body, to: '2.0.0' });
+    if (started.status === 400)
+      started = await api.admin('POST', '/admin/protocol/rollouts', { ...body, to: '1.1.0' });
+    expect(started.status, started.text).toBe(201);
+    const row = `#rollout-rows tr[data-rollout="${String(started.body.id)}"]`;
+    const to = String(started.body.to).replace(/\./g, '\\.');
+    await waitForText(
+      page,
+      row,
+      new RegExp(`${from.replace(/\./g, '\\.')} → ${to}\\s*parallel\\s*migration phase in \\d+ s`),
+    );
+    await api.admin('POST', `/admin/protocol/rollouts/${String(started.body.id)}/hold`, { reason: 'wait' });
+    await waitForText(page, row, /parallel \(held\)\s*held by/);
+    await screenshot(page, '7-protocol-rollout');
+  });
 });
