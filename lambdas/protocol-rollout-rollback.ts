@@ -1,4 +1,3 @@
-import { NotFoundError } from '../shared/domain/errors.ts';
 import { protocolServices } from './compose/protocol-services.ts';
 import { httpHandler } from './http/http-handler.ts';
 import { RolloutRollbackBody, rolloutIdFrom } from './http/protocol-schemas.ts';
@@ -10,7 +9,6 @@ export const handler = httpHandler(
   { body: RolloutRollbackBody, services: protocolServices },
   async ({ body, caller, pathParameters, services }) => {
     const id = rolloutIdFrom(pathParameters);
-    if (!id) throw new NotFoundError('no such protocol rollout: ids look like pr-20261204T053000-ab12cd');
     return { status: 200, body: await services.rollouts.rollback(caller, id, body.reason) };
   },
 );

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { NotFoundError } from '../../shared/domain/errors.ts';
 import { MAX_PHASE_SECS } from '../../shared/protocol/rollout.ts';
 import { freeText } from '../../shared/upgrade/free-text-schema.ts';
 
@@ -24,8 +25,9 @@ export const RolloutStartBody = z.strictObject({
 export const RolloutHoldBody = z.strictObject({ reason: freeText(500) });
 export const RolloutRollbackBody = z.strictObject({ reason: freeText(500) });
 
-/** A path parameter that names a rollout: pr-<UTC time>-<hex>. */
+/** The path parameter that names a rollout (pr-<UTC time>-<hex>); anything else is a 404 saying what ids look like. */
 export const rolloutIdFrom = (path: Record<string, string>): string => {
   const id = path.id ?? '';
-  return /^pr-[0-9T]{15}-[0-9a-f]{6}$/.test(id) ? id : '';
+  if (/^pr-[0-9T]{15}-[0-9a-f]{6}$/.test(id)) return id;
+  throw new NotFoundError('no such protocol rollout: ids look like pr-20261204T053000-ab12cd');
 };

@@ -1,12 +1,9 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Proposal, ProposalStore } from '../../approval/proposal.ts';
 import { writtenIf } from './conditional-write.ts';
+import { getKeyed, listNewest } from './keyed-items.ts';
 
 const PK = 'PROPOSALS';
-const strip = (item: Record<string, unknown>): Proposal => {
-  const { pk: _pk, sk: _sk, ...rest } = item;
-  return rest as unknown as Proposal;
-};
 
 /**
  * Proposals in the control table: PROPOSALS/<id>, one item each (ids sort by creation time). Every write is
@@ -22,25 +19,12 @@ export class DynamoProposalStore implements ProposalStore {
     return this.put(p, 'attribute_not_exists(pk)', {});
   }
 
-  async get(id: string): Promise<Proposal | null> {
-    const out = await this.db.send(
-      new GetCommand({ TableName: this.table, Key: { pk: PK, sk: id }, ConsistentRead: true }),
-    );
-    return out.Item ? strip(out.Item) : null;
+  get(id: string): Promise<Proposal | null> {
+    return getKeyed<Proposal>(this.db, this.table, PK, id);
   }
 
-  async list(limit: number): Promise<Proposal[]> {
-    const out = await this.db.send(
-      new QueryCommand({
-        TableName: this.table,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': PK },
-        ScanIndexForward: false,
-        Limit: limit,
-        ConsistentRead: true,
-      }),
-    );
-    return (out.Items ?? []).map(strip);
+  list(limit: number): Promise<Proposal[]> {
+    return listNewest<Proposal>(this.db, this.table, PK, limit);
   }
 
   async replace(next: Proposal): Promise<boolean> {

@@ -3,7 +3,6 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import {
@@ -13,14 +12,10 @@ import {
   type RolloutStore,
 } from '../../protocol/rollout.ts';
 import { writtenIf } from './conditional-write.ts';
+import { getKeyed, listNewest } from './keyed-items.ts';
 import { ROLLOUT_ACTIVE_KEY, UPGRADE_LOCK_KEY } from './upgrade-lock.ts';
 
 const PK = 'PROTOCOL_ROLLOUTS';
-
-const strip = (item: Record<string, unknown>): ProtocolRollout => {
-  const { pk: _pk, sk: _sk, ...rest } = item;
-  return rest as unknown as ProtocolRollout;
-};
 
 /**
  * Protocol rollouts in the control table: PROTOCOL_ROLLOUTS/<id>, one item each (ids sort by creation time), and
@@ -77,11 +72,8 @@ export class DynamoRolloutStore implements RolloutStore {
     }
   }
 
-  async get(id: string): Promise<ProtocolRollout | null> {
-    const out = await this.db.send(
-      new GetCommand({ TableName: this.table, Key: { pk: PK, sk: id }, ConsistentRead: true }),
-    );
-    return out.Item ? strip(out.Item) : null;
+  get(id: string): Promise<ProtocolRollout | null> {
+    return getKeyed<ProtocolRollout>(this.db, this.table, PK, id);
   }
 
   async active(): Promise<ProtocolRollout | null> {
@@ -89,18 +81,8 @@ export class DynamoRolloutStore implements RolloutStore {
     return id ? this.get(id) : null;
   }
 
-  async list(limit: number): Promise<ProtocolRollout[]> {
-    const out = await this.db.send(
-      new QueryCommand({
-        TableName: this.table,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': PK },
-        ScanIndexForward: false,
-        Limit: limit,
-        ConsistentRead: true,
-      }),
-    );
-    return (out.Items ?? []).map(strip);
+  list(limit: number): Promise<ProtocolRollout[]> {
+    return listNewest<ProtocolRollout>(this.db, this.table, PK, limit);
   }
 
   async replace(next: ProtocolRollout): Promise<boolean> {
