@@ -25,6 +25,18 @@ export interface StackProcess {
  * slow to take a signal) on a free port with this data folder, and waits for its banner.
  */
 export async function startStack(dataDir: string, env: Record<string, string> = {}): Promise<StackProcess> {
+  // The free port is found, then bound by the child: another process may take it in between (EADDRINUSE). Then the
+  // stack never started, so it is started again on another port; anything else is a failure.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startStackOnce(dataDir, env);
+    } catch (err) {
+      if (attempt >= 3 || !/EADDRINUSE/.test((err as Error).message)) throw err;
+    }
+  }
+}
+
+async function startStackOnce(dataDir: string, env: Record<string, string>): Promise<StackProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'local/main.ts')], {
     cwd: ROOT,
