@@ -76,7 +76,7 @@ describe('upgrade metrics', () => {
 
 describe('the smoke test after resume', () => {
   it('passes on a healthy upgrade with a producer registering all along (no remembered refusal decides it)', async () => {
-    // As deployed: a refusal is repeated for a second without asking DynamoDB (the tests' default turns it off).
+    // As deployed: a refusal is repeated for a quarter second without asking DynamoDB (the tests' default turns it off).
     const deployed = await startTestApi({ VERSION_CACHE_MS: '10000' });
     try {
       await smokeUnderLoad(deployed);

@@ -35,8 +35,12 @@ export interface InflightServiceDeps {
   readonly outcomes?: OutcomeLedger;
 }
 
-/** At most this long a refusal is repeated without asking DynamoDB again (and never longer than the version cache). */
-const REFUSAL_CACHE_MS = 1_000;
+/**
+ * At most this long a refusal is repeated without asking DynamoDB again (and never longer than the version cache).
+ * It is also how long after a resume a producer may still be refused: a quarter second (it was a second, the largest
+ * part of a no-op upgrade's refusal window after the resume), at up to 4 refused writes a second per instance.
+ */
+const REFUSAL_CACHE_MS = 250;
 /** How long a completion trusts what it last read of the bake's counting (a bake's first seconds may go uncounted). */
 const COUNTING_CACHE_MS = 1_000;
 
