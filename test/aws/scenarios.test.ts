@@ -311,6 +311,67 @@ describe('the synthesized app under AWS rules (bundles, template IAM, template s
     }
     noDenials();
   });
+  it('a canary turning Unhealthy in its bake rolls back the canary alone, under the template IAM; no 503, no denial', async () => {
+    const from = (await drain()).version;
+    const backend = await startSampleBackend({
+      replicas: 2,
+      version: '1.0.0',
+      restartMs: 100,
+      faults: { 'replica-1': 'degrades_after_deploy' },
+      degradeAfterMs: 500,
+    });
+    try {
+      const health = backend.targets[0]?.health_url as string;
+      const refused: number[] = [];
+      const run = await upgrade(
+        {
+          target_version: '1.5.0',
+          reason: 'canary on AWS',
+          strategy: 'rolling',
+          services: [
+            {
+              name: 'backend',
+              deploy: {
+                mode: 'hooks',
+                targets: backend.targets,
+                replica_timeout_secs: 5,
+                request_timeout_secs: 2,
+                retries: 0,
+                replica_drain_timeout_secs: 30,
+              },
+            },
+          ],
+          canary: {
+            replicas: 1,
+            bake: {
+              duration_secs: 30,
+              check_interval_secs: 1,
+              triggers: [
+                { type: 'health', check: { name: 'canary', type: 'http', url: health }, consecutive: 1 },
+              ],
+            },
+          },
+        },
+        async () => {
+          // Admission stays open while the canary rolls and bakes.
+          for (let n = 0; n < 5; n++) {
+            const r = await intent('POST', '/intents', { id: `canary-${n}`, owner: 'replica-2' });
+            if (r.status === 503) refused.push(n);
+            await new Promise((done) => setTimeout(done, 300));
+          }
+        },
+      );
+      expect(run.upgrade.state, String(run.upgrade.error)).toBe('rolled_back');
+      expect(String(run.upgrade.error)).toMatch(/^the canary's bake tripped: health canary/);
+      expect(refused).toEqual([]);
+      expect(backend.versions()).toEqual({ 'replica-1': '1.0.0', 'replica-2': '1.0.0' });
+      expect(backend.deploys()['replica-2']).toEqual([]);
+      expect(await drain()).toMatchObject({ mode: 'Active', version: from });
+    } finally {
+      await backend.stop();
+    }
+    noDenials();
+  });
   it('a lost execution is recovered by abort: records restored from the checkpoint, the old version resumes', async () => {
     const from = (await drain()).version;
     expect((await intent('POST', '/intents', { id: 'kept', protocol_version: from })).status).toBe(201);
