@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startSampleBackend } from '../local/sample-backend.ts';
 import { LocalWorkflowEngine } from '../local/workflow/local-workflow-engine.ts';
 import { startTestApi, type TestApi } from './support/api.ts';
-import { runUpgrade } from './support/upgrade.ts';
+import { eventually, runUpgrade } from './support/upgrade.ts';
 
 /**
  * A rolling release (`strategy: "rolling"`): replica by replica with admission open. DynamoDB Local, the local
@@ -331,6 +331,45 @@ describe('a canary first', () => {
     expect(d['replica-2']).toEqual([]);
     expect(d['replica-3']).toEqual([]);
     expect(backend.accepting()).toEqual(['replica-1', 'replica-2', 'replica-3']);
+  });
+
+  it("a canary whose own intents fail (intent_failures) rolls back the canary alone; other replicas' failures do not count", async () => {
+    api = await startTestApi();
+    backend = await startSampleBackend({ replicas: 3, version: '1.0.0', restartMs: 100 });
+    const t = api;
+    const canary = {
+      replicas: 1,
+      bake: {
+        duration_secs: 30,
+        check_interval_secs: 1,
+        triggers: [{ type: 'intent_failures', max_pct: 50, min_samples: 4 }],
+      },
+    };
+    const counted: Record<string, unknown[]> = { 'replica-1': [], 'replica-2': [] };
+    const run = await runUpgrade(t, { ...rolling(backend), canary }, async () => {
+      const status = async () => (await t.admin('GET', '/admin/upgrade/status')).body;
+      await eventually(async () => ((await status()).bake as { state?: string } | null)?.state === 'baking');
+      await sleep(1100); // a completion trusts what it last read of who counts for a second
+      const upgradeId = (await status()).upgrade_id;
+      // Failures of intents replica-2 owns (not the canary) first: they are not counted; then the canary's own.
+      for (const owner of ['replica-2', 'replica-1']) {
+        for (let n = 0; n < 4; n++) {
+          expect((await t.intent('POST', '/intents', { id: `${owner}-f${n}`, owner })).status).toBe(201);
+          const done = await t.intent('POST', `/intents/${owner}-f${n}/complete`, { outcome: 'failed' });
+          expect(done.status).toBe(200);
+          counted[owner]?.push(done.body.counted_for);
+        }
+      }
+      expect(counted['replica-2']).toEqual([null, null, null, null]);
+      expect(counted['replica-1']).toEqual([upgradeId, upgradeId, upgradeId, upgradeId]);
+    });
+    expect(run.upgrade.state, String(run.upgrade.error)).toBe('rolled_back');
+    expect(String(run.upgrade.error)).toMatch(
+      /^the canary's bake tripped: intent_failures > 50 %: 4 of 4 completions of the canary's intents failed/,
+    );
+    expect(backend.versions()).toEqual({ 'replica-1': '1.0.0', 'replica-2': '1.0.0', 'replica-3': '1.0.0' });
+    expect(backend.deploys()['replica-2']).toEqual([]);
+    expect(backend.deploys()['replica-3']).toEqual([]);
   });
 
   it('a canary without a rolling release, or as large as the service, is a 400 that says what to fix', async () => {

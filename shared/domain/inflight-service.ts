@@ -20,7 +20,13 @@ import {
   type RegisterIntent,
   VERSION_PATTERN,
 } from './inflight.ts';
-import { DEFAULT_OUTCOME, type Outcome, type OutcomeCounting, type OutcomeLedger } from './outcomes.ts';
+import {
+  countsFor,
+  DEFAULT_OUTCOME,
+  type Outcome,
+  type OutcomeCounting,
+  type OutcomeLedger,
+} from './outcomes.ts';
 import type { Clock, FenceStore, IntentStore } from './ports.ts';
 
 export interface InflightServiceDeps {
@@ -154,18 +160,19 @@ export class InflightService {
    */
   async complete(id: string, outcome: Outcome = DEFAULT_OUTCOME): Promise<CompleteResult> {
     checkId(id);
-    const completed = await this.d.intents.complete(id);
-    return { id, completed, outcome, counted_for: completed ? await this.countOutcome(id, outcome) : null };
+    const removed = await this.d.intents.complete(id);
+    const counted = removed ? await this.countOutcome(id, outcome, removed.owner) : null;
+    return { id, completed: removed !== null, outcome, counted_for: counted };
   }
 
   /**
    * Adds the outcome to the bake counting it, if one does. The completion has happened whatever this does: a failed
    * count (a throttled write) loses that one sample, never the completion, so it is not an error to the caller.
    */
-  private async countOutcome(id: string, outcome: Outcome): Promise<string | null> {
+  private async countOutcome(id: string, outcome: Outcome, owner: string | null): Promise<string | null> {
     try {
       const counting = await this.counting();
-      if (!counting || !this.d.outcomes) return null;
+      if (!counting || !this.d.outcomes || !countsFor(counting, owner)) return null;
       await this.d.outcomes.add(counting.upgradeId, outcome, id);
       return counting.upgradeId;
     } catch {

@@ -10,7 +10,13 @@ export interface OutcomeCounting {
   readonly upgradeId: string;
   readonly since: number;
   readonly until: number;
+  /** Only completions of intents these replicas own count (a canary's bake); absent: every completion. */
+  readonly owners?: readonly string[];
 }
+
+/** Whether a completion of an intent with this owner counts for `c`. */
+export const countsFor = (c: OutcomeCounting, owner: string | null): boolean =>
+  !c.owners || (owner !== null && c.owners.includes(owner));
 
 /**
  * Outcomes of completions, counted only while a bake watches them (an `intent_failures` trigger): outside a bake a

@@ -74,6 +74,11 @@ export interface Census {
 export type RegisterOutcome = 'registered' | 'duplicate' | 'fenced';
 
 /** Persistence of the inflight intents; each lives in its fence shard's partition. */
+/** An intent a completion removed: who owned it (a replica, or null). */
+export interface CompletedIntent {
+  readonly owner: string | null;
+}
+
 export interface IntentStore {
   /**
    * Writes the intent if its id is free, then admits it only if its shard's gate is open for `runningVersion` (so a
@@ -86,8 +91,8 @@ export interface IntentStore {
    * holds it frozen (update and complete alike), so no write lands between a checkpoint and its rollback.
    */
   update(id: string, patch: IntentPatch, now: number): Promise<InflightIntent | null>;
-  /** True when this call completed the intent; false when it was not inflight (already completed or unknown). */
-  complete(id: string): Promise<boolean>;
+  /** What this call completed (the intent's owner); null when it was not inflight (completed before, or unknown). */
+  complete(id: string): Promise<CompletedIntent | null>;
   get(id: string): Promise<InflightIntent | null>;
   /** Freezes every inflight intent for this upgrade (idempotent); returns how many it froze now. */
   freezeAll(upgradeId: string): Promise<number>;

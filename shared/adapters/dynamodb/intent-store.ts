@@ -18,7 +18,13 @@ import {
   type IntentPatch,
   shardOf,
 } from '../../domain/inflight.ts';
-import type { Census, FenceSnapshot, IntentStore, RegisterOutcome } from '../../domain/ports.ts';
+import type {
+  Census,
+  CompletedIntent,
+  FenceSnapshot,
+  IntentStore,
+  RegisterOutcome,
+} from '../../domain/ports.ts';
 import { admissionCutoffs, admit, reapUnadmitted, unadmitted } from './admission.ts';
 import { writtenIf } from './conditional-write.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
@@ -130,19 +136,22 @@ export class DynamoIntentStore implements IntentStore {
     }
   }
 
-  async complete(id: string): Promise<boolean> {
+  async complete(id: string): Promise<CompletedIntent | null> {
     try {
-      await this.db.send(
+      const out = await this.db.send(
         new DeleteCommand({
           TableName: this.tables.intents,
           Key: this.key(id),
           ConditionExpression: WRITABLE,
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          // The deleted item comes back at no extra capacity: its owner decides whether a canary's bake counts it.
+          ReturnValues: 'ALL_OLD',
         }),
       );
-      return true;
+      const owner = out.Attributes?.owner;
+      return { owner: typeof owner === 'string' ? owner : null };
     } catch (err) {
-      return refusedWrite(err, id) ?? false;
+      return refusedWrite(err, id);
     }
   }
 

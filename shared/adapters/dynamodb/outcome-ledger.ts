@@ -40,7 +40,12 @@ export class DynamoOutcomeLedger implements OutcomeLedger {
     const out = await this.db.send(new GetCommand({ TableName: this.table, Key: COUNTING_KEY }));
     const item = out.Item;
     if (!item) return null;
-    return { upgradeId: String(item.upgrade_id), since: Number(item.since), until: Number(item.until) };
+    return {
+      upgradeId: String(item.upgrade_id),
+      since: Number(item.since),
+      until: Number(item.until),
+      ...(Array.isArray(item.owners) ? { owners: item.owners as string[] } : {}),
+    };
   }
 
   async begin(c: OutcomeCounting): Promise<void> {
@@ -48,7 +53,13 @@ export class DynamoOutcomeLedger implements OutcomeLedger {
       this.db.send(
         new PutCommand({
           TableName: this.table,
-          Item: { ...COUNTING_KEY, upgrade_id: c.upgradeId, since: c.since, until: c.until },
+          Item: {
+            ...COUNTING_KEY,
+            upgrade_id: c.upgradeId,
+            since: c.since,
+            until: c.until,
+            ...(c.owners ? { owners: c.owners } : {}),
+          },
           // A resumed bake keeps the start it had; another upgrade's leftover is replaced.
           ConditionExpression: 'attribute_not_exists(pk) OR upgrade_id <> :u',
           ExpressionAttributeValues: { ':u': c.upgradeId },

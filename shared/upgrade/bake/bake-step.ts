@@ -1,4 +1,5 @@
 import { recordPatch, withPatches } from '../record-patch.ts';
+import { canaryReplicas } from '../rolling/canary-replicas.ts';
 import type { UpgradeServices } from '../upgrade-services.ts';
 import type { WorkflowState } from '../workflow-state.ts';
 import type { AlarmSource } from './alarm-source.ts';
@@ -22,8 +23,16 @@ export async function checkBake(
   const started = s.bake?.started_at ?? now;
   const ends = started + spec.duration_secs * 1000;
   // Completions count their outcome from the bake's first look (a crash-resumed bake keeps its start) to its end.
-  if (countsOutcomes(spec) && !s.bake)
-    await svc.outcomes.begin({ upgradeId: s.upgrade_id, since: now, until: ends });
+  // A canary's bake (a rolling release) counts only the completions of the intents its replicas own.
+  if (countsOutcomes(spec) && !s.bake) {
+    const owners = s.config.strategy === 'rolling' ? await canaryReplicas(svc, s) : null;
+    await svc.outcomes.begin({
+      upgradeId: s.upgrade_id,
+      since: now,
+      until: ends,
+      ...(owners ? { owners } : {}),
+    });
+  }
   const record = await svc.upgrades.get(s.upgrade_id);
   const base = { started_at: started, ends_at: ends, failures: s.bake?.failures ?? {}, promoted_by: null };
   let bake: BakeState;

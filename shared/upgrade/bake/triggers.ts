@@ -1,4 +1,5 @@
 import { runChecks } from '../../health/health.ts';
+import { canaryReplicas } from '../rolling/canary-replicas.ts';
 import { blocking, describeChecks } from '../steps/common.ts';
 import type { UpgradeServices } from '../upgrade-services.ts';
 import type { WorkflowState } from '../workflow-state.ts';
@@ -22,7 +23,10 @@ export const triggerName = (t: BakeTrigger): string => {
   }
 };
 
-/** The share of completions since the resume that failed, judged only from `min_samples` completions on. */
+/**
+ * The share of completions since the resume that failed (in a rolling release's canary bake: of the intents the
+ * canary owns), judged only from `min_samples` completions on.
+ */
 async function failureShare(
   svc: UpgradeServices,
   s: WorkflowState,
@@ -31,7 +35,8 @@ async function failureShare(
   const n = await svc.outcomes.totals(s.upgrade_id);
   const samples = n.settled + n.failed + n.refunded;
   const pct = samples ? (100 * n.failed) / samples : 0;
-  const shown = `${n.failed} of ${samples} completions failed (${pct.toFixed(1)} %)`;
+  const whose = s.config.strategy === 'rolling' ? " of the canary's intents" : '';
+  const shown = `${n.failed} of ${samples} completions${whose} failed (${pct.toFixed(1)} %)`;
   if (samples < t.min_samples)
     return { fired: false, detail: `${shown}: fewer than ${t.min_samples}, not judged yet` };
   return { fired: pct > t.max_pct, detail: `${shown}, limit ${t.max_pct} %` };
@@ -40,10 +45,7 @@ async function failureShare(
 /** A rolling release's canary: the intents its replicas (those running the release) own, inflight past `maxAgeSecs`. */
 async function stuckOnCanary(svc: UpgradeServices, s: WorkflowState, maxAgeSecs: number): Promise<string[]> {
   const now = svc.clock.now();
-  const record = await svc.upgrades.get(s.upgrade_id);
-  const canary = (record?.deployment?.replicas ?? [])
-    .filter((r) => r.outcome === 'deployed')
-    .map((r) => r.name);
+  const canary = await canaryReplicas(svc, s);
   const stuck: string[] = [];
   for (const owner of canary) {
     let cursor: string | undefined;
