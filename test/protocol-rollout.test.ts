@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { coreServices } from '../lambdas/compose/core-services.ts';
 import { environmentOf } from '../lambdas/compose/environment.ts';
@@ -9,7 +9,7 @@ import { MigrationRegistry } from '../shared/migration/migration.ts';
 import { PROTOCOL_MIGRATIONS } from '../shared/migration/protocol-migrations.ts';
 import { startTestApi, type TestApi } from './support/api.ts';
 import { stackDataDir, ucp } from './support/ucp.ts';
-import { runUpgrade } from './support/upgrade.ts';
+import { intentItems, runUpgrade } from './support/upgrade.ts';
 
 /**
  * Protocol rollouts (seed 001's Procedure 3) on DynamoDB Local through the real handlers: 1.0.0 -> 2.0.0 (the
@@ -21,12 +21,6 @@ afterEach(async () => {
   await api?.stop();
   api = undefined;
 });
-
-/** Every stored intent as DynamoDB holds it (the API shows the inflight fields only, not a migration's own). */
-async function storedIntents(t: TestApi): Promise<Record<string, unknown>[]> {
-  const out = await coreServices(t.env).db.send(new ScanCommand({ TableName: t.env.config.tables.intents }));
-  return (out.Items ?? []).filter((i) => typeof i.protocol_version === 'string');
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Short caches, so a phase's conversion may end a few seconds after the version changed. */
@@ -96,7 +90,7 @@ describe('protocol rollout', () => {
       'removed',
     ]);
     // Every intent inflight is 2.0.0 now, converted in place: Pending became Submitted.
-    const all = await storedIntents(t);
+    const all = await intentItems();
     expect(all.length).toBe(5);
     for (const i of all) expect(i.protocol_version).toBe('2.0.0');
     const converted = all.filter((i) => i.id === 'before-1' || i.id === 'par-v1');
@@ -135,7 +129,7 @@ describe('protocol rollout', () => {
     const done = await tickUntil(t, id, 'deprecation');
     patching = false;
     await Promise.all(producers);
-    const all = await storedIntents(t);
+    const all = await intentItems();
     expect(all.length).toBe(120);
     for (const i of all) {
       expect(i.protocol_version).toBe('2.0.0');
@@ -186,7 +180,7 @@ describe('protocol rollout', () => {
     );
     expect(raced).toBe(true);
     expect(page).toMatchObject({ converted: 1, retried: 1, cursor: null });
-    const [stored] = await storedIntents(t);
+    const [stored] = await intentItems();
     // The PATCH's phase and lock stand (a blind write of the converted record would have put Submitted back).
     expect(stored).toMatchObject({
       protocol_version: '2.0.0',
@@ -230,7 +224,7 @@ describe('protocol rollout', () => {
     expect((await t.intent('POST', '/intents', { id: 'v1-c', protocol_version: '1.0.0' })).status).toBe(201);
     const mode = (await t.admin('GET', '/admin/drain/status')).body;
     expect(mode.version).toBe('1.0.0');
-    const all = await storedIntents(t);
+    const all = await intentItems();
     const a = all.find((i) => i.id === 'v1-a');
     expect(a).toMatchObject({ protocol_version: '1.0.0', phase: 'Pending' });
     expect(a?.phase_schema).toBeUndefined();
@@ -267,7 +261,7 @@ describe('protocol rollout', () => {
         expect((await t.admin('GET', '/admin/drain/status')).body.version).toBe('2.0.0');
     }
     expect(r.phase).toBe('removed');
-    const all = await storedIntents(t);
+    const all = await intentItems();
     expect(all.filter((i) => i.protocol_version === '2.0.0').length).toBe(150);
   }, 60_000);
 

@@ -1,9 +1,10 @@
 import type { Announcement, Notifier } from '../domain/announcement.ts';
 import type { ProtocolRollout } from './rollout.ts';
+import { isoTime } from './rollout-view.ts';
 
 export type RolloutNotifier = Notifier;
 
-const iso = (ms: number | null) => (ms === null ? 'not set' : new Date(ms).toISOString());
+const iso = (ms: number | null) => isoTime(ms) ?? 'not set';
 
 /** What each phase means for producers, in the announcement. */
 const MEANING: Record<ProtocolRollout['phase'], (r: ProtocolRollout) => string> = {

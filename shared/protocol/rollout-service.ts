@@ -8,7 +8,7 @@ import type { IntentConversion } from './conversion-port.ts';
 import { FINISHED, type ProtocolRollout, REVERSIBLE, type RolloutStore } from './rollout.ts';
 import { type RolloutNotifier, rolloutNotice } from './rollout-notice.ts';
 import { enter } from './rollout-phases.ts';
-import { presentRollout, type RolloutView } from './rollout-view.ts';
+import { isoTime, presentRollout, type RolloutView } from './rollout-view.ts';
 
 export interface RolloutDeps {
   readonly store: RolloutStore;
@@ -95,7 +95,7 @@ export class RolloutService {
   hold(caller: Caller, id: string, reason: string): Promise<RolloutView> {
     return this.change(caller, id, 'protocol.rollout.hold', { reason }, (r, now) => {
       if (r.held)
-        throw new ConflictError('rollout_held', `rollout ${id} is already held since ${iso(r.held.at)}`);
+        throw new ConflictError('rollout_held', `rollout ${id} is already held since ${isoTime(r.held.at)}`);
       return { ...r, held: { at: now, by: caller.actor, reason } };
     });
   }
@@ -187,5 +187,3 @@ export class RolloutService {
     return this.d.notifier.notify(rolloutNotice(event, r, by)).catch(() => {});
   }
 }
-
-const iso = (ms: number) => new Date(ms).toISOString();

@@ -1,6 +1,7 @@
 import type { ProtocolRollout } from './rollout.ts';
 
-const iso = (ms: number | null | undefined) =>
+/** A stored time (ms) as the API shows it: ISO 8601, or null when unset. */
+export const isoTime = (ms: number | null | undefined): string | null =>
   ms === null || ms === undefined ? null : new Date(ms).toISOString();
 
 /** A rollout as the API, the CLI and the console show it: times in ISO, and what happens next, in words. */
@@ -18,9 +19,9 @@ export function presentRollout(r: ProtocolRollout, now: number): RolloutView {
     ...r,
     next: nextStep(r, now),
     times: {
-      phase_started: iso(r.phase_started_at),
-      phase_due: iso(r.phase_due_at),
-      sunset: iso(r.sunset_at),
+      phase_started: isoTime(r.phase_started_at),
+      phase_due: isoTime(r.phase_due_at),
+      sunset: isoTime(r.sunset_at),
     },
   };
 }
