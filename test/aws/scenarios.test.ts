@@ -59,6 +59,26 @@ async function upgrade(body: Record<string, unknown>, during?: (id: string) => P
   return { execution, upgrade: detail.upgrade as Record<string, unknown> };
 }
 
+/** A rolling release of the sample backend's replicas: what the rolling scenarios ask for, canary or not. */
+const rollingRelease = (targets: unknown[], target: string, reason: string) => ({
+  target_version: target,
+  reason,
+  strategy: 'rolling',
+  services: [
+    {
+      name: 'backend',
+      deploy: {
+        mode: 'hooks',
+        targets,
+        replica_timeout_secs: 5,
+        request_timeout_secs: 2,
+        retries: 0,
+        replica_drain_timeout_secs: 30,
+      },
+    },
+  ],
+});
+
 /** No AWS call any function made was refused by its template policy. */
 const noDenials = () => {
   const denied = aws.iam.denials
@@ -273,24 +293,7 @@ describe('the synthesized app under AWS rules (bundles, template IAM, template s
       // replica-1 holds an intent; it completes while the release waits for it.
       expect((await intent('POST', '/intents', { id: 'owned-1', owner: 'replica-1' })).status).toBe(201);
       const run = await upgrade(
-        {
-          target_version: '1.4.0',
-          reason: 'compatible backend release',
-          strategy: 'rolling',
-          services: [
-            {
-              name: 'backend',
-              deploy: {
-                mode: 'hooks',
-                targets: backend.targets,
-                replica_timeout_secs: 5,
-                request_timeout_secs: 2,
-                retries: 0,
-                replica_drain_timeout_secs: 30,
-              },
-            },
-          ],
-        },
+        rollingRelease(backend.targets, '1.4.0', 'compatible backend release'),
         async () => {
           await eventually(async () =>
             /draining replica-1/.test(
@@ -325,22 +328,7 @@ describe('the synthesized app under AWS rules (bundles, template IAM, template s
       const refused: number[] = [];
       const run = await upgrade(
         {
-          target_version: '1.5.0',
-          reason: 'canary on AWS',
-          strategy: 'rolling',
-          services: [
-            {
-              name: 'backend',
-              deploy: {
-                mode: 'hooks',
-                targets: backend.targets,
-                replica_timeout_secs: 5,
-                request_timeout_secs: 2,
-                retries: 0,
-                replica_drain_timeout_secs: 30,
-              },
-            },
-          ],
+          ...rollingRelease(backend.targets, '1.5.0', 'canary on AWS'),
           canary: {
             replicas: 1,
             bake: {
