@@ -6,6 +6,7 @@ import { ROUTES } from '../lambdas/routes.ts';
 import { grantAccess, ROUTE_ACCESS } from './access.ts';
 import { ControlPlaneApi } from './api.ts';
 import { FunctionAlarms } from './function-alarms.ts';
+import { hotPathLogEnvironment } from './hot-path.ts';
 import { functionEnvironment } from './function-environment.ts';
 import { ProjectFunction } from './project-function.ts';
 import type { ServiceSettings } from './service-settings.ts';
@@ -43,17 +44,23 @@ export class ApiStack extends Stack {
     };
     for (const route of ROUTES) {
       if (this.functions[route.handler]) continue;
+      const hotPath = route.access === 'intent';
       const fn = new ProjectFunction(this, routeFunctionId(route.handler), {
         entry: `lambdas/${route.handler}.ts`,
         description: `${route.method} ${route.resource}`,
-        environment: apiEnvironment,
+        environment: hotPath ? { ...apiEnvironment, ...hotPathLogEnvironment() } : apiEnvironment,
+        hotPath,
       });
       const access = ROUTE_ACCESS[route.handler];
       if (!access) throw new Error(`no access declared for handler ${route.handler}`);
       grantAccess(fn, access, targets);
       this.functions[route.handler] = fn;
     }
-    this.api = new ControlPlaneApi(this, 'Api', { functions: this.functions, name: s.names.restApi });
+    this.api = new ControlPlaneApi(this, 'Api', {
+      functions: this.functions,
+      name: s.names.restApi,
+      traceRuleName: s.names.intentTraceRule,
+    });
     // The deploy writes the mode record and the fence gates (when missing): a fresh deployment admits intents.
     this.initialiser = new ProjectFunction(this, 'InitialiseDeployment', {
       entry: 'lambdas/initialise-deployment.ts',

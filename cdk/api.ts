@@ -10,15 +10,40 @@ import {
 } from 'aws-cdk-lib/aws-apigateway';
 import { AccountRootPrincipal, PolicyStatement, Role } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { CfnSamplingRule } from 'aws-cdk-lib/aws-xray';
 import { Construct } from 'constructs';
 import { ROUTES } from '../lambdas/routes.ts';
+import { HOT_PATH } from './hot-path.ts';
 import type { ProjectFunction } from './project-function.ts';
 
 export interface ApiProps {
   readonly functions: Record<string, ProjectFunction>;
   /** The REST API's name (one per instance). */
   readonly name: string;
+  /** The X-Ray sampling rule of the intent routes (a name unique in the account and Region, at most 32 characters). */
+  readonly traceRuleName: string;
 }
+
+/**
+ * One access-log line per request, every route: who called (the signed ARN), what, when, the answer and how long
+ * it took. Fewer fields than CDK's standard set (no protocol, user, caller or length; the ARN instead), with short
+ * names: it is written for every intent request.
+ */
+export const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
+  JSON.stringify({
+    id: '$context.requestId',
+    arn: '$context.identity.userArn',
+    ip: '$context.identity.sourceIp',
+    at: '$context.requestTimeEpoch',
+    method: '$context.httpMethod',
+    path: '$context.resourcePath',
+    status: '$context.status',
+    ms: '$context.responseLatency',
+  }),
+);
+
+/** The API's one stage: the first part of every path (`/v1/admin/...`). */
+export const STAGE_NAME = 'v1';
 
 /** Stage-wide throttle (admin routes). */
 export const ADMIN_THROTTLE = { rateLimit: 2000, burstLimit: 1000 } as const;
@@ -44,9 +69,9 @@ export class ControlPlaneApi extends Construct {
       cloudWatchRole: true,
       defaultMethodOptions: { authorizationType: AuthorizationType.IAM },
       deployOptions: {
-        stageName: 'v1',
+        stageName: STAGE_NAME,
         accessLogDestination: new LogGroupLogDestination(accessLogs),
-        accessLogFormat: AccessLogFormat.jsonWithStandardFields(),
+        accessLogFormat: ACCESS_LOG_FORMAT,
         loggingLevel: MethodLoggingLevel.INFO,
         dataTraceEnabled: false,
         metricsEnabled: true,
@@ -61,12 +86,28 @@ export class ControlPlaneApi extends Construct {
             {
               throttlingRateLimit: INTENT_THROTTLE.rateLimit,
               throttlingBurstLimit: INTENT_THROTTLE.burstLimit,
-              // A method's settings replace the stage's: keep its logging and metrics.
-              loggingLevel: MethodLoggingLevel.INFO,
+              // A method's settings replace the stage's: errors only in the execution log (cdk/hot-path.ts).
+              loggingLevel: HOT_PATH.executionLogLevel,
               metricsEnabled: true,
             },
           ]),
         ),
+      },
+    });
+    // X-Ray traces HOT_PATH.traceRate of the intent requests (after one a second), not the default 5%.
+    new CfnSamplingRule(this, 'IntentTraceSampling', {
+      samplingRule: {
+        ruleName: props.traceRuleName,
+        priority: 100,
+        fixedRate: HOT_PATH.traceRate,
+        reservoirSize: 1,
+        serviceName: `${props.name}/${STAGE_NAME}`,
+        serviceType: 'AWS::ApiGateway::Stage',
+        host: '*',
+        httpMethod: '*',
+        urlPath: '/intents*',
+        resourceArn: '*',
+        version: 1,
       },
     });
     // No API Gateway request validator: without models it checks nothing; each handler validates its input

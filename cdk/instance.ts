@@ -17,6 +17,8 @@ export interface InstanceNames {
   readonly stateMachine: string;
   readonly scheduleGroup: string;
   readonly restApi: string;
+  /** The X-Ray sampling rule of the intent routes (at most 32 characters: `ucp-` + 16 + `-intents`). */
+  readonly intentTraceRule: string;
   readonly dashboard: string;
   /** The `service` dimension of the handlers' metrics (POWERTOOLS_SERVICE_NAME), so instances' alarms stay apart. */
   readonly service: string;
@@ -39,6 +41,7 @@ export function instanceNames(instance: string = DEFAULT_INSTANCE): InstanceName
     stateMachine: `${prefix}-upgrade`,
     scheduleGroup: prefix,
     restApi: prefix,
+    intentTraceRule: `${prefix}-intents`,
     dashboard: prefix,
     service: prefix,
     executionLogsPrefix: `/aws/vendedlogs/states/${prefix}-upgrade-`,

@@ -1,10 +1,11 @@
 import { join } from 'node:path';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { FUNCTION_BUILD } from './bundling/options.ts';
+import { HOT_PATH } from './hot-path.ts';
 
 export const PROJECT_ROOT = join(import.meta.dirname, '..');
 
@@ -23,11 +24,13 @@ export interface ProjectFunctionProps {
   readonly memorySize?: number;
   /** Default 30 s. */
   readonly timeout?: Duration;
+  /** An intent route's function: it logs and traces as HOT_PATH says (cdk/hot-path.ts). */
+  readonly hotPath?: boolean;
 }
 
 /**
  * The one way this project makes a Lambda function: Node.js 22 on arm64, explicit memory and timeout, X-Ray
- * tracing, its own log group with retention, bundled by the project's own esbuild (no Docker) with the AWS SDK
+ * tracing (an intent route's: the caller's sample), its own log group with retention, bundled by the project's own esbuild (no Docker) with the AWS SDK
  * inside (its ES build, without the parts a function never runs) and class and function names kept.
  *
  * What ships is `index.js` alone, and what `bench:bundles` measures: no source map in the asset (it was 5x the
@@ -50,8 +53,9 @@ export class ProjectFunction extends NodejsFunction {
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 256,
       timeout: props.timeout ?? Duration.seconds(30),
-      tracing: Tracing.ACTIVE,
+      tracing: props.hotPath ? HOT_PATH.functionTracing : Tracing.ACTIVE,
       logGroup,
+      ...(props.hotPath ? { loggingFormat: LoggingFormat.JSON, systemLogLevelV2: HOT_PATH.systemLogLevel } : {}),
       environment: props.environment,
       bundling: {
         sourceMap: true,
@@ -76,5 +80,11 @@ export class ProjectFunction extends NodejsFunction {
         forceDockerBundling: false,
       },
     });
+    if (props.hotPath)
+      Validations.of(this).acknowledge({
+        id: 'Serverless::Serverless-LambdaTracing',
+        reason:
+          "An intent route's function traces what its caller sampled (PassThrough): the API's sampling rule traces 1% of intent requests (cdk/hot-path.ts), not the default 5% of a per-intent path.",
+      });
   }
 }

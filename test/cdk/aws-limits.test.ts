@@ -171,7 +171,7 @@ describe('the templates, under what AWS enforces', () => {
       const path = `/${route.resource.replace(/\//g, '~1')}`; // AWS escapes the path's slashes
       const s = settings.find((m) => m.HttpMethod === route.method && m.ResourcePath === path);
       expect(s, `${route.method} ${route.resource}`).toMatchObject({
-        LoggingLevel: 'INFO',
+        LoggingLevel: 'ERROR',
         MetricsEnabled: true,
         ThrottlingRateLimit: INTENT_THROTTLE.rateLimit,
         ThrottlingBurstLimit: INTENT_THROTTLE.burstLimit,

@@ -187,11 +187,16 @@ describe('the CDK app', () => {
       // (cdk/upgrade-watchers.ts), and the deploy's initialiser (cdk/api-stack.ts).
       new Set(ROUTES.map((r) => r.handler)).size + Object.keys(WORKFLOW_TASKS).length + 4,
     );
+    const intentFunctions = new Set(
+      ROUTES.filter((r) => r.access === 'intent').map((r) => `${r.method} ${r.resource}`),
+    );
     for (const f of functions) {
+      // The intent routes' functions trace what the caller sampled (test/cdk/hot-path.test.ts); the rest, Active.
+      const hot = intentFunctions.has(String(f.Properties.Description));
       expect(f.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
         Architectures: ['arm64'],
-        TracingConfig: { Mode: 'Active' },
+        TracingConfig: { Mode: hot ? 'PassThrough' : 'Active' },
       });
       expect(f.Properties.MemorySize).toBeGreaterThan(0);
       expect(f.Properties.Timeout).toBeGreaterThan(0);
