@@ -55,7 +55,9 @@ export class ProjectFunction extends NodejsFunction {
       timeout: props.timeout ?? Duration.seconds(30),
       tracing: props.hotPath ? HOT_PATH.functionTracing : Tracing.ACTIVE,
       logGroup,
-      ...(props.hotPath ? { loggingFormat: LoggingFormat.JSON, systemLogLevelV2: HOT_PATH.systemLogLevel } : {}),
+      ...(props.hotPath
+        ? { loggingFormat: LoggingFormat.JSON, systemLogLevelV2: HOT_PATH.systemLogLevel }
+        : {}),
       environment: props.environment,
       bundling: {
         sourceMap: true,
