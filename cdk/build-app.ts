@@ -43,6 +43,12 @@ export function settingsFrom(app: App): AppSettings {
     instance: String(ctx('instance') ?? DEFAULT_INSTANCE),
     retentionDays: Number(ctx('retentionDays') ?? 30),
     fenceShards: Number(ctx('fenceShards') ?? 64),
+    // 10,000 admissions/s (docs/fence-design.md): 2 writes an intent, 1 gate read, with 25% headroom. PATCHes add a
+    // write each: at 3 a intent, 62,500 write units, above the table's default quota of 40,000 (README: Scale).
+    warmThroughput: {
+      intentsWrites: Number(ctx('intentsWarmWrites') ?? 25_000),
+      controlReads: Number(ctx('controlWarmReads') ?? 12_500),
+    },
     maintenanceWindows: String(ctx('maintenanceWindows') ?? ''),
     outboundAllow: String(ctx('outboundAllow') ?? ''),
     chain: {
@@ -69,7 +75,10 @@ export function buildApp(app: App, settings: AppSettings = settingsFrom(app)) {
   // Server access logs delivered under a bucket policy, not the legacy LogDeliveryWrite ACL (cfn-lint W3045).
   app.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
   const service = { ...settings, names };
-  const data = new StatefulStack(app, names.stack('data'), { retentionDays: settings.retentionDays });
+  const data = new StatefulStack(app, names.stack('data'), {
+    retentionDays: settings.retentionDays,
+    warmThroughput: settings.warmThroughput,
+  });
   const workflow = new WorkflowStack(app, names.stack('workflow'), { data, settings: service });
   const api = new ApiStack(app, names.stack('api'), { data, workflow, settings: service });
   const observability = new ObservabilityStack(app, names.stack('observability'), { data, workflow, names });

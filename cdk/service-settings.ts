@@ -14,6 +14,12 @@ export interface ChainSettings {
 export interface ServiceSettings {
   readonly names: InstanceNames;
   readonly fenceShards: number;
+  /**
+   * Warm throughput of the tables, so a new deployment serves the design rate from its first second (a new
+   * on-demand table starts at about 4,000 write and 12,000 read units a second): the intents table's write units
+   * (`-c intentsWarmWrites`) and the control table's read units, the gate reads (`-c controlWarmReads`).
+   */
+  readonly warmThroughput: { readonly intentsWrites: number; readonly controlReads: number };
   readonly retentionDays: number;
   readonly maintenanceWindows: string;
   /** OUTBOUND_ALLOW of the functions: internal targets they may call (empty: none). */

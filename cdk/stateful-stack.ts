@@ -7,10 +7,12 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { PACKET_INDEX } from '../shared/adapters/dynamodb/tables.ts';
+import type { ServiceSettings } from './service-settings.ts';
 
 export interface StatefulProps extends StackProps {
   /** Checkpoint retention in days (default 30): the bucket's lifecycle expiry. */
   readonly retentionDays: number;
+  readonly warmThroughput: ServiceSettings['warmThroughput'];
 }
 
 /** Everything that holds data: tables, the checkpoint bucket, the signer secret, the alarm topic. Retained on delete. */
@@ -52,12 +54,16 @@ export class StatefulStack extends Stack {
       partitionKey: { name: 'pk', type: AttributeType.STRING },
       sortKey: { name: 'sk', type: AttributeType.STRING },
       timeToLiveAttribute: 'expires_at',
+      // Every registration reads its gate here (strongly consistent).
+      warmThroughput: { readUnitsPerSecond: props.warmThroughput.controlReads, writeUnitsPerSecond: 4_000 },
     });
     // One item per inflight intent in its fence shard's partition (see docs/fence-design.md).
     this.intentsTable = new Table(this, 'Intents', {
       ...tableDefaults,
       partitionKey: { name: 'shard', type: AttributeType.NUMBER },
       sortKey: { name: 'id', type: AttributeType.STRING },
+      // Every registration, PATCH and completion writes here.
+      warmThroughput: { readUnitsPerSecond: 12_000, writeUnitsPerSecond: props.warmThroughput.intentsWrites },
     });
     // Sparse: only the intents that carry IBC packets have ibc_shard (shared/adapters/dynamodb/tables.ts).
     this.intentsTable.addGlobalSecondaryIndex({

@@ -8,7 +8,7 @@ import { ROUTES } from '../../lambdas/routes.ts';
 import { type LocalS3, startLocalS3 } from '../../local/engines/s3-server.ts';
 import { ensureTables } from '../../shared/adapters/dynamodb/bootstrap.ts';
 import { IamEvaluator } from './iam.ts';
-import { type Invocation, LambdaRuntime } from './lambda.ts';
+import { type Invocation, LambdaRuntime, type RuntimeOptions } from './lambda.ts';
 import { startAwsProxy } from './proxy.ts';
 import { SchedulerService } from './scheduler.ts';
 import { SnsService } from './sns.ts';
@@ -74,8 +74,9 @@ export class AwsHarness {
     private readonly dynamoEndpoint: string,
     readonly _s3: LocalS3,
     private readonly closers: (() => Promise<void> | void)[],
+    runtime: RuntimeOptions,
   ) {
-    this.lambdas = new LambdaRuntime((fn) => this.proxies.get(fn.name) ?? '');
+    this.lambdas = new LambdaRuntime((fn) => this.proxies.get(fn.name) ?? '', runtime);
     this.workflow = new WorkflowService(app.stateMachine.arn, app.stateMachine.definition, (arn, payload) =>
       this.invokeAs(app.stateMachine.roleArn, app.stateMachine.policies, arn, payload),
     );
@@ -101,6 +102,7 @@ export class AwsHarness {
     secrets: Record<string, string> = {},
     /** Added to every function's environment: what `-c` settings put there (test/cdk asserts the mapping). */
     settings: Record<string, string> = {},
+    runtime: RuntimeOptions = {},
   ): Promise<AwsHarness> {
     const app = readApp(cloudAssembly());
     // DynamoDB Local on a loaded test machine answers slower than DynamoDB: the local stack's request timeout.
@@ -127,7 +129,7 @@ export class AwsHarness {
     await ensureTables(client, tables);
     client.destroy();
     const s3 = await startLocalS3({ bucket: app.data.bucket });
-    const h = new AwsHarness(app, dynamoEndpoint, s3, [() => s3.stop()]);
+    const h = new AwsHarness(app, dynamoEndpoint, s3, [() => s3.stop()], runtime);
     const local = {
       monitoring: async (req: Parameters<WorkflowService['handle']>[0]) => {
         const names = (JSON.parse(req.body.toString('utf8')) as { AlarmNames?: string[] }).AlarmNames ?? [];

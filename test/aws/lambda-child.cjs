@@ -43,12 +43,14 @@ process.on('message', async ({ id, event, timeoutMs }) => {
     callbackWaitsForEmptyEventLoop: true,
     getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
   };
+  const started = performance.now();
   try {
     const result = await handler(event, context);
     process.send({
       id,
       ok: true,
       initMs,
+      handlerMs: performance.now() - started,
       result: result === undefined ? null : JSON.parse(JSON.stringify(result)),
     });
   } catch (err) {

@@ -11,6 +11,21 @@ export type Invocation =
   | { ok: true; result: unknown; durationMs: number }
   | { ok: false; error: { errorType: string; errorMessage: string; trace?: string[] }; durationMs: number };
 
+/** One invocation's time in the handler (what Lambda bills, before rounding up to the ms). */
+export interface HandlerTime {
+  readonly fn: string;
+  readonly ms: number;
+}
+
+/** How the containers run. */
+export interface RuntimeOptions {
+  /**
+   * Log and emit metrics as the template says (its POWERTOOLS_LOG_LEVEL, EMF on): for measuring what a function
+   * writes to its logs. Otherwise the harness silences both (HARNESS_LOG_LEVEL shows the logs).
+   */
+  readonly asDeployed?: boolean;
+}
+
 interface Container {
   child: ChildProcess;
   ready: Promise<void>;
@@ -28,8 +43,15 @@ export class LambdaRuntime {
   private next = 0;
   /** Init time of each container started, by function name (ms). */
   readonly inits: { fn: string; ms: number }[] = [];
+  /** Each successful invocation's handler time. */
+  readonly handlerTimes: HandlerTime[] = [];
+  /** What each function wrote to stdout and stderr (its log stream), by function name: bytes and lines. */
+  readonly logged = new Map<string, { bytes: number; lines: number }>();
 
-  constructor(private readonly endpointFor: (fn: FunctionSpec) => string) {}
+  constructor(
+    private readonly endpointFor: (fn: FunctionSpec) => string,
+    private readonly options: RuntimeOptions = {},
+  ) {}
 
   async invoke(fn: FunctionSpec, event: unknown): Promise<Invocation> {
     const started = Date.now();
@@ -66,8 +88,10 @@ export class LambdaRuntime {
         ok: boolean;
         result?: unknown;
         error?: Invocation['error' & keyof Invocation];
+        handlerMs?: number;
       }) => {
         if (m.id !== id) return;
+        if (m.ok && m.handlerMs !== undefined) this.handlerTimes.push({ fn: fn.name, ms: m.handlerMs });
         clearTimeout(timer);
         c.child.off('message', onMessage);
         c.child.off('exit', onExit);
@@ -115,8 +139,12 @@ export class LambdaRuntime {
         LAMBDA_TASK_ROOT: fn.bundleDir,
         HARNESS_HANDLER: fn.handler,
         HARNESS_FUNCTION_ARN: fn.arn,
-        POWERTOOLS_LOG_LEVEL: process.env.HARNESS_LOG_LEVEL ?? 'SILENT',
-        POWERTOOLS_METRICS_DISABLED: 'true',
+        ...(this.options.asDeployed
+          ? {}
+          : {
+              POWERTOOLS_LOG_LEVEL: process.env.HARNESS_LOG_LEVEL ?? 'SILENT',
+              POWERTOOLS_METRICS_DISABLED: 'true',
+            }),
         ...Object.fromEntries(
           ['DYNAMODB', 'S3', 'SFN', 'SCHEDULER', 'SECRETS_MANAGER', 'SNS', 'CLOUDWATCH'].map((s) => [
             `AWS_ENDPOINT_URL_${s}`,
@@ -127,6 +155,11 @@ export class LambdaRuntime {
     });
     const output: string[] = [];
     const keep = (b: Buffer) => {
+      const sofar = this.logged.get(fn.name) ?? { bytes: 0, lines: 0 };
+      this.logged.set(fn.name, {
+        bytes: sofar.bytes + b.length,
+        lines: sofar.lines + b.toString().split('\n').length - 1,
+      });
       output.push(b.toString());
       if (output.length > 200) output.shift();
       if (process.env.HARNESS_LOG_LEVEL) process.stderr.write(`[${fn.name}] ${b.toString()}`);

@@ -1,5 +1,6 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DESIGN_RATE } from '../../bench/cost/quotas.ts';
 import { routeFunctionId } from '../../cdk/api-stack.ts';
 import { ROUTES } from '../../lambdas/routes.ts';
 import { type Resources, synthesizeForTemplateTests } from './synth-app.ts';
@@ -9,11 +10,12 @@ import { type Resources, synthesizeForTemplateTests } from './synth-app.ts';
  * Lambda's platform lines on the intent routes fails here (`npm run bench:cost` prices what these settings mean).
  */
 let service: Template;
+let data: Template;
 
 beforeAll(() => {
   const app = synthesizeForTemplateTests();
   expect(app.synthError, String((app.synthError as Error | null)?.message ?? '')).toBeNull();
-  ({ service } = app);
+  ({ service, data } = app);
 }, 120_000);
 
 const INTENT_ROUTES = ROUTES.filter((r) => r.access === 'intent');
@@ -84,6 +86,19 @@ describe('the intent routes log and trace little (the hot path)', () => {
       expect(f.props.LoggingConfig?.ApplicationLogLevel, f.id).toBeUndefined(); // it would drop the debug sample
     }
     for (const f of functionsBy(false))
-      expect(f.props.Environment?.Variables?.POWERTOOLS_LOG_LEVEL, f.id).toBe('INFO');
+      expect(f.props.Environment?.Variables, f.id).toMatchObject({ POWERTOOLS_LOG_LEVEL: 'INFO' });
+  });
+});
+
+describe('the tables are warm for the design rate', () => {
+  it('the intents table takes 2 writes an intent and the control table 1 gate read, at 10,000 admissions/s, from the start', () => {
+    const tables = Object.entries(data.findResources('AWS::DynamoDB::Table') as Resources);
+    const warm = (prefix: string) =>
+      tables.find(([id]) => id.startsWith(prefix))?.[1].Properties.WarmThroughput as {
+        WriteUnitsPerSecond: number;
+        ReadUnitsPerSecond: number;
+      };
+    expect(warm('Intents').WriteUnitsPerSecond).toBeGreaterThanOrEqual(2 * DESIGN_RATE * 1.25);
+    expect(warm('Control').ReadUnitsPerSecond).toBeGreaterThanOrEqual(DESIGN_RATE * 1.25);
   });
 });

@@ -47,6 +47,7 @@ export function synthesizeForTemplateTests(settings: Partial<AppSettings> = {}):
   const built = buildApp(app, {
     retentionDays: 21,
     fenceShards: 64,
+    warmThroughput: { intentsWrites: 25_000, controlReads: 12_500 },
     maintenanceWindows: 'Sat 02:00-06:00',
     chain: {
       rpcEndpoint: 'https://rpc.example.org:443',
