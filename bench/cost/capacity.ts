@@ -22,6 +22,9 @@ export interface PathDemand {
   readonly gateReads: number;
 }
 
+/** The share of a partition's throughput a shard key may take at the design rate, leaving the rest for skew. */
+const PARTITION_HEADROOM = 0.6;
+
 const check = (what: string, needed: number, limit: number, quota: string): QuotaCheck => ({
   what,
   needed: Math.ceil(needed),
@@ -56,8 +59,11 @@ export function quotaChecks(p: PathDemand, rate: number, shards: number): QuotaC
     what: `intents WCU/s per shard key (${shards} keys)`,
     needed: Math.ceil(writes / shards),
     limit: Q.partitionWriteUnits,
+    // A partition's 1,000 WCU/s, with room for skew (ids hash evenly, but a hot intent's PATCHes do not).
     raise:
-      writes / shards > Q.partitionWriteUnits * 0.8 ? 'more fence shards (FENCE_SHARDS, at most 99)' : '',
+      writes / shards > Q.partitionWriteUnits * PARTITION_HEADROOM
+        ? `a new deployment with -c fenceShards=99 (${Math.ceil(writes / 99)} WCU/s a key; the shard count cannot change under a running one)`
+        : '',
   });
   out.push(
     check(
