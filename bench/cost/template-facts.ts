@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-type Resource = { Type: string; Properties?: Record<string, unknown> };
+export type Resource = { Type: string; Properties?: Record<string, unknown> };
 type Template = { Resources: Record<string, Resource> };
 
 /** What the synthesized template says about one intent route's function. */
@@ -37,7 +37,7 @@ export interface TemplateFacts {
 const X_RAY_DEFAULT_RATE = 0.05;
 
 /** The service templates of a cloud assembly (the stacks its manifest lists), as one resource map. */
-function serviceResources(outdir: string): Record<string, Resource> {
+export function serviceResources(outdir: string): Record<string, Resource> {
   const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as {
     artifacts: Record<string, { type: string; properties?: { templateFile?: string } }>;
   };

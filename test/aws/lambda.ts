@@ -45,6 +45,8 @@ export class LambdaRuntime {
   readonly inits: { fn: string; ms: number }[] = [];
   /** Each successful invocation's handler time. */
   readonly handlerTimes: HandlerTime[] = [];
+  /** The CloudWatch EMF records the functions wrote (asDeployed only: metrics are off otherwise), in order. */
+  readonly metricRecords: { fn: string; metrics: Record<string, number> }[] = [];
   /** What each function wrote to stdout and stderr (its log stream), by function name: bytes and lines. */
   readonly logged = new Map<string, { bytes: number; lines: number }>();
 
@@ -154,18 +156,28 @@ export class LambdaRuntime {
       },
     });
     const output: string[] = [];
-    const keep = (b: Buffer) => {
-      const sofar = this.logged.get(fn.name) ?? { bytes: 0, lines: 0 };
-      this.logged.set(fn.name, {
-        bytes: sofar.bytes + b.length,
-        lines: sofar.lines + b.toString().split('\n').length - 1,
-      });
-      output.push(b.toString());
-      if (output.length > 200) output.shift();
-      if (process.env.HARNESS_LOG_LEVEL) process.stderr.write(`[${fn.name}] ${b.toString()}`);
+    /** What one stream (stdout, stderr) writes: counted, kept for errors, and its EMF lines read once whole. */
+    const keeper = () => {
+      let partial = ''; // a line not yet ended
+      return (b: Buffer) => {
+        const text = b.toString();
+        const sofar = this.logged.get(fn.name) ?? { bytes: 0, lines: 0 };
+        this.logged.set(fn.name, {
+          bytes: sofar.bytes + b.length,
+          lines: sofar.lines + text.split('\n').length - 1,
+        });
+        output.push(text);
+        if (output.length > 200) output.shift();
+        if (this.options.asDeployed) {
+          const lines = (partial + text).split('\n');
+          partial = lines.pop() ?? '';
+          this.metricRecords.push(...emfRecords(fn.name, lines));
+        }
+        if (process.env.HARNESS_LOG_LEVEL) process.stderr.write(`[${fn.name}] ${text}`);
+      };
     };
-    child.stdout?.on('data', keep);
-    child.stderr?.on('data', keep);
+    child.stdout?.on('data', keeper());
+    child.stderr?.on('data', keeper());
     const ready = new Promise<void>((ok) => {
       const onReady = (m: { ready?: boolean; initMs?: number }) => {
         if (!m.ready) return;
@@ -190,4 +202,18 @@ export class LambdaRuntime {
       );
     if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGKILL');
   }
+}
+
+/** The EMF records in lines of a function's output: each metric's name and value. */
+function emfRecords(fn: string, lines: string[]): { fn: string; metrics: Record<string, number> }[] {
+  const out: { fn: string; metrics: Record<string, number> }[] = [];
+  for (const line of lines) {
+    if (!line.includes('"_aws"')) continue;
+    const record = JSON.parse(line) as Record<string, unknown> & {
+      _aws: { CloudWatchMetrics: { Metrics: { Name: string }[] }[] };
+    };
+    const names = record._aws.CloudWatchMetrics.flatMap((m) => m.Metrics.map((x) => x.Name));
+    out.push({ fn, metrics: Object.fromEntries(names.map((n) => [n, Number(record[n])])) });
+  }
+  return out;
 }
