@@ -250,6 +250,25 @@ export async function readModeRecord(db: DynamoDBDocumentClient, table: string):
   return modeFromItem(out.Item);
 }
 
+/**
+ * The fence's shard count as the mode record stores it (`shard_count`, written at creation): what a producer's
+ * client addresses shards by, so it cannot disagree with the deployment's FENCE_SHARDS.
+ */
+export async function readShardCount(db: DynamoDBDocumentClient, table: string): Promise<number> {
+  const out = await db.send(
+    new GetCommand({
+      TableName: table,
+      Key: MODE_KEY,
+      ConsistentRead: true,
+      ProjectionExpression: 'shard_count',
+    }),
+  );
+  if (!out.Item) throw new NotInitialisedError();
+  const n = out.Item.shard_count;
+  if (typeof n !== 'number') throw new Error(`the mode record in ${table} has no shard_count`);
+  return n;
+}
+
 export function gateFromItem(shard: number, item: Record<string, unknown>): GateState {
   const numOrNull = (k: string) => (typeof item[k] === 'number' ? (item[k] as number) : null);
   return {
