@@ -7,6 +7,7 @@ import { grantAccess, ROUTE_ACCESS } from './access.ts';
 import { ControlPlaneApi } from './api.ts';
 import { FunctionAlarms } from './function-alarms.ts';
 import { functionEnvironment } from './function-environment.ts';
+import { ProducerAccess } from './producer-access.ts';
 import { ProjectFunction } from './project-function.ts';
 import type { ServiceSettings } from './service-settings.ts';
 import type { StatefulStack } from './stateful-stack.ts';
@@ -28,6 +29,7 @@ export class ApiStack extends Stack {
   readonly api: ControlPlaneApi;
   readonly functions: Record<string, ProjectFunction> = {};
   readonly initialiser: ProjectFunction;
+  readonly producer: ProducerAccess;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -54,6 +56,8 @@ export class ApiStack extends Stack {
       this.functions[route.handler] = fn;
     }
     this.api = new ControlPlaneApi(this, 'Api', { functions: this.functions, name: s.names.restApi });
+    // Producers that run the fence themselves (client/): the intent routes' access as a policy, and a role.
+    this.producer = new ProducerAccess(this, 'Producer', targets);
     // The deploy writes the mode record and the fence gates (when missing): a fresh deployment admits intents.
     this.initialiser = new ProjectFunction(this, 'InitialiseDeployment', {
       entry: 'lambdas/initialise-deployment.ts',

@@ -14,8 +14,11 @@ import type { FenceSnapshot, FenceStore, GateState, ModeWriter } from '../../dom
 import { modeFromItem, modeToAttributes } from './mode-item.ts';
 import { UPGRADE_LOCK_KEY } from './upgrade-lock.ts';
 
-const MODE_KEY = { pk: 'MODE', sk: 'MODE' } as const;
-const shardKey = (n: number) => ({ pk: `SHARD#${String(n).padStart(2, '0')}`, sk: 'SHARD' });
+/** The mode record's partition key; the gates' start with GATE_PK_PREFIX (the registration route's IAM is limited to these). */
+export const MODE_PK = 'MODE';
+export const GATE_PK_PREFIX = 'SHARD#';
+const MODE_KEY = { pk: MODE_PK, sk: 'MODE' } as const;
+const shardKey = (n: number) => ({ pk: `${GATE_PK_PREFIX}${String(n).padStart(2, '0')}`, sk: 'SHARD' });
 /** TransactGetItems reads at most 100 items: the mode record plus every shard. */
 export const MAX_SHARDS = 99;
 
