@@ -1,3 +1,4 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type DynamoClientOptions, makeDocumentClient } from '../shared/adapters/dynamodb/client.ts';
 import { readShardCount } from '../shared/adapters/dynamodb/fence-store.ts';
 import { type TableNames, tableNamesFor } from '../shared/adapters/dynamodb/tables.ts';
@@ -46,7 +47,7 @@ export interface IntentClientOptions {
  * docs/fence-design.md ("Calling the fence directly").
  */
 export class IntentClient {
-  private readonly db;
+  private readonly db: DynamoDBDocumentClient;
   private readonly tables: TableNames;
   private parts: Promise<InflightParts> | null = null;
 
