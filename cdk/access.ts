@@ -6,6 +6,7 @@ import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import type { AwsAccess } from '../lambdas/api/route-types.ts';
 import { ROUTES } from '../lambdas/routes.ts';
+import { GATE_PK_PREFIX, MODE_PK } from '../shared/adapters/dynamodb/fence-store.ts';
 import { OUTCOMES_PK_PREFIX } from '../shared/adapters/dynamodb/outcome-ledger.ts';
 import { PACKET_INDEX } from '../shared/adapters/dynamodb/tables.ts';
 import type { TaskAccess } from '../shared/upgrade/workflow/types.ts';
@@ -54,19 +55,30 @@ export interface AccessTargets {
 
 /** Grants exactly what `access` says, on the named resources only. */
 export function grantAccess(fn: IGrantable, access: Access, t: AccessTargets): void {
+  for (const statement of accessStatements(access, t)) fn.grantPrincipal.addToPrincipalPolicy(statement);
+}
+
+/** Control-table actions limited to items whose partition key is like one of `keys` (dynamodb:LeadingKeys). */
+const onKeys = (actions: string[], keys: string[], t: AccessTargets) =>
+  new PolicyStatement({
+    actions,
+    resources: [t.control.tableArn],
+    conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': keys } },
+  });
+
+/** The statements granting exactly what `access` says, on the named resources only (a function's, or a policy's). */
+export function accessStatements(access: Access, t: AccessTargets): PolicyStatement[] {
+  const statements: PolicyStatement[] = [];
   const add = (actions: string[], resources: string[]) =>
-    fn.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions, resources }));
-  if (access.control) add(access.control === 'read' ? READ : WRITE, [t.control.tableArn]);
+    statements.push(new PolicyStatement({ actions, resources }));
+  if (access.control === 'read' || access.control === 'write')
+    add(access.control === 'read' ? READ : WRITE, [t.control.tableArn]);
+  if (access.control === 'fence') {
+    statements.push(onKeys(['dynamodb:GetItem'], [MODE_PK, `${GATE_PK_PREFIX}*`], t));
+    statements.push(onKeys(['dynamodb:UpdateItem'], [`${GATE_PK_PREFIX}*`], t));
+  }
   if (access.outcomes)
-    fn.grantPrincipal.addToPrincipalPolicy(
-      new PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
-        resources: [t.control.tableArn],
-        conditions: {
-          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${OUTCOMES_PK_PREFIX}*`] },
-        },
-      }),
-    );
+    statements.push(onKeys(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [`${OUTCOMES_PK_PREFIX}*`], t));
   if (access.intents) add(INTENTS[access.intents], [t.intents.tableArn]);
   // Who may read the intents may read their packet index (a Query is all it serves).
   if (access.intents && INTENTS[access.intents].includes('dynamodb:Query'))
@@ -74,7 +86,12 @@ export function grantAccess(fn: IGrantable, access: Access, t: AccessTargets): v
   const kms = (write: boolean) =>
     add(write ? ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'] : ['kms:Decrypt'], [t.key.keyArn]);
   if (access.control || access.intents || access.outcomes)
-    kms(access.control === 'write' || !!access.outcomes || (!!access.intents && access.intents !== 'read'));
+    kms(
+      access.control === 'write' ||
+        access.control === 'fence' ||
+        !!access.outcomes ||
+        (!!access.intents && access.intents !== 'read'),
+    );
   if (access.checkpoints) {
     const objects = `${t.bucket.bucketArn}/checkpoints/*`;
     const actions =
@@ -113,7 +130,7 @@ export function grantAccess(fn: IGrantable, access: Access, t: AccessTargets): v
     });
     add(['scheduler:CreateSchedule', 'scheduler:GetSchedule', 'scheduler:DeleteSchedule'], [schedules]);
     add(['scheduler:ListSchedules'], ['*']);
-    fn.grantPrincipal.addToPrincipalPolicy(
+    statements.push(
       new PolicyStatement({
         actions: ['iam:PassRole'],
         resources: [t.schedulerRoleArn],
@@ -121,6 +138,7 @@ export function grantAccess(fn: IGrantable, access: Access, t: AccessTargets): v
       }),
     );
   }
+  return statements;
 }
 
 /** What each HTTP handler needs (by handler file name), from the API table (lambdas/routes.ts). */

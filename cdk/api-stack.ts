@@ -8,6 +8,7 @@ import { ControlPlaneApi } from './api.ts';
 import { FunctionAlarms } from './function-alarms.ts';
 import { functionEnvironment } from './function-environment.ts';
 import { hotPathLogEnvironment } from './hot-path.ts';
+import { ProducerAccess } from './producer-access.ts';
 import { ProjectFunction } from './project-function.ts';
 import type { ServiceSettings } from './service-settings.ts';
 import type { StatefulStack } from './stateful-stack.ts';
@@ -29,6 +30,7 @@ export class ApiStack extends Stack {
   readonly api: ControlPlaneApi;
   readonly functions: Record<string, ProjectFunction> = {};
   readonly initialiser: ProjectFunction;
+  readonly producer: ProducerAccess;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -61,6 +63,8 @@ export class ApiStack extends Stack {
       name: s.names.restApi,
       traceRuleName: s.names.intentTraceRule,
     });
+    // Producers that run the fence themselves (client/): the intent routes' access as a policy, and a role.
+    this.producer = new ProducerAccess(this, 'Producer', targets);
     // The deploy writes the mode record and the fence gates (when missing): a fresh deployment admits intents.
     this.initialiser = new ProjectFunction(this, 'InitialiseDeployment', {
       entry: 'lambdas/initialise-deployment.ts',

@@ -1,3 +1,4 @@
+import { completionReply } from '../shared/domain/intent-replies.ts';
 import { CompleteIntentBody, intentIdFrom } from './http/drain-schemas.ts';
 import { httpHandler } from './http/http-handler.ts';
 import { intentComplete } from './routes.ts';
@@ -13,9 +14,6 @@ export const handler = httpHandler(
   async ({ body, pathParameters, services }) => {
     const result = await services.inflight.complete(intentIdFrom(pathParameters), body?.outcome);
     if (result.completed) emitIntentCompleted(result.outcome);
-    const note = result.completed
-      ? `completed (${result.outcome})`
-      : 'was not inflight (already completed, or never registered); nothing changed';
-    return { status: 200, body: { ...result, message: `intent ${result.id} ${note}` } };
+    return { status: 200, body: completionReply(result) };
   },
 );

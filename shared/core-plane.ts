@@ -1,17 +1,13 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoAuditLog } from './adapters/dynamodb/audit-log.ts';
 import { makeDocumentClient } from './adapters/dynamodb/client.ts';
-import { DynamoFenceStore } from './adapters/dynamodb/fence-store.ts';
-import { DynamoIntentStore } from './adapters/dynamodb/intent-store.ts';
-import { DynamoOutcomeLedger } from './adapters/dynamodb/outcome-ledger.ts';
 import type { Config } from './config.ts';
 import { initialModeState } from './domain/drain-mode.ts';
 import { DrainService } from './domain/drain-service.ts';
-import { InflightService } from './domain/inflight-service.ts';
+import type { InflightService } from './domain/inflight-service.ts';
 import type { OutcomeLedger } from './domain/outcomes.ts';
 import { type AuditLog, type Clock, type FenceStore, systemClock } from './domain/ports.ts';
-import { MigrationRegistry } from './migration/migration.ts';
-import { PROTOCOL_MIGRATIONS } from './migration/protocol-migrations.ts';
+import { buildInflight } from './inflight-plane.ts';
 
 /**
  * The services of the drain and intent routes: the fence, the inflight tracker and the audit trail over DynamoDB.
@@ -42,25 +38,9 @@ export function buildCorePlane(config: Config, clock: Clock = systemClock): Core
     region: config.region,
     requestTimeoutMs: config.dynamoRequestTimeoutMs,
   });
-  const fence = new DynamoFenceStore(db, config.tables.control, config.shardCount);
-  const intents = new DynamoIntentStore(
-    db,
-    config.tables,
-    config.shardCount,
-    () => fence.snapshot(),
-    config.fenceClockSkewMs,
-  );
+  const { fence, intents, outcomes, inflight } = buildInflight(db, config, clock);
   const audit = new DynamoAuditLog(db, config.tables.control);
-  const outcomes = new DynamoOutcomeLedger(db, config.tables.control);
   const drain = new DrainService({ fence, intents, audit, clock, shardCount: config.shardCount });
-  const inflight = new InflightService({
-    fence,
-    intents,
-    clock,
-    versionCacheMs: config.versionCacheMs,
-    knownVersions: new MigrationRegistry(PROTOCOL_MIGRATIONS).versions(),
-    outcomes,
-  });
   let initialised: Promise<void> | null = null;
   return {
     db,

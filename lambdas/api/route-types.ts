@@ -3,7 +3,11 @@
  * it into IAM statements; the API table (lambdas/routes.ts) gives each route its own.
  */
 export interface AwsAccess {
-  readonly control?: 'read' | 'write';
+  /**
+   * fence: what a registration does on the control table, on those keys only: GetItem of the mode record (MODE) and
+   * the gates (SHARD#nn), and UpdateItem of the gates (a registration repairs gates an interrupted mode change left).
+   */
+  readonly control?: 'read' | 'write' | 'fence';
   /**
    * register: Put, and Delete of its own item when the gate refuses. reopen: read, plus UpdateItem to lift the freezes
    * an upgrade's checkpoint left and DeleteItem to remove what refused registrations left (no Put).

@@ -44,6 +44,8 @@ export interface SynthesizedApp {
   };
   /** Identity policies of every role, by role ARN (the scheduler role, the state machine's role, ...). */
   readonly rolePolicies: Map<string, FunctionSpec['policies']>;
+  /** The service stacks' outputs, resolved, by output name (ProducerRoleArn, ControlTableName, ...). */
+  readonly outputs: Record<string, string>;
   /** Physical names the harness chose for the Data stack's resources, by logical-id prefix (Control, Intents, ...). */
   readonly data: {
     tables: Record<string, string>;
@@ -77,6 +79,8 @@ function physical(stack: string, id: string, r: Resource): { ref: string; attrs:
       return { ref: base, attrs: { Arn: arn('lambda', `function:${base}`) } };
     case 'AWS::IAM::Role':
       return { ref: base, attrs: { Arn: `arn:aws:iam::${ACCOUNT}:role/${base}` } };
+    case 'AWS::IAM::ManagedPolicy':
+      return { ref: `arn:aws:iam::${ACCOUNT}:policy/${base}`, attrs: {} };
     case 'AWS::StepFunctions::StateMachine': {
       const name = String(p.StateMachineName ?? base);
       return { ref: arn('states', `stateMachine:${name}`), attrs: { Name: name } };
@@ -210,8 +214,9 @@ export function readApp(outdir: string, stackNames = stacksOf(outdir)): Synthesi
       rolePolicies.set(roleArn, [...(rolePolicies.get(roleArn) ?? []), ...inline]);
     }
   }
+  // Inline policies (AWS::IAM::Policy) and managed ones (AWS::IAM::ManagedPolicy) name the roles they attach to.
   for (const { stack, id, r } of entries) {
-    if (r.Type !== 'AWS::IAM::Policy') continue;
+    if (r.Type !== 'AWS::IAM::Policy' && r.Type !== 'AWS::IAM::ManagedPolicy') continue;
     for (const role of (r.Properties?.Roles ?? []) as { Ref: string }[]) {
       const roleArn = String(resolver.resolve(stack, { 'Fn::GetAtt': [role.Ref, 'Arn'] }));
       rolePolicies.set(roleArn, [
@@ -268,6 +273,14 @@ export function readApp(outdir: string, stackNames = stacksOf(outdir)): Synthesi
       policies: rolePolicies.get(smRole) ?? [],
     },
     rolePolicies,
+    outputs: Object.fromEntries(
+      stackNames.service.flatMap((stack) =>
+        Object.entries(stacks[stack]?.Outputs ?? {}).map(([name, o]) => [
+          name,
+          String(resolver.resolve(stack, o.Value)),
+        ]),
+      ),
+    ),
     data: {
       tables: Object.fromEntries(
         dataOf('AWS::DynamoDB::Table').map(([id]) => [id.replace(/[0-9A-F]{8}$/, ''), dataRef(id)]),

@@ -13,6 +13,11 @@ export interface FaultProxy {
     reply: { status: number; body: string },
     times?: number,
   ): void;
+  /**
+   * The next request matching `when` is held before it reaches the engine (a caller stopped between two calls)
+   * until `release()` sends it on; `arrived` resolves once it is held.
+   */
+  hold(when: (req: IncomingMessage) => boolean): { arrived: Promise<void>; release(): void };
   /** While paused, requests are held unanswered (as a stopped process would hold them). */
   pause(): void;
   resume(): void;
@@ -29,6 +34,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     left: number;
   }[] = [];
   let paused = false;
+  const holds: { when: (req: IncomingMessage) => boolean; arrive: (send: () => void) => void }[] = [];
   let injected = 0;
   const held = new Set<ServerResponse>();
   const server: Server = createServer((req, res) => {
@@ -36,6 +42,11 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       held.add(res);
       res.on('close', () => held.delete(res));
       return;
+    }
+    const hold = holds.find((h) => h.when(req));
+    if (hold) {
+      holds.splice(holds.indexOf(hold), 1);
+      return hold.arrive(() => forward(req, res));
     }
     const fault = faults.find((f) => f.left > 0 && f.when(req));
     if (fault) {
@@ -45,6 +56,9 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       res.writeHead(fault.reply.status, { 'content-type': 'application/xml' }).end(fault.reply.body);
       return;
     }
+    forward(req, res);
+  });
+  const forward = (req: IncomingMessage, res: ServerResponse) => {
     const out = request(
       {
         host: upstream.hostname,
@@ -60,12 +74,28 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     );
     out.on('error', () => res.destroy());
     req.pipe(out);
-  });
+  };
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as { port: number }).port;
   return {
     url: `http://127.0.0.1:${port}`,
     fail: (when, reply, times = 1) => faults.push({ when, reply, left: times }),
+    hold: (when) => {
+      let release: () => void = () => {};
+      const released = new Promise<void>((ok) => {
+        release = ok;
+      });
+      const arrived = new Promise<void>((ok) => {
+        holds.push({
+          when,
+          arrive: (send) => {
+            ok();
+            void released.then(send);
+          },
+        });
+      });
+      return { arrived, release };
+    },
     pause: () => {
       paused = true;
     },

@@ -14,8 +14,11 @@ import type { FenceSnapshot, FenceStore, GateState, ModeWriter } from '../../dom
 import { modeFromItem, modeToAttributes } from './mode-item.ts';
 import { UPGRADE_LOCK_KEY } from './upgrade-lock.ts';
 
-const MODE_KEY = { pk: 'MODE', sk: 'MODE' } as const;
-const shardKey = (n: number) => ({ pk: `SHARD#${String(n).padStart(2, '0')}`, sk: 'SHARD' });
+/** The mode record's partition key; the gates' start with GATE_PK_PREFIX (the registration route's IAM is limited to these). */
+export const MODE_PK = 'MODE';
+export const GATE_PK_PREFIX = 'SHARD#';
+const MODE_KEY = { pk: MODE_PK, sk: 'MODE' } as const;
+const shardKey = (n: number) => ({ pk: `${GATE_PK_PREFIX}${String(n).padStart(2, '0')}`, sk: 'SHARD' });
 /** TransactGetItems reads at most 100 items: the mode record plus every shard. */
 export const MAX_SHARDS = 99;
 
@@ -248,6 +251,25 @@ export async function readModeRecord(db: DynamoDBDocumentClient, table: string):
   const out = await db.send(new GetCommand({ TableName: table, Key: MODE_KEY, ConsistentRead: true }));
   if (!out.Item) throw new NotInitialisedError();
   return modeFromItem(out.Item);
+}
+
+/**
+ * The fence's shard count as the mode record stores it (`shard_count`, written at creation): what a producer's
+ * client addresses shards by, so it cannot disagree with the deployment's FENCE_SHARDS.
+ */
+export async function readShardCount(db: DynamoDBDocumentClient, table: string): Promise<number> {
+  const out = await db.send(
+    new GetCommand({
+      TableName: table,
+      Key: MODE_KEY,
+      ConsistentRead: true,
+      ProjectionExpression: 'shard_count',
+    }),
+  );
+  if (!out.Item) throw new NotInitialisedError();
+  const n = out.Item.shard_count;
+  if (typeof n !== 'number') throw new Error(`the mode record in ${table} has no shard_count`);
+  return n;
 }
 
 export function gateFromItem(shard: number, item: Record<string, unknown>): GateState {
