@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { serviceResources } from '../../bench/cost/template-facts.ts';
 import { AwsHarness, cloudAssembly } from './harness.ts';
+import { producerClient, roleNamed } from './producer-client.ts';
 
 /**
  * Every metric an alarm or a dashboard widget of the template reads, and what feeds it, with the bundles logging as
@@ -43,13 +44,19 @@ describe('what feeds the alarms and the dashboard, as deployed', () => {
     const own = [...(read.get(NAMESPACE) ?? [])];
     expect(own).toEqual(expect.arrayContaining(['InflightCount', 'DrainMode', 'DrainDeadlineExceeded']));
     expect((await aws.api('admin', 'GET', '/admin/drain/status')).status).toBe(200);
-    // An intent registered, updated, completed, and one left inflight, through the REST API.
-    for (const id of ['fed-1', 'fed-2'])
-      expect((await aws.api('intent', 'POST', '/intents', { id })).status).toBe(201);
+    // An intent registered, updated and completed through the REST API; one left inflight by the producer client.
+    expect((await aws.api('intent', 'POST', '/intents', { id: 'fed-1' })).status).toBe(201);
     expect((await aws.api('intent', 'PATCH', '/intents/fed-1', { phase: 'Settling' })).status).toBe(200);
     expect((await aws.api('intent', 'POST', '/intents/fed-1/complete', { outcome: 'settled' })).status).toBe(
       200,
     );
+    const producer = await producerClient(
+      aws,
+      inject('dynamoEndpoint'),
+      roleNamed(aws, 'ProducerRole'),
+      'feeds',
+    );
+    await producer.client.register({ id: 'fed-2' });
     const gauges = await aws.invoke(aws.fn('DrainGauges'), {});
     expect(gauges).toMatchObject({ ok: true, result: { inflight_count: 1 } });
     await new Promise((r) => setTimeout(r, 200)); // the last lines through the pipes
@@ -70,7 +77,8 @@ describe('what feeds the alarms and the dashboard, as deployed', () => {
       expect(feeders.length, `${metric}: no Task emits it`).toBeGreaterThan(0);
       for (const f of feeders) expect(f.environment.POWERTOOLS_METRICS_DISABLED, f.name).toBeUndefined();
     }
-    await aws.api('intent', 'POST', '/intents/fed-2/complete');
+    await producer.client.complete('fed-2');
+    await producer.close();
   });
 
   it("the rest are AWS's own metrics (Lambda errors, Step Functions executions), which no log level touches", () => {

@@ -1,14 +1,9 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import {
-  IntentClient,
-  NotAdmittingError,
-  PRODUCER_POLICY_OUTPUT,
-  ProducerAccessDeniedError,
-} from '../../client/index.ts';
+import { NotAdmittingError, PRODUCER_POLICY_OUTPUT, ProducerAccessDeniedError } from '../../client/index.ts';
 import { makeDocumentClient } from '../../shared/adapters/dynamodb/client.ts';
 import { DynamoOutcomeLedger } from '../../shared/adapters/dynamodb/outcome-ledger.ts';
 import { AwsHarness } from './harness.ts';
-import { startAwsProxy } from './proxy.ts';
+import { producerClient, roleNamed as roleOf } from './producer-client.ts';
 
 /**
  * Producers running the fence themselves (client/) under the template's IAM: the client in this process, its
@@ -27,37 +22,12 @@ afterAll(async () => {
   await h?.stop();
 });
 
-/** The role of the service stacks whose logical id starts with `id`: its ARN and policies. */
-const roleNamed = (id: string) => {
-  const found = [...h.app.rolePolicies.entries()].filter(([arn]) => arn.includes(`-${id.toLowerCase()}`));
-  expect(found.map(([arn]) => arn)).toHaveLength(1);
-  const [roleArn, policies] = found[0] as [string, { name: string; policy: unknown }[]];
-  return { roleArn, policies };
-};
+const roleNamed = (id: string) => roleOf(h, id);
 
 /** A producer client whose every DynamoDB call is made as `session` of `role`, as configured from the outputs. */
 async function producerAs(role: ReturnType<typeof roleNamed>, session: string) {
-  const proxy = await startAwsProxy({ ...role, sessionName: session }, h.iam, {
-    dynamodb: inject('dynamoEndpoint'),
-    s3: 'http://127.0.0.1:9',
-    local: {},
-    bucketKeys: {},
-  });
-  const client = new IntentClient({
-    tables: {
-      control: h.app.outputs.ControlTableName ?? '',
-      intents: h.app.outputs.IntentsTableName ?? '',
-    },
-    region: 'us-east-1',
-    endpoint: proxy.url,
-    credentials: { accessKeyId: 'AKIAPRODUCER', secretAccessKey: 'producer-secret' },
-    versionCacheMs: 0,
-    requestTimeoutMs: 10_000,
-  });
-  closers.push(
-    () => client.close(),
-    () => new Promise<void>((ok) => proxy.server.close(() => ok())),
-  );
+  const { client, close } = await producerClient(h, inject('dynamoEndpoint'), role, session);
+  closers.push(close);
   return client;
 }
 
