@@ -1,15 +1,19 @@
 /**
- * Register + complete cycles through the library path and the local HTTP API, beside raw PutItem + DeleteItem
- * pairs on the same DynamoDB Local in the same run. Prints cycles/s, p50/p99 and the ratio to raw, and the capacity
- * units a register and a complete consume (ReturnConsumedCapacity, billed as on AWS).
- * Targets: HTTP >= 0.6 x raw at concurrency 32; register + complete <= 2 WCU + 1 RCU.
+ * Register + complete cycles through the producer client (client/: the fence in the producer's process) and the
+ * local HTTP API, beside raw PutItem + DeleteItem pairs on the same DynamoDB Local in the same run; then the
+ * registration alone through the client beside its two raw round trips (a PutItem and a strongly consistent
+ * GetItem). Prints cycles/s, p50/p99 and the ratios to raw, and the capacity units a register and a complete
+ * consume (ReturnConsumedCapacity, billed as on AWS).
+ * Targets: HTTP >= 0.6 x raw at concurrency 32; the client's registration <= 1.2 x two raw round trips (p50, c=1 and
+ * c=32); register + complete <= 2 WCU + 1 RCU.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { IntentClient } from '../client/index.ts';
 import { startDynamoDbLocal } from '../local/engines/dynamodb-local.ts';
 import { meterCapacity } from './capacity-meter.ts';
 import { type Measurement, measure } from './measure.ts';
@@ -72,10 +76,29 @@ try {
     );
     await doc.send(new DeleteCommand({ TableName: 'bench-raw', Key: { id } }));
   };
+  const producer = new IntentClient({ tablePrefix: 'bench', endpoint: ddb.endpoint, region: 'us-east-1' });
   const library = (n: number) => async () => {
     const id = `lib-${run}-${n}`;
-    await cp.inflight.register({ id });
-    await cp.inflight.complete(id);
+    await producer.register({ id });
+    await producer.complete(id);
+  };
+  // The registration alone, and its two raw round trips: a conditional Put and a strongly consistent Get.
+  const registered: string[] = [];
+  const registerOnly = (n: number) => async () => {
+    const id = `reg-${run}-${n}`;
+    await producer.register({ id });
+    registered.push(id);
+  };
+  const rawTwo = (n: number) => async () => {
+    const id = `raw2-${run}-${n}`;
+    await doc.send(
+      new PutCommand({
+        TableName: 'bench-raw',
+        Item: { id, phase: 'Pending', created_at: Date.now() },
+        ConditionExpression: 'attribute_not_exists(id)',
+      }),
+    );
+    await doc.send(new GetCommand({ TableName: 'bench-raw', Key: { id: 'gate' }, ConsistentRead: true }));
   };
   const http = (n: number) => async () => {
     const id = `http-${run}-${n}`;
@@ -133,8 +156,23 @@ try {
     const after = await cycles(raw, CYCLES, c);
     const rawRate = (before.opsPerSec + after.opsPerSec) / 2;
     console.log(`c=${String(c).padEnd(3)} raw     ${fmt(before)}  (after: ${after.opsPerSec.toFixed(0)}/s)`);
-    console.log(`      library ${fmt(lib)}  ratio ${(lib.opsPerSec / rawRate).toFixed(2)} x raw`);
+    console.log(`      client  ${fmt(lib)}  ratio ${(lib.opsPerSec / rawRate).toFixed(2)} x raw`);
     console.log(`      http    ${fmt(api)}  ratio ${(api.opsPerSec / rawRate).toFixed(2)} x raw`);
+  }
+  console.log('\nthe registration alone: the client beside its two raw round trips (Put + consistent Get)');
+  for (const c of [1, 32]) {
+    const rawBefore = await cycles(rawTwo, CYCLES, c);
+    const reg = await cycles(registerOnly, CYCLES, c);
+    const rawAfter = await cycles(rawTwo, CYCLES, c);
+    const rawP50 = (rawBefore.p50Ms + rawAfter.p50Ms) / 2;
+    const ratio = reg.p50Ms / rawP50;
+    console.log(
+      `c=${String(c).padEnd(3)} raw     ${fmt(rawBefore)}  (after: p50 ${rawAfter.p50Ms.toFixed(1)} ms)`,
+    );
+    console.log(
+      `      client  ${fmt(reg)}  latency ${ratio.toFixed(2)} x two raw round trips (goal <= 1.2: ${ratio <= 1.2 ? 'met' : 'NOT met'})`,
+    );
+    for (const id of registered.splice(0)) await producer.complete(id);
   }
   // Capacity, sequentially (the running version is cached as in production: one mode read per 10 s).
   const CAPACITY_CYCLES = 200;
@@ -159,6 +197,7 @@ try {
   );
   const status = await cp.drain.status();
   console.log(`\nfinal inflight count ${status.inflight_count} (must be 0)`);
+  producer.close();
   agent.destroy();
   server.close();
   client.destroy();
