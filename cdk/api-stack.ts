@@ -7,6 +7,7 @@ import { grantAccess, ROUTE_ACCESS } from './access.ts';
 import { ControlPlaneApi } from './api.ts';
 import { FunctionAlarms } from './function-alarms.ts';
 import { functionEnvironment } from './function-environment.ts';
+import { IntentUrls } from './intent-urls.ts';
 import { ProjectFunction } from './project-function.ts';
 import type { ServiceSettings } from './service-settings.ts';
 import type { StatefulStack } from './stateful-stack.ts';
@@ -54,6 +55,8 @@ export class ApiStack extends Stack {
       this.functions[route.handler] = fn;
     }
     this.api = new ControlPlaneApi(this, 'Api', { functions: this.functions, name: s.names.restApi });
+    // The intent routes' function URLs (AWS_IAM), for the intent role only: cheaper than the REST API per request.
+    new IntentUrls(this, 'IntentUrls', { functions: this.functions, role: this.api.intentRole });
     // The deploy writes the mode record and the fence gates (when missing): a fresh deployment admits intents.
     this.initialiser = new ProjectFunction(this, 'InitialiseDeployment', {
       entry: 'lambdas/initialise-deployment.ts',
