@@ -18,7 +18,8 @@ function urlsOf(outdir: string): Map<string, string> {
     };
     for (const r of Object.values(t.Resources)) {
       if (r.Type !== 'AWS::Lambda::Url') continue;
-      const target = (r.Properties?.TargetFunctionArn as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt'];
+      const arn = r.Properties?.TargetFunctionArn as { 'Fn::GetAtt'?: [string, string] } | undefined;
+      const target = arn?.['Fn::GetAtt'];
       if (target) urls.set(target[0], String(r.Properties?.AuthType));
     }
   }
