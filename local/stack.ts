@@ -127,7 +127,16 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     }
     await recoverLost(env, engine, log);
     server = await startApiGateway(env, opts.host, opts.port);
-    urls = await startApiGateway(env, opts.host, opts.functionUrlPort ?? 0, { payload: '2.0' });
+    // The function URLs' port when free, else any free one (the banner prints it): it is never worth failing a start.
+    const asUrls = { payload: '2.0' } as const;
+    const served = env;
+    urls = await startApiGateway(served, opts.host, opts.functionUrlPort ?? 0, asUrls).catch(
+      (err: unknown) => {
+        if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || !opts.functionUrlPort) throw err;
+        log(`port ${opts.functionUrlPort} is taken: the function URLs take a free one`);
+        return startApiGateway(served, opts.host, 0, asUrls);
+      },
+    );
     // What the per-minute rule does on AWS: announce ended timelocks and expired proposals (from stored times).
     const proposals = proposalServices(env);
     sweep = setInterval(() => void proposals.sweep().catch(() => {}), 30_000);
