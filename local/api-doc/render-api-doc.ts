@@ -76,7 +76,7 @@ export function renderApiDoc(): string {
     'bearer token locally. Errors are JSON `{error, message}`; the codes below are the `error` values a route answers.',
     '',
     'The `intent` routes are also served, more cheaply, by their Lambda function URLs (AWS_IAM, payload 2.0; the',
-    'stack outputs `IntentRegisterUrl`, `IntentUpdateUrl`, `IntentCompleteUrl`): each URL takes its own route\'s path',
+    "stack outputs `IntentRegisterUrl`, `IntentUpdateUrl`, `IntentCompleteUrl`): each URL takes its own route's path",
     'and method, with the same bodies and answers ([deploy-aws.md](deploy-aws.md)); locally on the next port (8081).',
     '',
     '| Method | Path | Caller | What it does |',
