@@ -115,6 +115,16 @@ describe('the intent routes through their function URLs (payload 2.0)', () => {
     expect(body.body.error).toBe('invalid_request');
   });
 
+  it('an HTTP API’s 2.0 event (its route matched, a stage in the path) is read by its routeKey and pathParameters', async () => {
+    const event = eventOf('POST', '/v1/intents/http-api/complete', '', {
+      authorization: `Bearer ${api.intentToken}`,
+    });
+    Object.assign(event, { routeKey: 'POST /intents/{id}/complete', pathParameters: { id: 'http-api' } });
+    const out = await invoke('intent-complete', event);
+    expect(out.status, JSON.stringify(out.body)).toBe(200);
+    expect(out.body).toMatchObject({ id: 'http-api', completed: false });
+  });
+
   it('under AWS_IAM the caller is the ARN Lambda puts in requestContext.authorizer.iam', async () => {
     const { config } = api.env;
     const iam = environmentOf({ ...config, auth: { ...config.auth, mode: 'iam' } } as Config);
