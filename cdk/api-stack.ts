@@ -8,6 +8,7 @@ import { ControlPlaneApi } from './api.ts';
 import { FunctionAlarms } from './function-alarms.ts';
 import { functionEnvironment } from './function-environment.ts';
 import { hotPathLogEnvironment } from './hot-path.ts';
+import { IntentUrls } from './intent-urls.ts';
 import { ProducerAccess } from './producer-access.ts';
 import { ProjectFunction } from './project-function.ts';
 import type { ServiceSettings } from './service-settings.ts';
@@ -65,6 +66,8 @@ export class ApiStack extends Stack {
     });
     // Producers that run the fence themselves (client/): the intent routes' access as a policy, and a role.
     this.producer = new ProducerAccess(this, 'Producer', targets);
+    // The intent routes' function URLs (AWS_IAM), for the intent role only: cheaper than the REST API per request.
+    new IntentUrls(this, 'IntentUrls', { functions: this.functions, role: this.api.intentRole });
     // The deploy writes the mode record and the fence gates (when missing): a fresh deployment admits intents.
     this.initialiser = new ProjectFunction(this, 'InitialiseDeployment', {
       entry: 'lambdas/initialise-deployment.ts',

@@ -3,6 +3,7 @@ import type { Bindable, Environment } from '../lambdas/compose/environment.ts';
 import { ROUTES } from '../lambdas/routes.ts';
 import { answerClientError } from './client-error.ts';
 import { isConsolePath, serveConsole } from './console/serve-console.ts';
+import { toFunctionUrlEvent } from './function-url-event.ts';
 import { type CompiledRoute, type LambdaHandler, lambdaContext, toEvent } from './proxy-event.ts';
 
 /** Largest request body the adapter reads (API Gateway's own limit is 10 MB; the handlers allow far less). */
@@ -42,11 +43,26 @@ function readBody(req: IncomingMessage): Promise<string | null> {
 }
 
 /**
+ * What a listener plays: API Gateway's REST API (payload 1.0, every route), or the intent functions' Lambda
+ * function URLs (payload 2.0): one port standing for the three URLs, each request going to the function whose
+ * route has its path; the function itself answers a method its route does not take (405).
+ */
+export interface GatewayOptions {
+  readonly payload?: '1.0' | '2.0';
+}
+
+/**
  * Serves the routes over node:http, turning each request into a proxy event for its handler; `/console` and its
  * assets (the local console page) are answered before any route is matched. Handlers run in `env`.
  */
-export async function startApiGateway(env: Environment, host: string, port: number): Promise<ApiGateway> {
-  const routes = await loadRoutes(env);
+export async function startApiGateway(
+  env: Environment,
+  host: string,
+  port: number,
+  opts: GatewayOptions = {},
+): Promise<ApiGateway> {
+  const urls = opts.payload === '2.0';
+  const routes = (await loadRoutes(env)).filter((r) => !urls || r.access === 'intent');
   let closing = false;
   let active = 0;
   const idle: (() => void)[] = [];
@@ -58,13 +74,16 @@ export async function startApiGateway(env: Environment, host: string, port: numb
     });
     try {
       const url = new URL(req.url ?? '/', 'http://local');
-      if (isConsolePath(url.pathname)) return await serveConsole(req, res, url, routes, env.config.auth);
+      if (!urls && isConsolePath(url.pathname))
+        return await serveConsole(req, res, url, routes, env.config.auth);
       const onPath = routes.filter((r) => r.pattern.test(url.pathname));
       if (onPath.length === 0) {
-        const message = `no route ${req.method} ${url.pathname}: the API's paths are listed in the README`;
+        const message = urls
+          ? `no function URL serves ${url.pathname}: ${routes.map((r) => `${r.method} ${r.resource}`).join(', ')}`
+          : `no route ${req.method} ${url.pathname}: the API's paths are listed in the README`;
         return send(res, 404, { error: 'not_found', message });
       }
-      const route = onPath.find((r) => r.method === req.method);
+      const route = urls ? onPath[0] : onPath.find((r) => r.method === req.method);
       if (!route) {
         const allow = onPath.map((r) => r.method).join(', ');
         return send(
@@ -79,7 +98,9 @@ export async function startApiGateway(env: Environment, host: string, port: numb
         return send(res, 413, { error: 'payload_too_large', message: 'the body is too large' });
       const match = route.pattern.exec(url.pathname) as RegExpExecArray;
       const source = { headers: req.headers, sourceIp: req.socket.remoteAddress ?? '127.0.0.1' };
-      const event = toEvent(source, url, route, match, body);
+      const event = urls
+        ? toFunctionUrlEvent({ ...source, method: req.method ?? 'GET' }, url, body, route.handler)
+        : toEvent(source, url, route, match, body);
       const out = await route.fn(event, lambdaContext(route.handler, event.requestContext.requestId));
       res.writeHead(out.statusCode, out.headers as Record<string, string>);
       res.end(out.body);

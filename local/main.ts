@@ -5,6 +5,8 @@ import { CHAIN_RPC_URL_FILE } from './engines/local-chain.ts';
 const dataDir = resolve(process.env.DATA_DIR ?? resolve(import.meta.dirname, '../.data'));
 const host = process.env.HOST ?? '127.0.0.1';
 const port = Number(process.env.PORT ?? 8080);
+// The intent functions' function URLs (payload 2.0) on a port of their own: the next one unless FUNCTION_URL_PORT.
+const functionUrlPort = Number(process.env.FUNCTION_URL_PORT ?? (port ? port + 1 : 0));
 // Quiet by default: request logs and EMF metric lines are for Lambda; LOG_LEVEL=INFO shows them locally.
 process.env.POWERTOOLS_LOG_LEVEL ??= process.env.LOG_LEVEL ?? 'WARN';
 process.env.POWERTOOLS_METRICS_DISABLED ??= process.env.LOG_LEVEL === 'INFO' ? 'false' : 'true';
@@ -13,10 +15,12 @@ const { startLocalStack } = await import('./stack.ts');
 
 const say = (line: string) => console.log(`[local] ${line}`);
 
-const stack = await startLocalStack({ dataDir, host, port, log: say }).catch((err: Error) => {
-  console.error(`[local] could not start: ${err.message}`);
-  process.exit(1);
-});
+const stack = await startLocalStack({ dataDir, host, port, functionUrlPort, log: say }).catch(
+  (err: Error) => {
+    console.error(`[local] could not start: ${err.message}`);
+    process.exit(1);
+  },
+);
 
 // The signal handlers before the banner: a stop that comes as soon as the stack says it listens is an orderly one.
 let stopBackend: (() => Promise<unknown>) | null = null;
@@ -36,6 +40,9 @@ process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
 say(`control plane listening on ${stack.url}`);
+say(
+  `intent function URLs (payload 2.0, as Lambda sends them; the intent token): ${stack.functionUrl} serves POST /intents, PATCH /intents/{id}, POST /intents/{id}/complete`,
+);
 say(`data folder: ${dataDir} (DynamoDB Local pid ${stack.dynamoPid} at ${stack.dynamoEndpoint})`);
 say(`admin token:  ${stack.tokens.admin}`);
 say(`intent token: ${stack.tokens.intent}`);

@@ -22,11 +22,15 @@ export interface LocalStackOptions {
   readonly dataDir: string;
   readonly host: string;
   readonly port: number;
+  /** The port of the intent functions' function URLs (payload 2.0; 0: any free port). */
+  readonly functionUrlPort?: number;
   readonly log?: (line: string) => void;
 }
 
 export interface LocalStack {
   readonly url: string;
+  /** The intent routes as their Lambda function URLs serve them (payload 2.0 events, the same handlers). */
+  readonly functionUrl: string;
   readonly tokens: Tokens;
   /** Operators' own tokens (name -> token), from the data folder's operators.json and OPERATORS. */
   readonly operators: Readonly<Record<string, string>>;
@@ -57,6 +61,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   log(`starting DynamoDB Local (data in ${join(dataDir, 'dynamodb')})`);
   const ddb: DynamoDbLocal = await startDynamoDbLocal({ dbPath: join(dataDir, 'dynamodb'), log });
   let server: ApiGateway | undefined;
+  let urls: ApiGateway | undefined;
   let s3: LocalS3 | undefined;
   let engine: LocalWorkflowEngine | undefined;
   let contracts: LocalContracts | undefined;
@@ -122,6 +127,16 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     }
     await recoverLost(env, engine, log);
     server = await startApiGateway(env, opts.host, opts.port);
+    // The function URLs' port when free, else any free one (the banner prints it): it is never worth failing a start.
+    const asUrls = { payload: '2.0' } as const;
+    const served = env;
+    urls = await startApiGateway(served, opts.host, opts.functionUrlPort ?? 0, asUrls).catch(
+      (err: unknown) => {
+        if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || !opts.functionUrlPort) throw err;
+        log(`port ${opts.functionUrlPort} is taken: the function URLs take a free one`);
+        return startApiGateway(served, opts.host, 0, asUrls);
+      },
+    );
     // What the per-minute rule does on AWS: announce ended timelocks and expired proposals (from stored times).
     const proposals = proposalServices(env);
     sweep = setInterval(() => void proposals.sweep().catch(() => {}), 30_000);
@@ -129,23 +144,28 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     // The protocol rollouts' schedule (a per-minute rule on AWS): every second here (PROTOCOL_TICK_MS).
     ticker = startProtocolTicker(protocolServices(env), Number(process.env.PROTOCOL_TICK_MS || 1000), log);
   } catch (err) {
+    server?.close();
     await chainRpc?.stop();
     await s3?.stop();
     await ddb.stop();
     throw err;
   }
   const rpc = chainRpc as ChainRpc;
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : opts.port;
-  const url = `http://${opts.host === '0.0.0.0' ? '127.0.0.1' : opts.host}:${port}`;
+  const urlOf = (s: ApiGateway) => {
+    const address = s.address();
+    const port = typeof address === 'object' && address ? address.port : opts.port;
+    return `http://${opts.host === '0.0.0.0' ? '127.0.0.1' : opts.host}:${port}`;
+  };
+  const url = urlOf(server);
   // Where `ucp` finds this stack with no flags (it reads the tokens beside it).
   writeFileSync(join(dataDir, 'endpoint.json'), `${JSON.stringify({ url, pid: process.pid }, null, 2)}\n`);
-  const running = server;
+  const running = [server, urls as ApiGateway];
   const localS3 = s3;
   const localEngine = engine;
   const stackEnv = env;
   return {
     url,
+    functionUrl: urlOf(urls as ApiGateway),
     tokens,
     operators,
     dynamoEndpoint: ddb.endpoint,
@@ -161,15 +181,16 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       // In order: the API stops taking requests (503 shutting_down) and lets those under way answer, the workflow
       // stops at a state boundary (schedules disarmed), then the engines behind both stop. A request never meets a
       // stopped engine: DynamoDB Local ignores the Ctrl-C and SIGTERM meant for the stack (local/engines/dynamodb-local.ts).
-      await running.quiesce(graceMs);
+      await Promise.all(running.map((s) => s.quiesce(graceMs)));
       schedules?.stop();
       for (const r of await localEngine.shutdown(graceMs)) {
         log(`upgrade ${r.name} interrupted at "${r.state}"; it resumes there at the next start`);
       }
-      await new Promise<void>((r) => {
-        running.close(() => r());
-        running.closeAllConnections();
-      });
+      for (const s of running)
+        await new Promise<void>((r) => {
+          s.close(() => r());
+          s.closeAllConnections();
+        });
       log('API and workflow stopped; stopping the S3 server and DynamoDB Local');
       await rpc.stop();
       await localS3.stop();

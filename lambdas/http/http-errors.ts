@@ -6,8 +6,9 @@ export class HttpError extends DomainError {
     code: string,
     readonly status: number,
     message: string,
+    details?: Record<string, unknown>,
   ) {
-    super(code, status === 403 ? 'forbidden' : 'invalid', message);
+    super(code, status === 403 ? 'forbidden' : 'invalid', message, details);
   }
 }
 

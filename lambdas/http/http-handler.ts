@@ -17,6 +17,7 @@ import { initialise } from './middleware/initialise.ts';
 import type { HttpContext } from './middleware/types.ts';
 import { validateInput } from './middleware/validate-input.ts';
 import type { Schema } from './parse-request.ts';
+import { type PayloadV2Event, payloadV2 } from './payload-v2.ts';
 import { type HttpResult, json } from './responses.ts';
 
 /** What a route handler receives: validated input, the caller, a request-scoped logger and its services. */
@@ -37,12 +38,17 @@ export interface RouteSpec<B, Q, S> {
   readonly services?: (env: Environment) => S;
 }
 
-type LambdaHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+/** API Gateway REST's (1.0) event, or a function URL's (2.0): both get the same `{statusCode, headers, body}`. */
+type LambdaHandler = (
+  event: APIGatewayProxyEvent | PayloadV2Event,
+  context: Context,
+) => Promise<APIGatewayProxyResult>;
 
 /**
  * A route's logic as a Lambda handler, from its entry in the API table (lambdas/routes.ts): who may call it,
  * whether it initialises and whether its body may be empty come from there. The concerns are middy middlewares, in order: Powertools' logger context,
- * header normalisation, correlation id and request log, the error mapping, authentication, input validation, and
+ * header normalisation, correlation id and request log, the error mapping, a function URL's (2.0) event in the REST
+ * shape (payload-v2.ts), authentication, input validation, and
  * (operator actions only) initialisation. The route maps its input to a call on its services and a result. On
  * Lambda it runs in the AWS environment; `withEnvironment` binds it to another (the local stack, a test).
  */
@@ -59,6 +65,7 @@ export function httpHandler<B = undefined, Q = undefined, S = CoreParts>(
       .use(httpHeaderNormalizer())
       .use(correlation())
       .use(errorResponses())
+      .use(payloadV2(route))
       .use(authorise(route.access, envOf))
       .use(validateInput(input));
     if (route.initialises) handler.use(initialise(envOf));

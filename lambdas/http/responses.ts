@@ -35,6 +35,7 @@ export function errorResponse(
     const retryAfter = err.details?.retry_after_secs;
     if (status === 503 && typeof retryAfter === 'number') headers['retry-after'] = String(retryAfter);
     if (status === 401) headers['www-authenticate'] = 'Bearer';
+    if (status === 405 && typeof err.details?.allow === 'string') headers.allow = err.details.allow;
     const hint = hintFor(err);
     const message = hint ? `${err.message}; ${hint}` : err.message;
     const body = { error: err.code, message, ...(hint ? { hint } : {}), ...(err.details ?? {}) };

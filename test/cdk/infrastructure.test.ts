@@ -2,19 +2,22 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { routeFunctionId } from '../../cdk/api-stack.ts';
 import { instanceNames } from '../../cdk/instance.ts';
+import { intentUrlOutput } from '../../cdk/intent-urls.ts';
 import { ROUTES } from '../../lambdas/routes.ts';
 import { WORKFLOW_TASKS } from '../../lambdas/workflow/tasks.ts';
 import { ASL_FILE } from '../../local/workflow/local-workflow-engine.ts';
-import { type Resources, synthesizeForTemplateTests } from './synth-app.ts';
+import { type Resources, type SynthesizedApp, synthesizeForTemplateTests } from './synth-app.ts';
 
 let data: Template;
 let service: Template;
+let stacks: SynthesizedApp['stacks'];
 let outdir: string;
 let synthError: unknown = null;
 
 beforeAll(() => {
-  ({ data, service, outdir, synthError } = synthesizeForTemplateTests());
+  ({ data, service, stacks, outdir, synthError } = synthesizeForTemplateTests());
 }, 120_000);
 
 const policiesOf = (t: Template) => t.findResources('AWS::IAM::Policy') as Resources;
@@ -109,6 +112,57 @@ describe('the CDK app', () => {
     expect(admin).not.toContain('/POST/intents');
     expect(intent).toContain('/POST/intents');
     expect(intent).not.toContain('/admin/');
+  });
+
+  it('the intent functions have AWS_IAM function URLs, output by name, which only the intent role may invoke', () => {
+    const intentRoutes = ROUTES.filter((r) => r.access === 'intent');
+    const urls = Object.values(service.findResources('AWS::Lambda::Url') as Resources);
+    expect(urls).toHaveLength(intentRoutes.length);
+    const targets = urls.map(
+      (u) => (u.Properties.TargetFunctionArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0],
+    );
+    expect(targets.map((t) => t.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(
+      intentRoutes.map((r) => routeFunctionId(r.handler)).sort(),
+    );
+    for (const u of urls) expect(u.Properties.AuthType).toBe('AWS_IAM');
+    const outputs = stacks.api.toJSON().Outputs as Record<string, { Value: { 'Fn::GetAtt': string[] } }>;
+    for (const r of intentRoutes) {
+      const value = outputs[intentUrlOutput(r.handler)]?.Value['Fn::GetAtt'];
+      expect(value?.[1], r.handler).toBe('FunctionUrl');
+      expect(value?.[0]).toMatch(new RegExp(`^${routeFunctionId(r.handler)}FunctionUrl`));
+    }
+    // Lambda's own grants: InvokeFunctionUrl on an AWS_IAM URL, InvokeFunction only through a URL; both on exactly
+    // the three functions, and no other principal of the app holds either (no resource policy opens a URL).
+    const lambdaGrants = Object.entries(policiesOf(service)).flatMap(([id, p]) =>
+      statements(p)
+        .filter((s) => actionsOf(s).some((a) => /^lambda:InvokeFunction(Url)?$/.test(a)))
+        .map((s) => ({ id, s })),
+    );
+    const toIntentRole = lambdaGrants.filter((g) => g.id.startsWith('ApiIntentRoleDefaultPolicy'));
+    expect(toIntentRole.map((g) => g.s)).toEqual([
+      {
+        Action: 'lambda:InvokeFunctionUrl',
+        Effect: 'Allow',
+        Condition: { StringEquals: { 'lambda:FunctionUrlAuthType': 'AWS_IAM' } },
+        Resource: targets.map((t) => ({ 'Fn::GetAtt': [t, 'Arn'] })),
+      },
+      {
+        Action: 'lambda:InvokeFunction',
+        Effect: 'Allow',
+        Condition: { Bool: { 'lambda:InvokedViaFunctionUrl': 'true' } },
+        Resource: targets.map((t) => ({ 'Fn::GetAtt': [t, 'Arn'] })),
+      },
+    ]);
+    const others = lambdaGrants.filter((g) => !g.id.startsWith('ApiIntentRoleDefaultPolicy'));
+    expect(JSON.stringify(others)).not.toMatch(/ApiIntent(Register|Update|Complete)/);
+    expect(others.flatMap((g) => actionsOf(g.s))).not.toContain('lambda:InvokeFunctionUrl');
+    const permissions = Object.values(service.findResources('AWS::Lambda::Permission') as Resources);
+    const onUrls = permissions.filter((p) =>
+      targets.some((t) => JSON.stringify(p.Properties.FunctionName).includes(t)),
+    );
+    expect(onUrls.map((p) => p.Properties.Principal)).toEqual(
+      intentRoutes.map(() => 'apigateway.amazonaws.com'),
+    );
   });
 
   it('the state machine is the ASL file, byte for byte, with every placeholder bound to a function of the stack', () => {
