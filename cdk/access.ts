@@ -58,16 +58,19 @@ export function grantAccess(fn: IGrantable, access: Access, t: AccessTargets): v
   for (const statement of accessStatements(access, t)) fn.grantPrincipal.addToPrincipalPolicy(statement);
 }
 
+/** The data stack's resources a grant may name: the two tables and their key. */
+export type DataTargets = Pick<AccessTargets, 'control' | 'intents' | 'key'>;
+
 /** Control-table actions limited to items whose partition key is like one of `keys` (dynamodb:LeadingKeys). */
-const onKeys = (actions: string[], keys: string[], t: AccessTargets) =>
+const onKeys = (actions: string[], keys: string[], t: DataTargets) =>
   new PolicyStatement({
     actions,
     resources: [t.control.tableArn],
     conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': keys } },
   });
 
-/** The statements granting exactly what `access` says, on the named resources only (a function's, or a policy's). */
-export function accessStatements(access: Access, t: AccessTargets): PolicyStatement[] {
+/** The statements of `access` on the tables and their key (a function's, or the producer policy's). */
+export function dataStatements(access: Access, t: DataTargets): PolicyStatement[] {
   const statements: PolicyStatement[] = [];
   const add = (actions: string[], resources: string[]) =>
     statements.push(new PolicyStatement({ actions, resources }));
@@ -83,15 +86,26 @@ export function accessStatements(access: Access, t: AccessTargets): PolicyStatem
   // Who may read the intents may read their packet index (a Query is all it serves).
   if (access.intents && INTENTS[access.intents].includes('dynamodb:Query'))
     add(['dynamodb:Query'], [`${t.intents.tableArn}/index/${PACKET_INDEX}`]);
-  const kms = (write: boolean) =>
-    add(write ? ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'] : ['kms:Decrypt'], [t.key.keyArn]);
   if (access.control || access.intents || access.outcomes)
-    kms(
+    add(
       access.control === 'write' ||
         access.control === 'fence' ||
-        !!access.outcomes ||
-        (!!access.intents && access.intents !== 'read'),
+        access.outcomes ||
+        (!!access.intents && access.intents !== 'read')
+        ? ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey']
+        : ['kms:Decrypt'],
+      [t.key.keyArn],
     );
+  return statements;
+}
+
+/** The statements granting exactly what `access` says, on the named resources only (a function's, or a policy's). */
+export function accessStatements(access: Access, t: AccessTargets): PolicyStatement[] {
+  const statements = dataStatements(access, t);
+  const add = (actions: string[], resources: string[]) =>
+    statements.push(new PolicyStatement({ actions, resources }));
+  const kms = (write: boolean) =>
+    add(write ? ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'] : ['kms:Decrypt'], [t.key.keyArn]);
   if (access.checkpoints) {
     const objects = `${t.bucket.bucketArn}/checkpoints/*`;
     const actions =

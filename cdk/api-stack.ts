@@ -9,7 +9,6 @@ import { FunctionAlarms } from './function-alarms.ts';
 import { functionEnvironment } from './function-environment.ts';
 import { hotPathLogEnvironment } from './hot-path.ts';
 import { IntentUrls } from './intent-urls.ts';
-import { ProducerAccess } from './producer-access.ts';
 import { ProjectFunction } from './project-function.ts';
 import type { ServiceSettings } from './service-settings.ts';
 import type { StatefulStack } from './stateful-stack.ts';
@@ -31,7 +30,6 @@ export class ApiStack extends Stack {
   readonly api: ControlPlaneApi;
   readonly functions: Record<string, ProjectFunction> = {};
   readonly initialiser: ProjectFunction;
-  readonly producer: ProducerAccess;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -59,13 +57,7 @@ export class ApiStack extends Stack {
       grantAccess(fn, access, targets);
       this.functions[route.handler] = fn;
     }
-    this.api = new ControlPlaneApi(this, 'Api', {
-      functions: this.functions,
-      name: s.names.restApi,
-      traceRuleName: s.names.intentTraceRule,
-    });
-    // Producers that run the fence themselves (client/): the intent routes' access as a policy, and a role.
-    this.producer = new ProducerAccess(this, 'Producer', targets);
+    this.api = new ControlPlaneApi(this, 'Api', { functions: this.functions, name: s.names.restApi });
     // The intent routes' function URLs (AWS_IAM), for the intent role only: cheaper than the REST API per request.
     new IntentUrls(this, 'IntentUrls', { functions: this.functions, role: this.api.intentRole });
     // The deploy writes the mode record and the fence gates (when missing): a fresh deployment admits intents.

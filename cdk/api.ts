@@ -10,7 +10,6 @@ import {
 } from 'aws-cdk-lib/aws-apigateway';
 import { AccountRootPrincipal, PolicyStatement, Role } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { CfnSamplingRule } from 'aws-cdk-lib/aws-xray';
 import { Construct } from 'constructs';
 import { ROUTES } from '../lambdas/routes.ts';
 import { HOT_PATH } from './hot-path.ts';
@@ -20,8 +19,6 @@ export interface ApiProps {
   readonly functions: Record<string, ProjectFunction>;
   /** The REST API's name (one per instance). */
   readonly name: string;
-  /** The X-Ray sampling rule of the intent routes (a name unique in the account and Region, at most 32 characters). */
-  readonly traceRuleName: string;
 }
 
 /**
@@ -92,22 +89,6 @@ export class ControlPlaneApi extends Construct {
             },
           ]),
         ),
-      },
-    });
-    // X-Ray traces HOT_PATH.traceRate of the intent requests (after one a second), not the default 5%.
-    new CfnSamplingRule(this, 'IntentTraceSampling', {
-      samplingRule: {
-        ruleName: props.traceRuleName,
-        priority: 100,
-        fixedRate: HOT_PATH.traceRate,
-        reservoirSize: 1,
-        serviceName: `${props.name}/${STAGE_NAME}`,
-        serviceType: 'AWS::ApiGateway::Stage',
-        host: '*',
-        httpMethod: '*',
-        urlPath: '/intents*',
-        resourceArn: '*',
-        version: 1,
       },
     });
     // No API Gateway request validator: without models it checks nothing; each handler validates its input

@@ -2,6 +2,7 @@ import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { ControlPlaneAlarms } from './alarms.ts';
 import type { InstanceNames } from './instance.ts';
+import { IntentTraceSampling } from './intent-trace-sampling.ts';
 import type { StatefulStack } from './stateful-stack.ts';
 import type { WorkflowStack } from './workflow-stack.ts';
 
@@ -12,7 +13,10 @@ export interface ObservabilityStackProps extends StackProps {
   readonly names: InstanceNames;
 }
 
-/** The drain and upgrade alarms and the dashboard of one instance (function errors are alarmed where they live). */
+/**
+ * The drain and upgrade alarms and the dashboard of one instance (function errors are alarmed where they live), and
+ * the intent routes' trace sampling.
+ */
 export class ObservabilityStack extends Stack {
   readonly alarms: ControlPlaneAlarms;
 
@@ -23,5 +27,6 @@ export class ObservabilityStack extends Stack {
       stateMachine: props.workflow.stateMachine,
       names: props.names,
     });
+    new IntentTraceSampling(this, 'IntentTraceSampling', props.names);
   }
 }

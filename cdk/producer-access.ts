@@ -3,7 +3,7 @@ import { AccountRootPrincipal, ManagedPolicy, PolicyStatement, Role } from 'aws-
 import { Construct } from 'constructs';
 import { PRODUCER_POLICY_OUTPUT, PRODUCER_ROLE_OUTPUT } from '../client/access-denied.ts';
 import { intentComplete, intentRegister, intentUpdate } from '../lambdas/routes.ts';
-import { type AccessTargets, accessStatements } from './access.ts';
+import { type DataTargets, dataStatements } from './access.ts';
 
 /** The routes whose work a producer's client does itself (client/intent-client.ts). */
 export const PRODUCER_ROUTES = [intentRegister, intentUpdate, intentComplete] as const;
@@ -42,13 +42,14 @@ export function mergeStatements(statements: readonly PolicyStatement[]): PolicyS
  * What an intent producer needs to run the fence itself (the producer client): a managed policy granting exactly the
  * intent routes' access (lambdas/routes.ts, through cdk/access.ts, so the two are never listed twice), and a role
  * with it that the account may assume, like the API's intent role. Producers may attach the policy to their own
- * roles instead. Outputs: the policy and role ARNs and the two table names.
+ * roles instead. It lives in the data stack, beside the tables it names, so it does not change with the API's
+ * deploys. Outputs: the policy and role ARNs and the two table names.
  */
 export class ProducerAccess extends Construct {
   readonly policy: ManagedPolicy;
   readonly role: Role;
 
-  constructor(scope: Construct, id: string, targets: AccessTargets) {
+  constructor(scope: Construct, id: string, targets: DataTargets) {
     super(scope, id);
     this.role = new Role(this, 'Role', {
       assumedBy: new AccountRootPrincipal(),
@@ -57,7 +58,7 @@ export class ProducerAccess extends Construct {
     this.policy = new ManagedPolicy(this, 'Policy', {
       description:
         'Intent producers: the DynamoDB (and KMS) calls of register, update and complete (the producer client)',
-      statements: mergeStatements(PRODUCER_ROUTES.flatMap((r) => accessStatements(r.aws, targets))),
+      statements: mergeStatements(PRODUCER_ROUTES.flatMap((r) => dataStatements(r.aws, targets))),
       roles: [this.role],
     });
     const stack = Stack.of(this);

@@ -7,6 +7,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { PACKET_INDEX } from '../shared/adapters/dynamodb/tables.ts';
+import { ProducerAccess } from './producer-access.ts';
 import type { ServiceSettings } from './service-settings.ts';
 
 export interface StatefulProps extends StackProps {
@@ -25,6 +26,7 @@ export class StatefulStack extends Stack {
   /** Upgrade proposal announcements (propose, approvals, timelock, execute, veto): not the alarm topic. */
   readonly proposalTopic: Topic;
   readonly key: Key;
+  readonly producer: ProducerAccess;
 
   constructor(scope: Construct, id: string, props: StatefulProps) {
     super(scope, id, props);
@@ -71,6 +73,12 @@ export class StatefulStack extends Stack {
       partitionKey: { name: 'ibc_shard', type: AttributeType.NUMBER },
       sortKey: { name: 'id', type: AttributeType.STRING },
       projectionType: ProjectionType.ALL,
+    });
+    // Producers that run the fence themselves (client/): the intent routes' access as a policy, and a role.
+    this.producer = new ProducerAccess(this, 'Producer', {
+      control: this.controlTable,
+      intents: this.intentsTable,
+      key: this.key,
     });
     const accessLogs = new Bucket(this, 'AccessLogs', {
       encryption: BucketEncryption.S3_MANAGED,

@@ -44,7 +44,7 @@ export interface SynthesizedApp {
   };
   /** Identity policies of every role, by role ARN (the scheduler role, the state machine's role, ...). */
   readonly rolePolicies: Map<string, FunctionSpec['policies']>;
-  /** The service stacks' outputs, resolved, by output name (ProducerRoleArn, ControlTableName, ...). */
+  /** Every stack's outputs, resolved, by output name (ProducerRoleArn, ControlTableName, ...). */
   readonly outputs: Record<string, string>;
   /** Physical names the harness chose for the Data stack's resources, by logical-id prefix (Control, Intents, ...). */
   readonly data: {
@@ -197,8 +197,8 @@ export function readApp(outdir: string, stackNames = stacksOf(outdir)): Synthesi
     [stackNames.data, ...stackNames.service].map((name) => [name, load(name)]),
   ) as Record<string, Template>;
   const resolver = new Resolver(stacks, {});
-  // Every resource of the service stacks, each with the stack it resolves in.
-  const entries = stackNames.service.flatMap((stack) =>
+  // Every resource of the stacks (the data stack has the producer role), each with the stack it resolves in.
+  const entries = [stackNames.data, ...stackNames.service].flatMap((stack) =>
     Object.entries(stacks[stack]?.Resources ?? {}).map(([id, r]) => ({ stack, id, r })),
   );
   const rolePolicies = new Map<string, FunctionSpec['policies']>();
@@ -274,7 +274,7 @@ export function readApp(outdir: string, stackNames = stacksOf(outdir)): Synthesi
     },
     rolePolicies,
     outputs: Object.fromEntries(
-      stackNames.service.flatMap((stack) =>
+      [stackNames.data, ...stackNames.service].flatMap((stack) =>
         Object.entries(stacks[stack]?.Outputs ?? {}).map(([name, o]) => [
           name,
           String(resolver.resolve(stack, o.Value)),
