@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { serviceResources } from '../../bench/cost/template-facts.ts';
+import { viaFunctionUrl } from './function-url.ts';
 import { AwsHarness, cloudAssembly } from './harness.ts';
 import { producerClient, roleNamed } from './producer-client.ts';
 
@@ -50,6 +51,18 @@ describe('what feeds the alarms and the dashboard, as deployed', () => {
     expect((await aws.api('intent', 'POST', '/intents/fed-1/complete', { outcome: 'settled' })).status).toBe(
       200,
     );
+    // Through the function URL too.
+    const url = (method: string, path: string, body?: unknown) =>
+      viaFunctionUrl(
+        aws,
+        { role: 'IntentRole' },
+        path.endsWith('complete') ? 'intent-complete' : 'intent-register',
+        method,
+        path,
+        body,
+      );
+    expect((await url('POST', '/intents', { id: 'fed-3' })).status).toBe(201);
+    expect((await url('POST', '/intents/fed-3/complete', { outcome: 'refunded' })).status).toBe(200);
     const producer = await producerClient(
       aws,
       inject('dynamoEndpoint'),
@@ -66,7 +79,7 @@ describe('what feeds the alarms and the dashboard, as deployed', () => {
     expect(fromGauges).toMatchObject({ InflightCount: 1, DrainMode: 0, DrainDeadlineExceeded: 0 });
     // The completion still reports its outcome at the intent functions' WARN level (EMF is not a log level).
     const completed = aws.lambdas.metricRecords.filter((r) => r.fn === aws.fn('intent-complete').name);
-    expect(completed.map((r) => r.metrics)).toEqual([{ IntentCompleted: 1 }]);
+    expect(completed.map((r) => r.metrics)).toEqual([{ IntentCompleted: 1 }, { IntentCompleted: 1 }]);
     // The upgrade events come from workflow Tasks, which keep the full settings: each is in some Task's bundle.
     const events = own.filter((m) => !(m in (fromGauges ?? {})));
     const tasks = [...aws.app.functions.values()].filter((f) => f.logicalId.startsWith('Task'));
