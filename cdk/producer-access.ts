@@ -62,21 +62,16 @@ export class ProducerAccess extends Construct {
       roles: [this.role],
     });
     const stack = Stack.of(this);
-    new CfnOutput(stack, PRODUCER_POLICY_OUTPUT, {
-      value: this.policy.managedPolicyArn,
-      description: "Attach to a producer's role: what the producer client needs",
-    });
-    new CfnOutput(stack, PRODUCER_ROLE_OUTPUT, {
-      value: this.role.roleArn,
-      description: 'A role with the producer policy, assumable by the account',
-    });
-    new CfnOutput(stack, CONTROL_TABLE_OUTPUT, {
-      value: targets.control.tableName,
-      description: "The producer client's `tables.control`",
-    });
-    new CfnOutput(stack, INTENTS_TABLE_OUTPUT, {
-      value: targets.intents.tableName,
-      description: "The producer client's `tables.intents`",
-    });
+    const outputs: [string, string, string][] = [
+      [
+        PRODUCER_POLICY_OUTPUT,
+        this.policy.managedPolicyArn,
+        "Attach to a producer's role: what the producer client needs",
+      ],
+      [PRODUCER_ROLE_OUTPUT, this.role.roleArn, 'A role with the producer policy, assumable by the account'],
+      [CONTROL_TABLE_OUTPUT, targets.control.tableName, "The producer client's `tables.control`"],
+      [INTENTS_TABLE_OUTPUT, targets.intents.tableName, "The producer client's `tables.intents`"],
+    ];
+    for (const [name, value, description] of outputs) new CfnOutput(stack, name, { value, description });
   }
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type ApiReply, type AwsHarness, cloudAssembly } from './harness.ts';
+import { type ApiReply, type AwsHarness, cloudAssembly, httpReply } from './harness.ts';
 import { ACCOUNT, stacksOf } from './template.ts';
 
 /** What a function URL answers when IAM refuses the caller (Lambda's own body, before the function runs). */
@@ -116,12 +116,5 @@ export async function viaFunctionUrl(
   };
   const out = await aws.invoke(fn, event);
   if (!out.ok) return { status: 502, body: { Message: 'Internal Server Error' }, headers: {} };
-  const result = out.result as { statusCode: number; body?: string; headers?: Record<string, string> };
-  return {
-    status: result.statusCode,
-    body: result.body ? (JSON.parse(result.body) as Record<string, unknown>) : {},
-    headers: Object.fromEntries(
-      Object.entries(result.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]),
-    ),
-  };
+  return httpReply(out.result);
 }

@@ -48,6 +48,18 @@ export interface ApiReply {
   readonly headers: Record<string, string>;
 }
 
+/** A handler's proxy result as the HTTP client sees it: status, parsed body, lower-case headers. */
+export function httpReply(result: unknown): ApiReply {
+  const r = result as { statusCode: number; body?: string; headers?: Record<string, string> };
+  return {
+    status: r.statusCode,
+    body: r.body ? (JSON.parse(r.body) as Record<string, unknown>) : {},
+    headers: Object.fromEntries(
+      Object.entries(r.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]),
+    ),
+  };
+}
+
 /** The caller's ARN as API Gateway reports it: an assumed-role session (its name identifies the person). */
 export const userArn = (who: string): string => {
   const [role, session = 'harness'] = who.split(':');
@@ -231,14 +243,7 @@ export class AwsHarness {
       return { status: 504, body: { message: 'Endpoint request timed out' }, headers: {} };
     if (!out.ok)
       return { status: 502, body: { message: 'Internal server error', error: out.error }, headers: {} };
-    const result = out.result as { statusCode: number; body?: string; headers?: Record<string, string> };
-    return {
-      status: result.statusCode,
-      body: result.body ? (JSON.parse(result.body) as Record<string, unknown>) : {},
-      headers: Object.fromEntries(
-        Object.entries(result.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]),
-      ),
-    };
+    return httpReply(out.result);
   }
 
   /** Test set-up outside the system under test: removes every stored intent (what a failed scenario left). */
