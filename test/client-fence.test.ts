@@ -9,7 +9,7 @@ import { producerClient } from './support/registrars.ts';
 
 /**
  * The fence's promises when producers run it themselves through the producer client: the race of
- * test/fence.test.ts, and a registration stopped between its Put and its gate read (as fence-steps.test.ts), the
+ * test/support/fence-race.ts, and a registration stopped between its Put and its gate read (as fence-steps.test.ts), the
  * client's DynamoDB calls passing through a proxy in front of DynamoDB Local that holds or fails the gate read.
  */
 describe('the admission fence through the producer client', () => {

@@ -9,7 +9,7 @@ import { type HttpRegistrar, httpRegistrars } from './support/http-registrars.ts
 import type { Registrar } from './support/registrars.ts';
 
 /**
- * The admission fence's race (test/fence.test.ts) and its stopped registrations (test/fence-steps.test.ts) through
+ * The admission fence's race (test/support/fence-race.ts) and its stopped registrations (test/fence-steps.test.ts) through
  * each HTTP way in of the intent routes: the REST API's shape (payload 1.0) and the function URLs' (payload 2.0),
  * the same handlers behind the local gateway. One clock (FENCE_CLOCK_SKEW_MS 0): registrants, handlers and status
  * calls run in this process.

@@ -30,7 +30,7 @@ const check = (what: string, needed: number, limit: number, quota: string): Quot
   needed: Math.ceil(needed),
   limit,
   raise:
-    needed > limit ? `${quota} to at least ${Math.ceil((needed * 1.25) / 1000) * 1000} (25% headroom)` : '',
+    needed > limit ? `${quota} to at least ${Math.ceil((needed * 1.25) / 250) * 250} (25% headroom)` : '',
 });
 
 /** Every quota the path meets at `rate` admissions/s with `shards` fence shards. */
