@@ -8,6 +8,17 @@ const shared = {
 };
 
 /**
+ * The long races that run in the crash project, beside the suite: the drain-race property test, the fault injection,
+ * and the fence's 50-round races through the producer client and the two HTTP shapes (a minute or so each).
+ */
+const RACES = [
+  'test/drain-race.test.ts',
+  'test/fault-injection.test.ts',
+  'test/client-fence.test.ts',
+  'test/fence-http.test.ts',
+];
+
+/**
  * Two projects of one worker each: the suite's files one at a time (they share one DynamoDB Local, and several time
  * what they watch), and the crash matrix (with the drain-race property test and the fault injection), whose cases start stacks of their own (their own JVM, data folder and
  * port) and spend most of their time waiting on them. `npm test` (test/run-projects.mjs) runs the two as two
@@ -22,7 +33,7 @@ export default defineConfig({
           ...shared,
           name: 'suite',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/crash/**', 'test/drain-race.test.ts', 'test/fault-injection.test.ts'],
+          exclude: ['test/crash/**', ...RACES],
           maxWorkers: 1,
         },
       },
@@ -33,7 +44,7 @@ export default defineConfig({
           // The matrix's stacks start engines of their own; the drain-race property test (minutes of upgrades) and
           // the fault injection (a minute of upgrades with a failing Task each) use this project's DynamoDB Local,
           // so these long files run beside the suite, not after it (the two projects take about as long).
-          include: ['test/crash/**/*.test.ts', 'test/drain-race.test.ts', 'test/fault-injection.test.ts'],
+          include: ['test/crash/**/*.test.ts', ...RACES],
           maxWorkers: 1,
         },
       },
