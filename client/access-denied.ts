@@ -1,8 +1,8 @@
 import { DomainError } from '../shared/domain/errors.ts';
 
-/** The API stack's output naming the managed policy a producer's role needs (cdk/producer-access.ts). */
+/** The data stack's output naming the managed policy a producer's role needs (cdk/producer-access.ts). */
 export const PRODUCER_POLICY_OUTPUT = 'ProducerPolicyArn';
-/** The API stack's output naming a role that has it, for producers that assume one. */
+/** The data stack's output naming a role that has it, for producers that assume one. */
 export const PRODUCER_ROLE_OUTPUT = 'ProducerRoleArn';
 
 /**
@@ -18,7 +18,7 @@ export class ProducerAccessDeniedError extends DomainError {
     super(
       'producer_access_denied',
       'forbidden',
-      `${operation}: AWS refused ${action ?? 'a DynamoDB call'}${resource ? ` on ${resource}` : ''}: the producer's IAM role lacks the producer policy. Attach the managed policy of the API stack's output ${PRODUCER_POLICY_OUTPUT} to this role (or assume the role of ${PRODUCER_ROLE_OUTPUT}). AWS said: ${awsMessage}`,
+      `${operation}: AWS refused ${action ?? 'a DynamoDB call'}${resource ? ` on ${resource}` : ''}: the producer's IAM role lacks the producer policy. Attach the managed policy of the data stack's output ${PRODUCER_POLICY_OUTPUT} to this role (or assume the role of ${PRODUCER_ROLE_OUTPUT}). AWS said: ${awsMessage}`,
       {
         ...(action ? { action } : {}),
         ...(resource ? { resource } : {}),

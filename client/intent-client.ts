@@ -15,7 +15,7 @@ import { buildInflight, type InflightParts } from '../shared/inflight-plane.ts';
 import { isAccessDenied, ProducerAccessDeniedError } from './access-denied.ts';
 
 export interface IntentClientOptions {
-  /** The two tables (the API stack outputs them as ControlTableName and IntentsTableName). */
+  /** The two tables (the data stack outputs them as ControlTableName and IntentsTableName). */
   readonly tables?: TableNames;
   /** Or the local stack's prefix (`ucp` gives ucp-control and ucp-intents). One of the two is needed. */
   readonly tablePrefix?: string;
