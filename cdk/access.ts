@@ -87,25 +87,30 @@ export function dataStatements(access: Access, t: DataTargets): PolicyStatement[
   if (access.intents && INTENTS[access.intents].includes('dynamodb:Query'))
     add(['dynamodb:Query'], [`${t.intents.tableArn}/index/${PACKET_INDEX}`]);
   if (access.control || access.intents || access.outcomes)
-    add(
-      access.control === 'write' ||
-        access.control === 'fence' ||
-        access.outcomes ||
-        (!!access.intents && access.intents !== 'read')
-        ? ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey']
-        : ['kms:Decrypt'],
-      [t.key.keyArn],
+    statements.push(
+      onKey(
+        t,
+        access.control === 'write' ||
+          access.control === 'fence' ||
+          !!access.outcomes ||
+          (!!access.intents && access.intents !== 'read'),
+      ),
     );
   return statements;
 }
+
+/** The data key, to decrypt what is read and, for a writer, to encrypt what is written. */
+const onKey = (t: DataTargets, write: boolean) =>
+  new PolicyStatement({
+    actions: write ? ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'] : ['kms:Decrypt'],
+    resources: [t.key.keyArn],
+  });
 
 /** The statements granting exactly what `access` says, on the named resources only (a function's, or a policy's). */
 export function accessStatements(access: Access, t: AccessTargets): PolicyStatement[] {
   const statements = dataStatements(access, t);
   const add = (actions: string[], resources: string[]) =>
     statements.push(new PolicyStatement({ actions, resources }));
-  const kms = (write: boolean) =>
-    add(write ? ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'] : ['kms:Decrypt'], [t.key.keyArn]);
   if (access.checkpoints) {
     const objects = `${t.bucket.bucketArn}/checkpoints/*`;
     const actions =
@@ -114,7 +119,7 @@ export function accessStatements(access: Access, t: AccessTargets): PolicyStatem
         : ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'];
     add(actions, [objects]);
     add(['s3:ListBucket'], [t.bucket.bucketArn]);
-    kms(access.checkpoints === 'write');
+    statements.push(onKey(t, access.checkpoints === 'write'));
   }
   if (access.workflow) {
     const executions = Stack.of(t.bucket).formatArn({

@@ -7,7 +7,6 @@ import { grantAccess, ROUTE_ACCESS } from './access.ts';
 import { ControlPlaneApi } from './api.ts';
 import { FunctionAlarms } from './function-alarms.ts';
 import { functionEnvironment } from './function-environment.ts';
-import { hotPathLogEnvironment } from './hot-path.ts';
 import { IntentUrls } from './intent-urls.ts';
 import { ProjectFunction } from './project-function.ts';
 import type { ServiceSettings } from './service-settings.ts';
@@ -45,12 +44,11 @@ export class ApiStack extends Stack {
     };
     for (const route of ROUTES) {
       if (this.functions[route.handler]) continue;
-      const hotPath = route.access === 'intent';
       const fn = new ProjectFunction(this, routeFunctionId(route.handler), {
         entry: `lambdas/${route.handler}.ts`,
         description: `${route.method} ${route.resource}`,
-        environment: hotPath ? { ...apiEnvironment, ...hotPathLogEnvironment() } : apiEnvironment,
-        hotPath,
+        environment: apiEnvironment,
+        hotPath: route.access === 'intent',
       });
       const access = ROUTE_ACCESS[route.handler];
       if (!access) throw new Error(`no access declared for handler ${route.handler}`);

@@ -5,7 +5,7 @@ import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lam
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { FUNCTION_BUILD } from './bundling/options.ts';
-import { HOT_PATH } from './hot-path.ts';
+import { HOT_PATH, hotPathLogEnvironment } from './hot-path.ts';
 
 export const PROJECT_ROOT = join(import.meta.dirname, '..');
 
@@ -24,7 +24,7 @@ export interface ProjectFunctionProps {
   readonly memorySize?: number;
   /** Default 30 s. */
   readonly timeout?: Duration;
-  /** An intent route's function: it logs and traces as HOT_PATH says (cdk/hot-path.ts). */
+  /** An intent route's function: it logs (Powertools and Lambda) and traces as HOT_PATH says (cdk/hot-path.ts). */
   readonly hotPath?: boolean;
 }
 
@@ -58,7 +58,7 @@ export class ProjectFunction extends NodejsFunction {
       ...(props.hotPath
         ? { loggingFormat: LoggingFormat.JSON, systemLogLevelV2: HOT_PATH.systemLogLevel }
         : {}),
-      environment: props.environment,
+      environment: props.hotPath ? { ...props.environment, ...hotPathLogEnvironment() } : props.environment,
       bundling: {
         sourceMap: true,
         // No sourceMappingURL comment; the map is moved out of the asset before it is hashed and staged.
