@@ -1,14 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import type { PayloadV2Event } from '../lambdas/http/payload-v2.ts';
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import type { LambdaHandler } from '../lambdas/http/http-handler.ts';
 import type { Route } from '../lambdas/routes.ts';
 
-/** A route's Lambda handler, as AWS calls it: from API Gateway REST (1.0), or its function URL (2.0). */
-export type LambdaHandler = (
-  event: APIGatewayProxyEvent | PayloadV2Event,
-  context: Context,
-) => Promise<APIGatewayProxyResult>;
+export type { LambdaHandler };
 
 /** A route with its path pattern and its loaded handler. */
 export interface CompiledRoute extends Route {

@@ -38,8 +38,8 @@ export interface RouteSpec<B, Q, S> {
   readonly services?: (env: Environment) => S;
 }
 
-/** API Gateway REST's (1.0) event, or a function URL's (2.0): both get the same `{statusCode, headers, body}`. */
-type LambdaHandler = (
+/** A route's Lambda handler: API Gateway REST's (1.0) event, or a function URL's (2.0), both answered alike. */
+export type LambdaHandler = (
   event: APIGatewayProxyEvent | PayloadV2Event,
   context: Context,
 ) => Promise<APIGatewayProxyResult>;
