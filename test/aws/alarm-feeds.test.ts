@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { serviceResources } from '../../bench/cost/template-facts.ts';
 import { viaFunctionUrl } from './function-url.ts';
 import { AwsHarness, cloudAssembly } from './harness.ts';
-import { producerClient, roleNamed } from './producer-client.ts';
+import { producerClient } from './producer-client.ts';
 
 /**
  * Every metric an alarm or a dashboard widget of the template reads, and what feeds it, with the bundles logging as
@@ -63,12 +63,7 @@ describe('what feeds the alarms and the dashboard, as deployed', () => {
       );
     expect((await url('POST', '/intents', { id: 'fed-3' })).status).toBe(201);
     expect((await url('POST', '/intents/fed-3/complete', { outcome: 'refunded' })).status).toBe(200);
-    const producer = await producerClient(
-      aws,
-      inject('dynamoEndpoint'),
-      roleNamed(aws, 'ProducerRole'),
-      'feeds',
-    );
+    const producer = await producerClient(aws, inject('dynamoEndpoint'), aws.role('ProducerRole'), 'feeds');
     await producer.client.register({ id: 'fed-2' });
     const gauges = await aws.invoke(aws.fn('DrainGauges'), {});
     expect(gauges).toMatchObject({ ok: true, result: { inflight_count: 1 } });

@@ -26,14 +26,6 @@ function urlsOf(outdir: string): Map<string, string> {
   return urls;
 }
 
-/** A role of the API stack by its construct name (`IntentRole`, `AdminRole`): its ARN and identity policies. */
-function roleOf(aws: AwsHarness, name: string) {
-  const suffix = `-api${name.toLowerCase()}`;
-  const arn = [...aws.app.rolePolicies.keys()].find((a) => a.endsWith(suffix) && a.includes('-api-'));
-  if (!arn) throw new Error(`no role ${name} in the templates`);
-  return { arn, policies: aws.app.rolePolicies.get(arn) ?? [] };
-}
-
 let declared: Map<string, string> | undefined;
 
 /**
@@ -55,8 +47,8 @@ export async function viaFunctionUrl(
   const fn = aws.fn(handler);
   const authType = declared.get(fn.logicalId);
   if (authType !== 'AWS_IAM') throw new Error(`${fn.logicalId} has no AWS_IAM function URL (${authType})`);
-  const role = roleOf(aws, who.role);
-  const roleName = role.arn.split('/').at(-1);
+  const role = aws.role(`Api${who.role}`);
+  const roleName = role.roleArn.split('/').at(-1);
   const session = who.session ?? 'harness';
   const principal = `arn:aws:sts::${ACCOUNT}:assumed-role/${roleName}/${session}`;
   const checks = await Promise.all([

@@ -191,6 +191,17 @@ export class AwsHarness {
     return fn;
   }
 
+  /** A role of the stacks by its logical id's start (`ProducerRole`, `ApiIntentRole`): its ARN and identity policies. */
+  role(id: string): { roleArn: string; policies: FunctionSpec['policies'] } {
+    const found = [...this.app.rolePolicies.entries()].filter(([arn]) =>
+      arn.includes(`-${id.toLowerCase()}`),
+    );
+    if (found.length !== 1)
+      throw new Error(`${found.length} roles match ${id}: ${found.map(([arn]) => arn).join(', ')}`);
+    const [roleArn, policies] = found[0] as [string, FunctionSpec['policies']];
+    return { roleArn, policies };
+  }
+
   /** Calls the API as API Gateway would (REST proxy event; 502 on a function error, 504 after 29 s). */
   async api(
     /** The role the caller assumed; `admin:<session>` is a person's own session of the admin role. */

@@ -3,7 +3,7 @@ import { NotAdmittingError, PRODUCER_POLICY_OUTPUT, ProducerAccessDeniedError } 
 import { makeDocumentClient } from '../../shared/adapters/dynamodb/client.ts';
 import { DynamoOutcomeLedger } from '../../shared/adapters/dynamodb/outcome-ledger.ts';
 import { AwsHarness } from './harness.ts';
-import { producerClient, roleNamed as roleOf } from './producer-client.ts';
+import { producerClient } from './producer-client.ts';
 
 /**
  * Producers running the fence themselves (client/) under the template's IAM: the client in this process, its
@@ -22,7 +22,7 @@ afterAll(async () => {
   await h?.stop();
 });
 
-const roleNamed = (id: string) => roleOf(h, id);
+const roleNamed = (id: string) => h.role(id);
 
 /** A producer client whose every DynamoDB call is made as `session` of `role`, as configured from the outputs. */
 async function producerAs(role: ReturnType<typeof roleNamed>, session: string) {
