@@ -32,7 +32,7 @@ import {
 } from './cost/observed.ts';
 import { PRICES } from './cost/prices.ts';
 import { DESIGN_RATE } from './cost/quotas.ts';
-import { readTemplateFacts } from './cost/template-facts.ts';
+import { readTemplateFacts, X_RAY_DEFAULT_RATE } from './cost/template-facts.ts';
 
 const INTENTS = Number(process.env.BENCH_INTENTS ?? 100);
 const outdir = cloudAssembly();
@@ -76,7 +76,7 @@ function inputs(way: Way, step: (typeof INTENT_STEPS)[number], perIntent: number
   if (!fn || !seen || !cap) throw new Error(`no measurement of ${name}`);
   const rest = way === 'rest' || way === 'rest-before';
   const format = way === 'rest-before' ? STANDARD_ACCESS_LOG : facts.accessLogFormat;
-  const fnTraced = fn.tracing === 'Active' ? 0.05 : 0; // Lambda's own default sample, when the caller sent none
+  const fnTraced = fn.tracing === 'Active' ? X_RAY_DEFAULT_RATE : 0; // Lambda's own default sample, when the caller sent none
   return {
     perIntent,
     apiPerMillion: rest
@@ -101,7 +101,13 @@ function inputs(way: Way, step: (typeof INTENT_STEPS)[number], perIntent: number
       : [],
     accessLog: (rest || way === 'http') && format ? accessLogLine(format, step.method, step.resource) : null,
     traceRate:
-      way === 'rest-before' ? 0.05 : way === 'rest' ? facts.intentTraceRate : way === 'url' ? fnTraced : 0,
+      way === 'rest-before'
+        ? X_RAY_DEFAULT_RATE
+        : way === 'rest'
+          ? facts.intentTraceRate
+          : way === 'url'
+            ? fnTraced
+            : 0,
   };
 }
 
@@ -117,6 +123,14 @@ const floor = total(costPerMillionIntents(routesOf('client', 0)));
 const $ = (n: number) => `$${n.toFixed(n < 0.1 && n > 0 ? 3 : 2)}`;
 
 console.log(`\nlist prices: ${PRICES.region}, as of ${PRICES.asOf} (bench/cost/prices.ts)`);
+const register = facts.functions[stepName(INTENT_STEPS[0])];
+console.log(
+  `read off the template: ${facts.api} API, intent execution logs at ${[...new Set(Object.values(facts.executionLogLevel))].join('/')}, ` +
+    `X-Ray ${(facts.intentTraceRate * 100).toFixed(0)}% of intent requests, intent functions at ${register?.logLevel} ` +
+    `(debug ${((register?.debugSampleRate ?? 0) * 100).toFixed(0)}%), tracing ${register?.tracing}, ` +
+    `Lambda platform lines ${register?.platformLines ? 'on' : 'off'}, ${register?.memoryMb} MB ${register?.architecture}, ` +
+    `function URLs ${urlDeployed ? 'AWS_IAM' : 'none'}`,
+);
 console.log('measured per call (handler p50 in the harness; log bytes the bundle wrote; capacity units):');
 for (const step of INTENT_STEPS) {
   const n = stepName(step);

@@ -27,14 +27,14 @@ export interface TemplateFacts {
   readonly executionLogLevel: Record<string, string>;
   /** The access log's format (null: none). */
   readonly accessLogFormat: string | null;
-  readonly stageTracing: boolean;
   /** The share of intent requests the API's sampling rule traces (X-Ray's default, 5%, without one). */
   readonly intentTraceRate: number;
   /** By route (`POST /intents`). */
   readonly functions: Record<string, FunctionFacts>;
 }
 
-const X_RAY_DEFAULT_RATE = 0.05;
+/** X-Ray's default sampling rule: 5% (after one request a second), for API Gateway and for Lambda alike. */
+export const X_RAY_DEFAULT_RATE = 0.05;
 
 /** The service templates of a cloud assembly (the stacks its manifest lists), as one resource map. */
 export function serviceResources(outdir: string): Record<string, Resource> {
@@ -114,7 +114,6 @@ export function readTemplateFacts(
     fenceShards,
     executionLogLevel,
     accessLogFormat: access,
-    stageTracing: stage.TracingEnabled === true,
     intentTraceRate: stage.TracingEnabled === true ? (rule?.FixedRate ?? X_RAY_DEFAULT_RATE) : 0,
     functions,
   };
